@@ -1,0 +1,6 @@
+package dev.sluice.engine.pipeline;
+
+/** A param's type, taken from its default value. */
+public enum ParamType {
+    STRING, INTEGER, NUMBER, BOOLEAN
+}

@@ -1,0 +1,78 @@
+package dev.sluice.engine.store;
+
+import dev.sluice.engine.run.RunState;
+import dev.sluice.engine.run.StepState;
+import dev.sluice.worker.protocol.Artifact;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One write in a {@link Store#commit} batch. State changes are compare-and-set: they name the state
+ * they expect, and the whole batch is rolled back when any expectation does not hold.
+ */
+public sealed interface Change {
+
+    /** Insert a new run with all its tasks. */
+    record CreateRun(RunRecord run, List<TaskRecord> tasks) implements Change {
+        public CreateRun {
+            tasks = List.copyOf(tasks);
+        }
+    }
+
+    /** Move a run from {@code expected} to {@code next}; sets startedAt/endedAt as the states imply. */
+    record SetRunState(String runId, RunState expected, RunState next, Instant at, String reason) implements Change {}
+
+    /** Set or clear the owner of a run and stamp its heartbeat. */
+    record SetRunOwner(String runId, String owner, Instant heartbeatAt) implements Change {}
+
+    /**
+     * Move a task from {@code expected} to {@code next}. Fields left null keep their stored value,
+     * except {@code notBefore} and {@code reason}, which are always written.
+     */
+    record SetTaskState(
+            String runId,
+            String taskId,
+            StepState expected,
+            StepState next,
+            String reason,
+            Instant at,
+            Integer attempts,
+            Integer retriesUsed,
+            Boolean cached,
+            Instant notBefore,
+            Integer exitCode) implements Change {}
+
+    /** Record that an attempt started (status RUNNING). */
+    record StartAttempt(AttemptRecord attempt) implements Change {}
+
+    /**
+     * Record how a RUNNING attempt ended, with what it produced and consumed. Compare-and-set on the
+     * attempt being RUNNING, so a late or duplicate result is refused.
+     */
+    record FinishAttempt(
+            String runId,
+            String taskId,
+            int attempt,
+            String status,
+            Instant endedAt,
+            Integer exitCode,
+            String reason,
+            String error,
+            boolean counted,
+            List<Artifact> outputs,
+            Map<String, Double> metrics,
+            List<Artifact> inputs) implements Change {
+        public FinishAttempt {
+            outputs = List.copyOf(outputs == null ? List.of() : outputs);
+            metrics = Map.copyOf(metrics == null ? Map.of() : metrics);
+            inputs = List.copyOf(inputs == null ? List.of() : inputs);
+        }
+    }
+
+    /** Append text (whole lines, each ending in a newline) to an attempt's stored log. */
+    record AppendLog(String runId, String taskId, int attempt, String text) implements Change {}
+
+    /** Remember that a successful attempt can serve the given cache key. */
+    record PutCache(String cacheKey, String runId, String taskId, int attempt) implements Change {}
+}

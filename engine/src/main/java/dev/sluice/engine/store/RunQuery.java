@@ -1,0 +1,11 @@
+package dev.sluice.engine.store;
+
+import dev.sluice.engine.run.RunState;
+import java.time.Instant;
+
+/** Filters for listing runs, newest first; null fields do not filter. */
+public record RunQuery(String pipeline, RunState status, Instant before, int limit) {
+    public static RunQuery latest(int limit) {
+        return new RunQuery(null, null, null, limit);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.sluice.worker.protocol;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What happened to one attempt: facts only.
+ *
+ * @param outcome   how the attempt ended
+ * @param exitCode  the process's exit code; {@code null} when it never started or was killed
+ * @param error     a one-line explanation for a person (e.g. {@code missing output model.json});
+ *                  {@code null} on success
+ * @param outputs   every file stored from {@code $SLUICE_OUTPUTS}, sorted by path
+ * @param metrics   parsed from {@code $SLUICE_METRICS}, later lines overriding earlier ones
+ */
+public record TaskResult(
+        AttemptKey key,
+        Outcome outcome,
+        Integer exitCode,
+        String error,
+        Instant startedAt,
+        Instant endedAt,
+        List<Artifact> outputs,
+        Map<String, Double> metrics,
+        String worker) {
+
+    /** How an attempt ended, from the worker's point of view. */
+    public enum Outcome {
+        /** exit code 0 and every declared output present */
+        SUCCEEDED,
+        /** non-zero exit code, a missing output, unreadable metrics or a failure to start */
+        FAILED,
+        /** killed at its timeout */
+        TIMED_OUT,
+        /** killed because the engine cancelled it */
+        CANCELLED
+    }
+
+    public TaskResult {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(outcome, "outcome");
+        outputs = List.copyOf(outputs == null ? List.of() : outputs);
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics == null ? Map.of() : metrics));
+    }
+}
