@@ -1,0 +1,70 @@
+package dev.sluice.engine.app;
+
+import dev.sluice.engine.store.StoreException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sluice}: the command line. */
+@Command(name = "sluice", mixinStandardHelpOptions = true, version = "Sluice 0.1.0",
+        description = "Workflow orchestration for MLOps: run pipelines of shell steps as a DAG.",
+        subcommands = {ValidateCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class,
+                LogsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 the run failed, 2 invalid input, 3 Sluice could not do its work, "
+                + "130 cancelled."})
+public final class Main implements Runnable {
+
+    static final int FAILED = 1;
+    static final int INVALID = 2;
+    static final int ERROR = 3;
+    static final int CANCELLED = 130;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("sluice: " + ex.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+                err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            }
+            return INVALID;
+        });
+        return cl.execute(args);
+    }
+
+    /** Errors become one line for a person, never a stack trace. */
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof IllegalArgumentException) {
+            err.println("sluice: " + e.getMessage());
+            return INVALID;
+        }
+        if (e instanceof StoreException || e instanceof UncheckedIOException) {
+            err.println("sluice: " + e.getMessage());
+            return ERROR;
+        }
+        err.println("sluice: internal error: " + e);
+        org.slf4j.LoggerFactory.getLogger(Main.class).debug("internal error", e);
+        return ERROR;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sluice.engine.app;
+
+import dev.sluice.engine.report.RunReport;
+import dev.sluice.engine.report.RunReport.AttemptReport;
+import dev.sluice.engine.report.RunReport.OutputReport;
+import dev.sluice.engine.report.RunReport.StepReport;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A run as a person reads it on a terminal. */
+final class RunPrinter {
+    private RunPrinter() {}
+
+    static void summary(RunReport r, PrintWriter out) {
+        out.printf("run %s  %s v%d  %s%s  in %s%n", r.id(), r.pipeline(), r.version(), r.status(),
+                r.reason() == null ? "" : " (" + r.reason() + ")", Format.duration(r.startedAt(), r.endedAt()));
+        if (!r.params().isEmpty()) {
+            List<String> ps = new ArrayList<>();
+            r.params().forEach((k, v) -> ps.add(k + "=" + v));
+            out.println("params: " + String.join(" ", ps));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (StepReport s : r.steps()) {
+            String detail = s.metrics().isEmpty() ? (s.reason() == null ? "" : s.reason()) : Format.metrics(s.metrics());
+            rows.add(List.of(s.id(), s.status() + (s.cached() ? " (cached)" : ""), Integer.toString(s.attempts().size()),
+                    s.startedAt() == null ? "-" : Format.duration(s.startedAt(), s.endedAt()), detail));
+        }
+        out.print(Format.table(List.of("STEP", "STATUS", "ATTEMPTS", "DURATION", "METRICS / REASON"), rows));
+        out.flush();
+    }
+
+    static void details(RunReport r, PrintWriter out) {
+        summary(r, out);
+        for (StepReport s : r.steps()) {
+            if (s.attempts().isEmpty() && s.outputs().isEmpty()) continue;
+            out.printf("%n%s%s%n", s.id(), s.reason() == null ? "" : "  (" + s.reason() + ")");
+            for (AttemptReport a : s.attempts()) {
+                out.printf("  attempt %d  %-9s  worker %s  %s -> %s  exit %s%s%s%n", a.attempt(), a.status(), a.worker(),
+                        Format.time(a.startedAt()), Format.time(a.endedAt()), a.exitCode() == null ? "-" : a.exitCode(),
+                        a.reason() == null ? "" : "  reason: " + a.reason(), a.error() == null ? "" : "  error: " + a.error());
+            }
+            if (!s.metrics().isEmpty()) out.println("  metrics: " + Format.metrics(s.metrics()));
+            for (OutputReport o : s.outputs()) out.printf("  output %s  %d bytes  sha256 %s%n", o.path(), o.size(), o.sha256());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.sluice.engine.app;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where Sluice keeps its state; shared by every command that opens the store. */
+final class StoreOptions {
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Folder for the embedded database, artifacts and scratch space "
+                    + "(default: $SLUICE_DATA_DIR or ~/.sluice).")
+    Path dataDir;
+
+    @Option(names = "--db", paramLabel = "URL",
+            description = "A jdbc:postgresql: URL to use PostgreSQL instead of the embedded H2 database "
+                    + "(credentials in the URL or SLUICE_DB_USER / SLUICE_DB_PASSWORD).")
+    String db;
+
+    Path dataDir() {
+        if (dataDir != null) return dataDir.toAbsolutePath().normalize();
+        String env = System.getenv("SLUICE_DATA_DIR");
+        if (env != null && !env.isBlank()) return Path.of(env).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("user.home"), ".sluice");
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.engine.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sluice.engine.store.AttemptRecord;
+import dev.sluice.engine.store.RunRecord;
+import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.TaskRecord;
+import dev.sluice.worker.protocol.Artifact;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A run with every step, its attempts, metrics and outputs: the shape of {@code sluice run --json},
+ * {@code sluice show --json} and, later, {@code GET /api/runs/{id}}.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record RunReport(
+        String id,
+        String pipeline,
+        int version,
+        String status,
+        String reason,
+        Map<String, Object> params,
+        Instant logicalDate,
+        String trigger,
+        Instant createdAt,
+        Instant startedAt,
+        Instant endedAt,
+        List<StepReport> steps) {
+
+    public record StepReport(
+            String id,
+            String step,
+            Map<String, Object> matrix,
+            String status,
+            String reason,
+            List<AttemptReport> attempts,
+            Integer exitCode,
+            Instant startedAt,
+            Instant endedAt,
+            boolean cached,
+            Map<String, Double> metrics,
+            List<OutputReport> outputs) {}
+
+    public record AttemptReport(
+            int attempt,
+            String status,
+            String worker,
+            Instant startedAt,
+            Instant endedAt,
+            Integer exitCode,
+            String reason,
+            String error,
+            boolean cached) {}
+
+    public record OutputReport(String path, String sha256, long size) {}
+
+    public static Optional<RunReport> load(Store store, String runId) {
+        return store.run(runId).map(run -> of(store, run));
+    }
+
+    private static RunReport of(Store store, RunRecord run) {
+        Map<String, List<AttemptReport>> attempts = new LinkedHashMap<>();
+        for (AttemptRecord a : store.attempts(run.id())) {
+            attempts.computeIfAbsent(a.taskId(), k -> new ArrayList<>()).add(new AttemptReport(a.attempt(), a.status(),
+                    a.worker(), a.startedAt(), a.endedAt(), a.exitCode(), a.reason(), a.error(), a.cached()));
+        }
+        Map<String, List<Artifact>> outputs = store.outputs(run.id());
+        Map<String, Map<String, Double>> metrics = store.metrics(run.id());
+        List<StepReport> steps = new ArrayList<>();
+        for (TaskRecord t : store.tasks(run.id())) {
+            List<OutputReport> outs = outputs.getOrDefault(t.taskId(), List.of()).stream()
+                    .map(a -> new OutputReport(a.path(), a.sha256(), a.size())).toList();
+            steps.add(new StepReport(t.taskId(), t.stepId(), t.matrix(), t.status().name(), t.reason(),
+                    attempts.getOrDefault(t.taskId(), List.of()), t.exitCode(), t.startedAt(), t.endedAt(), t.cached(),
+                    metrics.getOrDefault(t.taskId(), Map.of()), outs));
+        }
+        return new RunReport(run.id(), run.pipeline(), run.version(), run.status().name(), run.reason(), run.params(),
+                run.logicalDate(), run.trigger(), run.createdAt(), run.startedAt(), run.endedAt(), steps);
+    }
+}

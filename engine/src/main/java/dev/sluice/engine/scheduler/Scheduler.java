@@ -1,0 +1,375 @@
+package dev.sluice.engine.scheduler;
+
+import dev.sluice.engine.dag.Task;
+import dev.sluice.engine.expr.ExpressionException;
+import dev.sluice.engine.run.Decider;
+import dev.sluice.engine.run.Decider.AttemptOutcome;
+import dev.sluice.engine.run.Decider.Settlement;
+import dev.sluice.engine.run.Decision;
+import dev.sluice.engine.run.RunEvent;
+import dev.sluice.engine.run.RunState;
+import dev.sluice.engine.run.StepEvent;
+import dev.sluice.engine.run.StepState;
+import dev.sluice.engine.run.Transitions;
+import dev.sluice.engine.store.AttemptRecord;
+import dev.sluice.engine.store.CacheHit;
+import dev.sluice.engine.store.Change;
+import dev.sluice.engine.store.RunRecord;
+import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.TaskRecord;
+import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.protocol.Artifact;
+import dev.sluice.worker.protocol.AttemptKey;
+import dev.sluice.worker.protocol.TaskRequest;
+import dev.sluice.worker.protocol.TaskResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the state of active runs on one thread. Each turn drains the events that arrived (attempt
+ * results, cancels, timers), turns them and the {@link Decider}'s plan into one batch of changes,
+ * commits it, and only then starts attempts and tells listeners: a state is stored before anyone
+ * hears of it.
+ */
+public final class Scheduler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    private static final long LOG_FLUSH_MILLIS = 500;
+
+    private sealed interface Event {}
+
+    private record Start(ActiveRun run) implements Event {}
+
+    private record Result(String runId, TaskResult result) implements Event {}
+
+    private record Cancel(String runId) implements Event {}
+
+    private record Stop() implements Event {}
+
+    private final Store store;
+    private final Dispatcher dispatcher;
+    private final ContentStore artifacts;
+    private final TaskPreparer preparer;
+    private final Clock clock;
+    private final int slots;
+    private final String owner;
+    private final RunListener listener;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final LogBuffers logs = new LogBuffers();
+    private final Map<String, ActiveRun> runs = new LinkedHashMap<>();
+    private final Thread thread;
+    private Instant lastHeartbeat = Instant.EPOCH;
+    private volatile boolean stopped;
+
+    public Scheduler(Store store, Dispatcher dispatcher, ContentStore artifacts, dev.sluice.engine.expr.Expressions expressions,
+            Clock clock, int slots, String owner, long maxLogBytes, RunListener listener) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.artifacts = artifacts;
+        this.preparer = new TaskPreparer(expressions, maxLogBytes);
+        this.clock = clock;
+        this.slots = slots;
+        this.owner = owner;
+        this.listener = listener;
+        this.thread = new Thread(this::loop, "sluice-scheduler");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Takes over a run that is stored QUEUED (or RUNNING, when resumed); completes when it ends. */
+    public CompletableFuture<RunRecord> start(dev.sluice.engine.dag.Plan plan, RunRecord run, List<TaskRecord> tasks) {
+        ActiveRun active = new ActiveRun(plan, run, tasks);
+        events.add(new Start(active));
+        return active.done;
+    }
+
+    /** Cancels a run: queued steps are CANCELLED, running ones killed, and the run ends CANCELLED. */
+    public void cancel(String runId) {
+        events.add(new Cancel(runId));
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        events.add(new Stop());
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                Event first = events.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                List<Event> batch = new ArrayList<>();
+                if (first != null) batch.add(first);
+                events.drainTo(batch, 4096);
+                turn(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+        }
+    }
+
+    private long pollMillis() {
+        if (runs.isEmpty()) return 60_000;
+        long wait = HEARTBEAT.toMillis();
+        if (!logs.isEmpty()) wait = Math.min(wait, LOG_FLUSH_MILLIS);
+        Instant now = clock.instant();
+        for (ActiveRun r : runs.values()) {
+            if (r.wakeAt != null) wait = Math.min(wait, Math.max(0, Duration.between(now, r.wakeAt).toMillis()));
+        }
+        return Math.max(wait, 1);
+    }
+
+    /** The database failed under us: stop everything we run, so no process outlives what we can record. */
+    private void fail(RuntimeException e) {
+        log.error("scheduler stopped: {}", e.getMessage(), e);
+        for (ActiveRun r : runs.values()) {
+            killRunning(r);
+            r.done.completeExceptionally(e);
+        }
+        runs.clear();
+    }
+
+    private void turn(List<Event> batch) {
+        Batch b = new Batch(clock.instant());
+        for (Event e : batch) {
+            if (e instanceof Start s) onStart(b, s.run());
+            else if (e instanceof Result r) onResult(b, r.runId(), r.result());
+            else if (e instanceof Cancel c) onCancel(b, c.runId());
+            else stopped = true;
+        }
+        for (var entry : logs.takeAll()) {
+            AttemptKey k = entry.getKey();
+            b.changes.add(new Change.AppendLog(k.runId(), k.taskId(), k.attempt(), entry.getValue()));
+        }
+        for (ActiveRun run : List.copyOf(runs.values())) decide(b, run);
+        if (!runs.isEmpty() && Duration.between(lastHeartbeat, b.now).compareTo(HEARTBEAT) >= 0) {
+            for (ActiveRun run : runs.values()) b.changes.add(new Change.SetRunOwner(run.id(), owner, b.now));
+            lastHeartbeat = b.now;
+        }
+        if (!b.changes.isEmpty()) store.commit(b.changes);
+        b.afterCommit.forEach(Runnable::run);
+    }
+
+    /** Changes to commit together, and what to do once they are committed. */
+    private static final class Batch {
+        final Instant now;
+        final List<Change> changes = new ArrayList<>();
+        final List<Runnable> afterCommit = new ArrayList<>();
+
+        Batch(Instant now) {
+            this.now = now;
+        }
+    }
+
+    private void onStart(Batch b, ActiveRun run) {
+        runs.put(run.id(), run);
+        if (run.record.status() == RunState.QUEUED) {
+            RunState next = Transitions.apply(RunState.QUEUED, RunEvent.START).next();
+            b.changes.add(new Change.SetRunState(run.id(), RunState.QUEUED, next, b.now, null));
+            run.setRun(next, b.now, null);
+            RunRecord snapshot = run.record;
+            b.afterCommit.add(() -> listener.runChanged(snapshot));
+            log.info("[pipeline {}] [run {}] RUNNING", run.record.pipeline(), run.id());
+        }
+        b.changes.add(new Change.SetRunOwner(run.id(), owner, b.now));
+    }
+
+    private void onCancel(Batch b, String runId) {
+        ActiveRun run = runs.get(runId);
+        if (run == null || run.cancelRequested) return;
+        run.cancelRequested = true;
+        for (TaskRecord t : List.copyOf(run.tasks.values())) {
+            if (t.status() == StepState.PENDING || t.status() == StepState.QUEUED) {
+                setTask(b, run, t.taskId(), StepEvent.CANCEL, "cancelled", null, null, null, null);
+            }
+        }
+        killRunning(run);
+    }
+
+    private void killRunning(ActiveRun run) {
+        for (TaskRecord t : run.tasks.values()) {
+            if (t.status() == StepState.RUNNING) dispatcher.cancel(new AttemptKey(run.id(), t.taskId(), t.attempts()));
+        }
+    }
+
+    private void onResult(Batch b, String runId, TaskResult result) {
+        ActiveRun run = runs.get(runId);
+        AttemptKey key = result.key();
+        TaskRecord task = run == null ? null : run.tasks.get(key.taskId());
+        if (task == null || task.status() != StepState.RUNNING || task.attempts() != key.attempt()) {
+            log.warn("[run {}] [step {}#{}] ignoring a result for an attempt that is not running", runId, key.taskId(), key.attempt());
+            return;
+        }
+        Task plan = run.tasksById.get(key.taskId());
+        AttemptOutcome outcome = switch (result.outcome()) {
+            case SUCCEEDED -> AttemptOutcome.SUCCEEDED;
+            case FAILED -> AttemptOutcome.FAILED;
+            case TIMED_OUT -> AttemptOutcome.TIMED_OUT;
+            case CANCELLED -> AttemptOutcome.CANCELLED;
+        };
+        String detail = result.error() != null ? result.error()
+                : result.exitCode() != null ? "exit code " + result.exitCode() : outcome.name().toLowerCase();
+        var step = plan.step();
+        Settlement s = Decider.settle(outcome, detail, step.retries(), task.retriesUsed(), step.retryDelay(), b.now);
+
+        String log = logs.take(key);
+        if (!log.isEmpty()) b.changes.add(new Change.AppendLog(runId, key.taskId(), key.attempt(), log));
+        String attemptStatus = switch (outcome) {
+            case SUCCEEDED -> "SUCCEEDED";
+            case CANCELLED -> "CANCELLED";
+            default -> "FAILED";
+        };
+        String attemptReason = switch (outcome) {
+            case SUCCEEDED -> null;
+            case TIMED_OUT -> "timeout";
+            case CANCELLED -> "cancelled";
+            default -> result.exitCode() != null && result.exitCode() != 0 ? "exit code " + result.exitCode() : "error";
+        };
+        b.changes.add(new Change.FinishAttempt(runId, key.taskId(), key.attempt(), attemptStatus, result.endedAt(),
+                result.exitCode(), attemptReason, result.error(), s.counted(), result.outputs(), result.metrics(),
+                run.inputs.remove(key)));
+        if (outcome == AttemptOutcome.SUCCEEDED) {
+            run.outputs.put(key.taskId(), result.outputs());
+            run.metrics.put(key.taskId(), result.metrics());
+            String cacheKey = run.cacheKeys.remove(key);
+            if (cacheKey != null) b.changes.add(new Change.PutCache(cacheKey, runId, key.taskId(), key.attempt()));
+        } else {
+            run.cacheKeys.remove(key);
+        }
+        setTask(b, run, key.taskId(), s.event(), s.reason(), null, s.retriesUsed(), null, result.exitCode(), s.notBefore());
+    }
+
+    private void decide(Batch b, ActiveRun run) {
+        // Decide repeatedly: skips and cache hits can make further tasks ready in the same turn.
+        for (int round = 0; round < 10_000; round++) {
+            int free = slots - runningEverywhere();
+            Decision d = Decider.decide(run.snapshot(free), taskId -> preparer.condition(run, run.tasksById.get(taskId)), b.now);
+            run.wakeAt = d.wakeAt();
+            if (d.isEmpty()) return;
+            boolean progressed = false;
+            for (String id : d.queue()) setTask(b, run, id, StepEvent.READY, null, null, null, null, null);
+            for (var e : d.skip().entrySet()) setTask(b, run, e.getKey(), StepEvent.SKIP, e.getValue(), null, null, null, null);
+            for (var e : d.fail().entrySet()) {
+                setTask(b, run, e.getKey(), StepEvent.READY, null, null, null, null, null);
+                setTask(b, run, e.getKey(), StepEvent.FAIL, e.getValue(), null, null, null, null);
+            }
+            for (String id : d.dispatch()) progressed |= dispatch(b, run, run.tasksById.get(id));
+            if (d.run() != null) {
+                finish(b, run, d.run());
+                return;
+            }
+            if (d.queue().isEmpty() && d.skip().isEmpty() && d.fail().isEmpty() && !progressed) return;
+        }
+    }
+
+    /** @return true when the task ended at once (cache hit or preparation error), so deciding again may help */
+    private boolean dispatch(Batch b, ActiveRun run, Task task) {
+        TaskRecord t = run.tasks.get(task.id());
+        TaskPreparer.Prepared p;
+        try {
+            p = preparer.prepare(run, task);
+        } catch (ExpressionException e) {
+            setTask(b, run, task.id(), StepEvent.FAIL, "expression error: " + e.getMessage(), null, null, null, null);
+            return true;
+        }
+        if (p.cacheKey() != null) {
+            Optional<CacheHit> hit = store.cacheHit(p.cacheKey()).filter(h -> h.outputs().stream().allMatch(a -> artifacts.contains(a.sha256())));
+            if (hit.isPresent()) {
+                serveFromCache(b, run, task, t, hit.get(), p);
+                return true;
+            }
+        }
+        int attempt = t.attempts() + 1;
+        AttemptKey key = new AttemptKey(run.id(), task.id(), attempt);
+        TaskRequest request = preparer.request(p, task, key);
+        b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING",
+                dispatcher.worker(), b.now, null, null, null, null, false, false)));
+        setTask(b, run, task.id(), StepEvent.DISPATCH, null, attempt, null, null, null);
+        run.inputs.put(key, p.inputs());
+        if (p.cacheKey() != null) run.cacheKeys.put(key, p.cacheKey());
+        b.afterCommit.add(() -> dispatcher.dispatch(request, logs)
+                .thenAccept(result -> events.add(new Result(run.id(), result))));
+        return false;
+    }
+
+    private void serveFromCache(Batch b, ActiveRun run, Task task, TaskRecord t, CacheHit hit, TaskPreparer.Prepared p) {
+        int attempt = t.attempts() + 1;
+        String from = "cached from run " + hit.runId() + " step " + hit.taskId() + " attempt " + hit.attempt();
+        b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING",
+                dispatcher.worker(), b.now, null, null, null, null, true, false)));
+        b.changes.add(new Change.AppendLog(run.id(), task.id(), attempt, LogBuffers.format(b.now, 'S', from)));
+        b.changes.add(new Change.FinishAttempt(run.id(), task.id(), attempt, "SUCCEEDED", b.now, null, "cached",
+                null, false, hit.outputs(), hit.metrics(), p.inputs()));
+        run.outputs.put(task.id(), hit.outputs());
+        run.metrics.put(task.id(), hit.metrics());
+        setTask(b, run, task.id(), StepEvent.CACHE_HIT, "cached", attempt, null, true, null);
+    }
+
+    private void finish(Batch b, ActiveRun run, RunState decided) {
+        RunState current = run.record.status();
+        RunState next = run.cancelRequested ? RunState.CANCELLED : decided;
+        RunEvent event = switch (next) {
+            case SUCCEEDED -> RunEvent.SUCCEED;
+            case CANCELLED -> RunEvent.CANCEL;
+            default -> RunEvent.FAIL;
+        };
+        next = Transitions.apply(current, event).next();
+        String reason = run.cancelRequested ? "cancelled" : null;
+        b.changes.add(new Change.SetRunState(run.id(), current, next, b.now, reason));
+        b.changes.add(new Change.SetRunOwner(run.id(), null, b.now));
+        run.setRun(next, b.now, reason);
+        runs.remove(run.id());
+        RunRecord done = run.record;
+        log.info("[pipeline {}] [run {}] {}", done.pipeline(), done.id(), next);
+        b.afterCommit.add(() -> {
+            listener.runChanged(done);
+            run.done.complete(done);
+        });
+    }
+
+    private int runningEverywhere() {
+        int n = 0;
+        for (ActiveRun r : runs.values()) n += r.running;
+        return n;
+    }
+
+    private void setTask(Batch b, ActiveRun run, String taskId, StepEvent event, String reason, Integer attempts,
+            Integer retriesUsed, Boolean cached, Integer exitCode) {
+        setTask(b, run, taskId, event, reason, attempts, retriesUsed, cached, exitCode, null);
+    }
+
+    private void setTask(Batch b, ActiveRun run, String taskId, StepEvent event, String reason, Integer attempts,
+            Integer retriesUsed, Boolean cached, Integer exitCode, Instant notBefore) {
+        TaskRecord current = run.tasks.get(taskId);
+        StepState next = Transitions.apply(current.status(), event).next();
+        b.changes.add(new Change.SetTaskState(run.id(), taskId, current.status(), next, reason, b.now, attempts,
+                retriesUsed, cached, notBefore, exitCode));
+        TaskRecord updated = run.setTask(taskId, next, reason, b.now, attempts, retriesUsed, cached, notBefore, exitCode);
+        RunRecord r = run.record;
+        int attempt = updated.attempts();
+        log.info("[pipeline {}] [run {}] [step {}#{}] {}{}", r.pipeline(), r.id(), taskId, attempt, next,
+                reason == null ? "" : " (" + reason + ")");
+        b.afterCommit.add(() -> listener.taskChanged(r, updated));
+    }
+}
