@@ -1,0 +1,69 @@
+package dev.sluice.engine.expr;
+
+import dev.cel.common.CelValidationResult;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Compiles (once per text) and evaluates expressions against a scope given as maps. */
+final class CelEvaluator {
+
+    private static final int MAX_CACHED = 10_000;
+
+    private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
+
+    Object eval(String expression, Map<String, Object> activation) {
+        CelRuntime.Program program = program(expression);
+        try {
+            Object v = program.eval(activation);
+            return normalize(v);
+        } catch (CelEvaluationException e) {
+            throw new ExpressionException("expression '" + expression + "' failed: " + clean(e.getMessage()));
+        } catch (RuntimeException e) {
+            throw new ExpressionException("expression '" + expression + "' failed: " + clean(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private CelRuntime.Program program(String expression) {
+        CelRuntime.Program cached = programs.get(expression);
+        if (cached != null) return cached;
+        CelRuntime.Program p = compile(expression);
+        if (programs.size() >= MAX_CACHED) programs.clear();
+        programs.put(expression, p);
+        return p;
+    }
+
+    private static CelRuntime.Program compile(String expression) {
+        if (expression.length() > CelSetup.MAX_LENGTH) {
+            throw new ExpressionException("expression is longer than " + CelSetup.MAX_LENGTH + " characters");
+        }
+        try {
+            CelValidationResult r = CelSetup.Runtime.COMPILER.compile(expression);
+            if (r.hasError()) {
+                var first = r.getErrors().get(0);
+                String msg = CelSetup.issue(CelSetup.offset(r, first), first.getMessage()).message();
+                throw new ExpressionException("expression '" + expression + "': " + msg);
+            }
+            return CelSetup.Runtime.RUNTIME.createProgram(r.getAst());
+        } catch (ExpressionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ExpressionException("expression '" + expression + "': " + clean(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static Object normalize(Object v) {
+        if (v instanceof Integer i) return i.longValue();
+        if (v instanceof Float f) return f.doubleValue();
+        if (v instanceof com.google.common.primitives.UnsignedLong u) return u.bigIntegerValue();
+        return v;
+    }
+
+    private static String clean(String message) {
+        String m = message.replace('\n', ' ').strip();
+        m = m.replaceFirst("^evaluation error at <input>:\\d+: ", "").replaceFirst("^evaluation error: ", "");
+        if (m.endsWith(".")) m = m.substring(0, m.length() - 1);
+        return m;
+    }
+}
