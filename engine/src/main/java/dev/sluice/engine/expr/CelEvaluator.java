@@ -19,9 +19,9 @@ final class CelEvaluator {
             Object v = program.eval(activation);
             return normalize(v);
         } catch (CelEvaluationException e) {
-            throw new ExpressionException("expression '" + expression + "' failed: " + clean(e.getMessage()));
+            throw new ExpressionException("expression '" + shown(expression) + "' failed: " + clean(e.getMessage()));
         } catch (RuntimeException e) {
-            throw new ExpressionException("expression '" + expression + "' failed: " + clean(String.valueOf(e.getMessage())));
+            throw new ExpressionException("expression '" + shown(expression) + "' failed: " + clean(String.valueOf(e.getMessage())));
         }
     }
 
@@ -43,13 +43,13 @@ final class CelEvaluator {
             if (r.hasError()) {
                 var first = r.getErrors().get(0);
                 String msg = CelSetup.issue(CelSetup.offset(r, first), first.getMessage()).message();
-                throw new ExpressionException("expression '" + expression + "': " + msg);
+                throw new ExpressionException("expression '" + shown(expression) + "': " + msg);
             }
             return CelSetup.Runtime.RUNTIME.createProgram(r.getAst());
         } catch (ExpressionException e) {
             throw e;
         } catch (Exception e) {
-            throw new ExpressionException("expression '" + expression + "': " + clean(String.valueOf(e.getMessage())));
+            throw new ExpressionException("expression '" + shown(expression) + "': " + clean(String.valueOf(e.getMessage())));
         }
     }
 
@@ -64,6 +64,12 @@ final class CelEvaluator {
         String m = message.replace('\n', ' ').strip();
         m = m.replaceFirst("^evaluation error at <input>:\\d+: ", "").replaceFirst("^evaluation error: ", "");
         if (m.endsWith(".")) m = m.substring(0, m.length() - 1);
-        return m;
+        return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
+    }
+
+    /** The expression for a message: long ones are cut, so the message stays a readable line. */
+    static String shown(String expression) {
+        String one = expression.replaceAll("\\s+", " ");
+        return one.length() <= 80 ? one : one.substring(0, 77) + "...";
     }
 }

@@ -43,7 +43,7 @@ public final class Expressions {
         String expression = Template.condition(condition).expression();
         Object v = evaluator().eval(expression, activation(scope));
         if (v instanceof Boolean b) return b;
-        throw new ExpressionException("condition '" + expression + "' gave " + Values.format(v) + ", not true or false");
+        throw new ExpressionException("condition '" + CelEvaluator.shown(expression) + "' gave " + Values.format(v) + ", not true or false");
     }
 
     /** The value of one expression, as CEL gives it (Long, Double, String, Boolean, List, Map). */

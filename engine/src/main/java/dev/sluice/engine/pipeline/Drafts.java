@@ -12,8 +12,16 @@ final class Drafts {
     private Drafts() {
     }
 
-    /** A reference to a step id (a {@code needs} item) and where it is. */
-    record Ref(String id, Location location, String path) {
+    /**
+     * A reference to a step id (a {@code needs} item) and where it is.
+     *
+     * @param list  the YAML path of the list
+     * @param index the item's index in it, or -1 when the step id was given alone, not in a list
+     */
+    record Ref(String id, Location location, String list, int index) {
+        String path() {
+            return index < 0 ? list : Paths.item(list, index);
+        }
     }
 
     /**
@@ -45,7 +53,9 @@ final class Drafts {
         }
 
         Step toStep() {
-            return new Step(id, run, needs.stream().map(Ref::id).distinct().toList(), workdir, env, outputs,
+            List<String> ids = new java.util.ArrayList<>(needs.size());
+            for (Ref r : needs) if (!ids.contains(r.id())) ids.add(r.id());
+            return new Step(id, run, ids, workdir, env, outputs,
                     retries, retryDelay, timeout, labels, condition, matrix, cache, cacheFiles);
         }
     }

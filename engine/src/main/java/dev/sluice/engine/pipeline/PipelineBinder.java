@@ -27,7 +27,6 @@ final class PipelineBinder {
     static final List<String> SCHEDULE_KEYS = List.of("cron", "timezone", "catchup");
     static final List<String> DEFAULTS_KEYS = List.of("retries", "retry_delay", "timeout", "worker");
     static final int MAX_CONCURRENCY = 10_000;
-    private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
 
     private final Binding b;
     private final Problems problems;
@@ -48,7 +47,7 @@ final class PipelineBinder {
         String name = null;
         if (r.require("name")) {
             String text = r.text("name");
-            if (text != null && b.checkId(text, "pipeline name", r.valueAt("name"), "name")) name = text;
+            if (text != null && b.checkId(text, "pipeline name", r.valueAt("name"), () -> "name")) name = text;
         }
         String description = r.text("description");
         Map<String, Param> params = params(r);
@@ -122,20 +121,21 @@ final class PipelineBinder {
         boolean zoneOk = true;
         String tz = s.text("timezone");
         if (tz != null) {
-            if (ZONES.contains(tz)) {
+            Set<String> zones = ZoneId.getAvailableZoneIds();
+            if (zones.contains(tz)) {
                 zone = ZoneId.of(tz);
             } else {
                 zoneOk = false;
                 problems.add(s.valueAt("timezone"), "schedule.timezone", "bad-timezone", "unknown timezone '" + tz + "'",
-                        hintZone(tz));
+                        hintZone(tz, zones));
             }
         }
         Boolean catchup = s.bool("catchup");
         return cron == null || !zoneOk ? null : new Schedule(cron, zone, catchup != null && catchup);
     }
 
-    private static String hintZone(String tz) {
-        String h = Hints.didYouMean(tz, ZONES);
+    private static String hintZone(String tz, Set<String> zones) {
+        String h = Hints.didYouMean(tz, zones);
         return h != null ? h : "use an IANA zone id like Europe/Paris or UTC";
     }
 

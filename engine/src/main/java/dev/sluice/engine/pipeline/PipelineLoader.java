@@ -116,19 +116,17 @@ public final class PipelineLoader {
         return new ParseResult(null, List.of(new Problem(where, "", code, message, null)));
     }
 
+    /** The UTF-8 size of a text, computed only when it could pass the limit (at most 3 bytes a char). */
     private static long utf8Length(String s) {
         if (s.length() * 3L <= MAX_BYTES) return s.length();
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else n += 3;
-        }
-        return n;
+        if (s.length() > MAX_BYTES) return s.length() + 0L + nonAscii(s);
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static long nonAscii(String s) {
+        long extra = 0;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) extra++;
+        return extra;
     }
 
     private static String oneLine(String s) {

@@ -52,7 +52,7 @@ final class StepBinder {
         if (r.require("id")) {
             String text = r.text("id");
             idAt = r.valueAt("id");
-            if (text != null && b.checkId(text, "step id", idAt, r.path("id"))) id = text;
+            if (text != null && b.checkId(text, "step id", idAt, () -> r.path("id"))) id = text;
         }
         String run = null;
         if (r.require("run")) {
@@ -62,7 +62,7 @@ final class StepBinder {
                     problems.add(s.location(), r.path("run"), "required", "'run' is empty");
                 } else {
                     run = s.text();
-                    b.templates(s, r.path("run"), id, sites);
+                    b.templates(s, r, "run", id, sites);
                 }
             }
         }
@@ -94,21 +94,20 @@ final class StepBinder {
     }
 
     private List<Ref> needs(MapReader r) {
+        YamlNode node = r.node("needs");
+        if (node == null) return List.of();
         List<YamlScalar> items = r.scalars("needs", "step id");
         if (items == null) return List.of();
-        List<Ref> refs = new ArrayList<>();
         String path = r.path("needs");
-        boolean list = r.node("needs") instanceof YamlList;
-        for (int i = 0; i < items.size(); i++) {
-            YamlScalar s = items.get(i);
-            String p = list ? Paths.item(path, indexOf(r.node("needs"), s)) : path;
-            refs.add(new Ref(s.text(), s.location(), p));
+        List<Ref> refs = new ArrayList<>(items.size());
+        if (!(node instanceof YamlList list)) {
+            for (YamlScalar s : items) refs.add(new Ref(s.text(), s.location(), path, -1));
+            return refs;
+        }
+        for (int i = 0; i < list.items().size(); i++) {
+            if (list.items().get(i) instanceof YamlScalar s && !s.isNull()) refs.add(new Ref(s.text(), s.location(), path, i));
         }
         return refs;
-    }
-
-    private static int indexOf(YamlNode list, YamlNode item) {
-        return ((YamlList) list).items().indexOf(item);
     }
 
     private String path(MapReader r, String key, boolean mayBeFolder) {
@@ -123,6 +122,7 @@ final class StepBinder {
     }
 
     private List<String> paths(MapReader r, String key, String what) {
+        if (!r.has(key)) return List.of();
         List<YamlScalar> items = r.scalars(key, "relative path");
         if (items == null) return List.of();
         List<String> out = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.sluice.engine.pipeline;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,10 +15,10 @@ sealed interface YamlNode permits YamlNode.YamlMap, YamlNode.YamlList, YamlNode.
     /** For messages: {@code a string}, {@code a list}... */
     String kind();
 
-    /** A mapping; keys in file order. */
+    /** A mapping; keys in file order. Built only by the reader, which hands over its map. */
     record YamlMap(Location location, Map<String, Entry> entries) implements YamlNode {
         public YamlMap {
-            entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+            entries = Collections.unmodifiableMap(entries);
         }
 
         public String kind() {
@@ -36,9 +35,10 @@ sealed interface YamlNode permits YamlNode.YamlMap, YamlNode.YamlList, YamlNode.
     record Entry(String key, Location keyLocation, YamlNode value) {
     }
 
+    /** A list. Built only by the reader, which hands over its list. */
     record YamlList(Location location, List<YamlNode> items) implements YamlNode {
         public YamlList {
-            items = List.copyOf(items);
+            items = Collections.unmodifiableList(items);
         }
 
         public String kind() {

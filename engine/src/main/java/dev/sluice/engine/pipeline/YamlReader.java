@@ -35,6 +35,8 @@ final class YamlReader {
     private static final CheckingYamlFactory FACTORY = CheckingYamlFactory.create(MAX_BYTES + 16, MAX_DEPTH);
 
     private final Problems problems;
+    /** Keys (String) and list indexes (Integer) down to the current node; a path is made only for a problem. */
+    private final List<Object> where = new ArrayList<>();
     private CheckingYamlParser parser;
 
     private YamlReader(Problems problems) {
@@ -63,7 +65,7 @@ final class YamlReader {
                 problems.add(problems.at(1, 1), "", "empty", "file is empty: a pipeline needs at least name and steps");
                 return null;
             }
-            YamlNode root = value(first, "", 1);
+            YamlNode root = value(first, 1);
             JsonToken next = p.nextToken();
             flushIssues();
             if (next != null) {
@@ -83,42 +85,53 @@ final class YamlReader {
         }
     }
 
-    private YamlNode value(JsonToken token, String path, int depth) throws IOException {
+    private String path() {
+        String path = "";
+        for (Object segment : where) {
+            path = segment instanceof Integer i ? Paths.item(path, i) : Paths.child(path, (String) segment);
+        }
+        return path;
+    }
+
+    private YamlNode value(JsonToken token, int depth) throws IOException {
         flushIssues();
-        Location where = here();
+        Location at = here();
         switch (token) {
             case START_OBJECT -> {
-                tooDeep(depth, where, path);
+                tooDeep(depth, at);
                 Map<String, Entry> entries = new LinkedHashMap<>();
                 JsonToken t;
                 while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
                     String key = parser.currentName();
                     Location keyAt = here();
-                    String childPath = Paths.child(path, key);
-                    YamlNode child = value(parser.nextToken(), childPath, depth + 1);
+                    where.add(key);
+                    YamlNode child = value(parser.nextToken(), depth + 1);
                     Entry previous = entries.get(key);
                     if (previous != null) {
-                        problem(keyAt, childPath, "duplicate-key", "duplicate key '" + key + "' (first at line "
+                        problem(keyAt, path(), "duplicate-key", "duplicate key '" + key + "' (first at line "
                                 + previous.keyLocation().line() + ")");
                     } else {
                         entries.put(key, new Entry(key, keyAt, child));
                     }
+                    where.remove(where.size() - 1);
                 }
                 if (t != JsonToken.END_OBJECT) throw new IOException("unexpected end of mapping");
-                return new YamlMap(where, entries);
+                return new YamlMap(at, entries);
             }
             case START_ARRAY -> {
-                tooDeep(depth, where, path);
+                tooDeep(depth, at);
                 List<YamlNode> items = new ArrayList<>();
                 JsonToken t;
                 while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
                     if (t == null) throw new IOException("unexpected end of list");
-                    items.add(value(t, path + "[" + items.size() + "]", depth + 1));
+                    where.add(items.size());
+                    items.add(value(t, depth + 1));
+                    where.remove(where.size() - 1);
                 }
-                return new YamlList(where, items);
+                return new YamlList(at, items);
             }
             default -> {
-                return scalar(token, where);
+                return scalar(token, at);
             }
         }
     }
@@ -172,9 +185,9 @@ final class YamlReader {
         };
     }
 
-    private void tooDeep(int depth, Location where, String path) {
+    private void tooDeep(int depth, Location at) {
         if (depth > MAX_DEPTH) {
-            problem(where, path, "too-deep", "nesting deeper than " + MAX_DEPTH + " levels");
+            problem(at, path(), "too-deep", "nesting deeper than " + MAX_DEPTH + " levels");
             throw new Stop();
         }
     }
