@@ -3,6 +3,11 @@ package dev.sluice.engine.expr;
 import dev.cel.common.CelValidationResult;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,10 +58,25 @@ final class CelEvaluator {
         }
     }
 
-    private static Object normalize(Object v) {
+    /** CEL's values as plain Java: timestamps as Instant, durations as Duration, bytes as UTF-8 text. */
+    static Object normalize(Object v) {
         if (v instanceof Integer i) return i.longValue();
         if (v instanceof Float f) return f.doubleValue();
         if (v instanceof com.google.common.primitives.UnsignedLong u) return u.bigIntegerValue();
+        if (v instanceof com.google.protobuf.Timestamp t) return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+        if (v instanceof com.google.protobuf.Duration d) return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+        if (v instanceof com.google.protobuf.ByteString b) return b.toStringUtf8();
+        if (v instanceof com.google.protobuf.NullValue) return null;
+        if (v instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object o : list) out.add(normalize(o));
+            return out;
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, o) -> out.put(normalize(k), normalize(o)));
+            return out;
+        }
         return v;
     }
 

@@ -158,7 +158,14 @@ final class References {
         Segment idSegment = s.get(0);
         String id = idSegment.key();
         if (!steps.contains(id)) {
-            add(idSegment, "unknown-name", "unknown step '" + id + "'", Spelling.didYouMean(id, steps));
+            String hint = null;
+            for (String known : steps) {
+                if (known.startsWith(id + "-")) {
+                    hint = "an id with '-' is written steps[\"" + known + "\"]";
+                    break;
+                }
+            }
+            add(idSegment, "unknown-name", "unknown step '" + id + "'", hint != null ? hint : Spelling.didYouMean(id, steps));
             return;
         }
         if (id.equals(context.stepId())) {

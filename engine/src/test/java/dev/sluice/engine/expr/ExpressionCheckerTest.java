@@ -79,6 +79,18 @@ class ExpressionCheckerTest {
     }
 
     @Test
+    void explainsHowToNameAStepWhoseIdHasADash() {
+        assertThat(inRegister("steps.load-data.status == 'x'")).extracting(ExpressionIssue::message, ExpressionIssue::hint)
+                .first().isEqualTo(org.assertj.core.groups.Tuple.tuple("unknown step 'load'",
+                        "an id with '-' is written steps[\"load-data\"]"));
+    }
+
+    @Test
+    void acceptsPresenceTestsOnMetrics() {
+        assertThat(condition("has(steps.evaluate.metrics.auc) && 'f1' in steps.evaluate.metrics")).isEmpty();
+    }
+
+    @Test
     void refusesMetricsOfAMatrixStep() {
         assertThat(inRegister("steps.train.metrics.auc > 0.5")).extracting(ExpressionIssue::code)
                 .containsExactly("matrix-metrics");

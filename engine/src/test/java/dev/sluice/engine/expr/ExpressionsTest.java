@@ -55,6 +55,23 @@ class ExpressionsTest {
     }
 
     @Test
+    void keepsTheInjectionAttemptLiteralForEcho() throws Exception {
+        String rendered = expressions.renderCommand("${{ params.name }}", scope());
+
+        Process p = new ProcessBuilder("/bin/sh", "-c", "echo " + rendered).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        assertThat(rendered).isEqualTo("'1; rm -rf ~'");
+        assertThat(out).isEqualTo("1; rm -rf ~\n");
+    }
+
+    @Test
+    void rendersTimesAndDurationsInIsoAndSeconds() {
+        assertThat(expressions.renderText("${{ timestamp(run.logical_date) + duration('1h') }} ${{ duration('90s') }}",
+                scope())).isEqualTo("2025-01-02T04:00:00Z 90s");
+    }
+
+    @Test
     void rendersNumbersAsPeopleWriteThem() {
         assertThat(expressions.renderText("${{ params.rows }} ${{ params.min_auc }} ${{ params.ratio }} "
                 + "${{ params.rows * 2 }} ${{ 1.0 / 4.0 }} ${{ params.dry }} ${{ [1, 2] }}", scope()))
