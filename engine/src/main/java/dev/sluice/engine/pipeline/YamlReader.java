@@ -34,6 +34,9 @@ final class YamlReader {
 
     private static final CheckingYamlFactory FACTORY = CheckingYamlFactory.create(MAX_BYTES + 16, MAX_DEPTH);
 
+    private static final java.util.regex.Pattern CANNOT_START =
+            java.util.regex.Pattern.compile("found character '(.)' that cannot start any token");
+
     private final Problems problems;
     /** Keys (String) and list indexes (Integer) down to the current node; a path is made only for a problem. */
     private final List<Object> where = new ArrayList<>();
@@ -245,6 +248,8 @@ final class YamlReader {
     private static String describe(String problem) {
         if (problem == null) return "cannot parse";
         if (problem.contains("\\t(TAB)")) return "tabs are not allowed for indentation; use spaces";
+        java.util.regex.Matcher reserved = CANNOT_START.matcher(problem);
+        if (reserved.find()) return "a plain value cannot start with '" + reserved.group(1) + "'; put the value in quotes";
         String s = oneLine(problem).replaceAll("<org\\.yaml[^>]*>", "").replaceAll("\\s+", " ").strip();
         s = s.replaceAll("but got ([^'\\s<]+)$", "but got '$1'");
         return s.isEmpty() ? "cannot parse" : s;
