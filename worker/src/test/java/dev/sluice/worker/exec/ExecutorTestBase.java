@@ -61,14 +61,14 @@ abstract class ExecutorTestBase {
     }
 
     TaskResult run(TaskRequest request) {
-        return await(start(request));
+        return resultOf(start(request));
     }
 
     TaskResult run(String command) {
         return run(request(command));
     }
 
-    static TaskResult await(CompletableFuture<TaskResult> future) {
+    static TaskResult resultOf(CompletableFuture<TaskResult> future) {
         try {
             return future.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

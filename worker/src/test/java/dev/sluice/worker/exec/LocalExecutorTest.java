@@ -134,8 +134,8 @@ class LocalExecutorTest extends ExecutorTestBase {
         assertThat(executor.running()).isEqualTo(1);
         Files.writeString(workdir.resolve("go"), "");
 
-        assertThat(await(first).outcome()).isEqualTo(Outcome.SUCCEEDED);
-        assertThat(await(second)).isEqualTo(await(first));
+        assertThat(resultOf(first).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(resultOf(second)).isEqualTo(resultOf(first));
         assertThat(sink.texts('O')).containsExactly("once");
         assertThat(other.lines()).isEmpty();
         assertThat(executor.running()).isZero();
