@@ -12,9 +12,11 @@ import java.util.Objects;
  *
  * @param outcome   how the attempt ended
  * @param exitCode  the process's exit code; {@code null} when it never started or was killed
- * @param error     a one-line explanation for a person (e.g. {@code missing output model.json});
+ *                  (TIMED_OUT, CANCELLED)
+ * @param error     a one-line explanation for a person (e.g. {@code missing output: model.json});
  *                  {@code null} on success
- * @param outputs   every file stored from {@code $SLUICE_OUTPUTS}, sorted by path
+ * @param outputs   every file stored from {@code $SLUICE_OUTPUTS}, sorted by path; kept whatever the
+ *                  outcome once the process ran (a killed step's partial outputs included)
  * @param metrics   parsed from {@code $SLUICE_METRICS}, later lines overriding earlier ones
  */
 public record TaskResult(
@@ -32,7 +34,11 @@ public record TaskResult(
     public enum Outcome {
         /** exit code 0 and every declared output present */
         SUCCEEDED,
-        /** non-zero exit code, a missing output, unreadable metrics or a failure to start */
+        /**
+         * non-zero exit code, a missing declared output, outputs that could not be stored, or a
+         * failure to start (missing workdir, inputs that could not be materialized). Malformed
+         * metrics never fail an attempt: those lines are ignored with a warning in the log.
+         */
         FAILED,
         /** killed at its timeout */
         TIMED_OUT,

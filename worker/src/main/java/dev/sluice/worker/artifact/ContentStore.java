@@ -1,0 +1,172 @@
+package dev.sluice.worker.artifact;
+
+import dev.sluice.worker.protocol.Artifact;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * A content-addressed file store under one root folder.
+ *
+ * <p>Each content lives once, at {@code root/ab/abcdef…} (the first two hex digits of its sha256,
+ * then the whole hash). {@link #put} hashes while it copies into a temporary file under
+ * {@code root/.tmp}, then renames it into place atomically; a content already present is not
+ * written again. Stored files are made read-only: they are shared by hard links with the inputs
+ * of later attempts, so a step must not modify its inputs in place (a step running as root could,
+ * and would corrupt the store).
+ *
+ * <p>Thread-safe; several workers may share one root on the same file system (two puts of the same
+ * content racing both rename identical bytes onto the same name).
+ */
+public final class ContentStore {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final Path root;
+    private final Path tmp;
+
+    public ContentStore(Path root) {
+        this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+        this.tmp = this.root.resolve(".tmp");
+    }
+
+    /** The store's root folder. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Stores a copy of {@code file}'s content.
+     *
+     * @param from    the producing task id (for the returned artifact)
+     * @param relPath the path under the producer's outputs folder, with {@code /} separators
+     * @param file    the file to copy (symbolic links are followed)
+     * @return where the content came from, its hash and size
+     */
+    public Artifact put(String from, String relPath, Path file) throws IOException {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(relPath, "relPath");
+        Files.createDirectories(tmp);
+        Path temp = Files.createTempFile(tmp, "put-", ".part");
+        try {
+            MessageDigest digest = sha256();
+            long size = 0;
+            try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(temp)) {
+                byte[] buffer = new byte[BUFFER];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    digest.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    size += n;
+                }
+            }
+            String sha = HexFormat.of().formatHex(digest.digest());
+            Path target = path(sha);
+            if (!Files.exists(target)) {
+                Files.createDirectories(target.getParent());
+                makeReadOnly(temp);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return new Artifact(from, relPath, sha, size);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Where a content is (or would be) stored.
+     *
+     * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
+     */
+    public Path path(String sha256) {
+        if (!isSha256(sha256)) {
+            throw new IllegalArgumentException("not a sha256 id: " + printable(sha256));
+        }
+        return root.resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
+
+    /**
+     * Whether the content is stored.
+     *
+     * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
+     */
+    public boolean contains(String sha256) {
+        return Files.isRegularFile(path(sha256));
+    }
+
+    /**
+     * Makes the content appear at {@code target}: a hard link when the file system allows it, else a
+     * copy. Parent folders are created; an existing file at {@code target} is replaced.
+     *
+     * @throws NoSuchFileException      when the content is not stored
+     * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
+     */
+    public void materialize(String sha256, Path target) throws IOException {
+        Path source = path(sha256);
+        if (!Files.isRegularFile(source)) {
+            throw new NoSuchFileException(source.toString(), null, "content not in the store");
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.deleteIfExists(target);
+        try {
+            Files.createLink(target, source);
+        } catch (FileAlreadyExistsException e) {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            // another file system, or links not supported: fall back to a copy
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Whether {@code s} is a sha256 id as this store spells it: 64 lower-case hex digits. */
+    public static boolean isSha256(String s) {
+        if (s == null || s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static void makeReadOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+        } catch (UnsupportedOperationException e) {
+            file.toFile().setReadOnly();
+        }
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String cut = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+}

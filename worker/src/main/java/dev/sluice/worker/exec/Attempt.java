@@ -1,0 +1,307 @@
+package dev.sluice.worker.exec;
+
+import dev.sluice.worker.protocol.Artifact;
+import dev.sluice.worker.protocol.AttemptKey;
+import dev.sluice.worker.protocol.LogSink;
+import dev.sluice.worker.protocol.TaskRequest;
+import dev.sluice.worker.protocol.TaskResult;
+import dev.sluice.worker.protocol.TaskResult.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One attempt, from its folder to its result.
+ *
+ * <p>{@link #run()} runs on a pooled thread: prepare the folder, run the shell through Commons Exec
+ * (which waits for it), end whatever the shell left behind, collect outputs and metrics, remove the
+ * folder. {@link #kill} may come from any thread at any point: before the launch it prevents it,
+ * after the launch it ends the process tree, after the shell exited it is too late and does nothing.
+ */
+final class Attempt {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
+    private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final TaskRequest request;
+    private final AttemptKey key;
+    private final ExecContext ctx;
+    private final AttemptLog log;
+    private final CompletableFuture<TaskResult> result = new CompletableFuture<>();
+
+    // guarded by this
+    private Process process;
+    private long launchedAt;
+    private Outcome killedAs;
+    private boolean exited;
+    private CompletableFuture<Void> treeGone;
+    private ScheduledFuture<?> timeoutTask;
+
+    Attempt(TaskRequest request, LogSink sink, ExecContext ctx) {
+        this.request = request;
+        this.key = request.key();
+        this.ctx = ctx;
+        this.log = new AttemptLog(key, sink, request.env(), request.maxLogBytes());
+    }
+
+    CompletableFuture<TaskResult> result() {
+        return result;
+    }
+
+    /** Runs the attempt and completes {@link #result()}, calling {@code finished} just before. */
+    void runAndComplete(Runnable finished) {
+        TaskResult r;
+        try {
+            r = run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("[attempt {}] unexpected failure", key, e);
+            r = failed(Instant.now(), "worker error: " + e);
+        }
+        finished.run();
+        result.complete(r);
+    }
+
+    /**
+     * Ends the attempt with {@code outcome} (TIMED_OUT or CANCELLED) unless it is already ending.
+     *
+     * @return whether this call is the one that ends it
+     */
+    boolean kill(Outcome outcome, String notice) {
+        Process p;
+        synchronized (this) {
+            if (killedAs != null || exited) {
+                return false;
+            }
+            killedAs = outcome;
+            p = process;
+        }
+        log.notice(notice);
+        if (p != null) {
+            terminate(p);
+        }
+        return true;
+    }
+
+    private TaskResult run() {
+        Instant startedAt = Instant.now();
+        Path workdir;
+        try {
+            workdir = Path.of(request.workdir());
+        } catch (InvalidPathException e) {
+            return failed(startedAt, "bad workdir: " + request.workdir());
+        }
+        if (!workdir.isAbsolute() || !Files.isDirectory(workdir)) {
+            return failed(startedAt, (workdir.isAbsolute() ? "workdir does not exist: " : "workdir is not absolute: ") + workdir);
+        }
+        AttemptFolder folder;
+        try {
+            folder = ctx.workspace().create(key);
+        } catch (IOException e) {
+            return failed(startedAt, "could not create the attempt folder: " + message(e));
+        }
+        try {
+            try {
+                folder.materialize(request.inputs(), ctx.store());
+            } catch (IOException | IllegalArgumentException e) {
+                return failed(startedAt, "could not materialize inputs: " + message(e));
+            }
+            return execute(folder, workdir, startedAt);
+        } finally {
+            try {
+                ctx.workspace().remove(folder);
+            } catch (IOException e) {
+                LOG.warn("[attempt {}] could not remove {}: {}", key, folder.dir(), message(e));
+            }
+        }
+    }
+
+    private TaskResult execute(AttemptFolder folder, Path workdir, Instant startedAt) {
+        synchronized (this) {
+            if (killedAs != null) {
+                return new TaskResult(key, killedAs, null, killError(killedAs), startedAt, Instant.now(), List.of(), Map.of(), ctx.worker());
+            }
+        }
+        SessionExecutor executor = new SessionExecutor(this::started);
+        executor.setWorkingDirectory(workdir.toFile());
+        executor.setStreamHandler(new LogPump(log, ctx.pool(), this::afterExit, ctx.killGrace()));
+        Integer exit;
+        String runError = null;
+        try {
+            exit = executor.execute(SessionExecutor.commandLine(ctx.setsid(), request.command()), environment(folder));
+        } catch (IOException e) {
+            exit = null;
+            runError = message(e);
+        } finally {
+            synchronized (this) {
+                if (timeoutTask != null) {
+                    timeoutTask.cancel(false);
+                }
+            }
+        }
+        Outcome killed;
+        Process p;
+        synchronized (this) {
+            killed = killedAs;
+            p = process;
+        }
+        if (p == null) {
+            return killed != null
+                    ? new TaskResult(key, killed, null, killError(killed), startedAt, Instant.now(), List.of(), Map.of(), ctx.worker())
+                    : failed(startedAt, "failed to start: " + runError);
+        }
+        return collect(folder, startedAt, killed, exit, runError);
+    }
+
+    /** Builds the result of an attempt whose process ran: outputs and metrics are kept whatever the outcome. */
+    private TaskResult collect(AttemptFolder folder, Instant startedAt, Outcome killed, Integer exit, String runError) {
+        List<Artifact> outputs = List.of();
+        String storeError = null;
+        try {
+            outputs = folder.storeOutputs(ctx.store(), key.taskId(), log::notice);
+        } catch (IOException | RuntimeException e) {
+            storeError = "could not store outputs: " + message(e);
+            log.notice(storeError);
+        }
+        Map<String, Double> metrics = Map.of();
+        try {
+            metrics = ctx.metrics().read(folder.metrics(), log::notice);
+        } catch (IOException e) {
+            log.notice("metrics ignored: could not read " + folder.metrics().getFileName() + ": " + message(e));
+        }
+        Outcome outcome;
+        Integer exitCode = exit;
+        String error;
+        if (killed != null) {
+            outcome = killed;
+            exitCode = null;
+            error = killError(killed);
+        } else if (exit == null) {
+            outcome = Outcome.FAILED;
+            error = "failed while running: " + runError;
+        } else if (exit != 0) {
+            outcome = Outcome.FAILED;
+            error = "exit code " + exit;
+        } else if (storeError != null) {
+            outcome = Outcome.FAILED;
+            error = storeError;
+        } else {
+            List<String> missing = folder.missing(request.outputs(), outputs);
+            outcome = missing.isEmpty() ? Outcome.SUCCEEDED : Outcome.FAILED;
+            error = missing.isEmpty() ? null
+                    : (missing.size() == 1 ? "missing output: " : "missing outputs: ") + String.join(", ", missing);
+        }
+        return new TaskResult(key, outcome, exitCode, error, startedAt, Instant.now(), outputs, metrics, ctx.worker());
+    }
+
+    /** Called by the launcher as soon as the process exists. */
+    private void started(Process p) {
+        boolean killNow;
+        synchronized (this) {
+            process = p;
+            launchedAt = System.nanoTime();
+            killNow = killedAs != null;
+            Duration timeout = request.timeout();
+            if (!killNow && timeout != null && !timeout.isNegative() && !timeout.isZero()) {
+                timeoutTask = ctx.timer().schedule(
+                        () -> kill(Outcome.TIMED_OUT, "timeout after " + format(timeout) + ": killing process tree"),
+                        timeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+        if (killNow) {
+            terminate(p);
+        }
+    }
+
+    /** Called (through the log pump) right after the shell exited, before its pipes are drained. */
+    private void afterExit() {
+        CompletableFuture<Void> gone;
+        Process p;
+        long ran;
+        synchronized (this) {
+            exited = true;
+            gone = treeGone;
+            p = process;
+            ran = System.nanoTime() - launchedAt;
+        }
+        if (gone == null && ctx.sessions()) {
+            List<ProcessHandle> left = ctx.tree().members(p.pid(), ran < RECENT_NANOS);
+            if (!left.isEmpty()) {
+                log.notice("the step left " + left.size() + " process(es) running: killing them");
+                gone = ctx.tree().endLeftovers(p.pid(), left, ctx.killGrace());
+            }
+        }
+        if (gone != null) {
+            gone.join();
+        }
+    }
+
+    private void terminate(Process p) {
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        synchronized (this) {
+            treeGone = gone;
+        }
+        try {
+            ctx.tree().terminate(p.toHandle(), ctx.killGrace()).whenComplete((ok, e) -> gone.complete(null));
+        } catch (RuntimeException e) {
+            LOG.warn("[attempt {}] could not end the process tree: {}", key, e.toString());
+            p.destroyForcibly();
+            gone.complete(null);
+        }
+    }
+
+    private Map<String, String> environment(AttemptFolder folder) {
+        Map<String, String> env = new HashMap<>(ctx.baseEnv());
+        env.putAll(request.env());
+        env.put("SLUICE_OUTPUTS", folder.outputs().toString());
+        env.put("SLUICE_INPUTS", folder.inputs().toString());
+        env.put("SLUICE_METRICS", folder.metrics().toString());
+        return env;
+    }
+
+    private String killError(Outcome outcome) {
+        return outcome == Outcome.TIMED_OUT ? "timed out after " + format(request.timeout()) : "cancelled";
+    }
+
+    private TaskResult failed(Instant startedAt, String error) {
+        log.notice(error);
+        return new TaskResult(key, Outcome.FAILED, null, error, startedAt, Instant.now(), List.of(), Map.of(), ctx.worker());
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}: the largest unit that divides it. */
+    static String format(Duration d) {
+        if (d == null) {
+            return "?";
+        }
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s != 0 && s % 86400 == 0) {
+            return s / 86400 + "d";
+        }
+        if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s != 0 && s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
+    }
+}

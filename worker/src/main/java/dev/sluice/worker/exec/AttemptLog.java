@@ -1,0 +1,115 @@
+package dev.sluice.worker.exec;
+
+import dev.sluice.worker.protocol.AttemptKey;
+import dev.sluice.worker.protocol.LogLine;
+import dev.sluice.worker.protocol.LogSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The log of one attempt: masks secrets, enforces the byte cap and hands lines to the sink.
+ *
+ * <p>Called concurrently by the stdout and stderr pumps and by whoever writes a notice; the lines
+ * of one stream reach the sink in the order they were printed. Step output ({@code 'O'},
+ * {@code 'E'}) counts against the cap; once a line would pass it, one {@code 'S'} notice says so
+ * and every later step line is dropped (the pumps keep reading so the process never blocks).
+ * Sluice's own notices are never dropped. Every line, notices included, is masked.
+ */
+final class AttemptLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AttemptLog.class);
+    private static final String[] SECRET_MARKERS = {"SECRET", "TOKEN", "PASSWORD", "KEY"};
+    static final int MIN_SECRET_LENGTH = 4;
+    static final String MASK = "***";
+
+    private final AttemptKey key;
+    private final LogSink sink;
+    private final List<String> secrets;
+    private final long maxBytes;
+    private final AtomicLong used = new AtomicLong();
+    private final AtomicBoolean truncated = new AtomicBoolean();
+    private volatile boolean closed;
+
+    AttemptLog(AttemptKey key, LogSink sink, Map<String, String> env, long maxBytes) {
+        this.key = key;
+        this.sink = sink;
+        this.secrets = secretValues(env);
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * The values to mask: those of variables whose name contains SECRET, TOKEN, PASSWORD or KEY
+     * (any case) and that are at least 4 characters long; longest first, so that a secret which
+     * contains another is masked whole.
+     */
+    static List<String> secretValues(Map<String, String> env) {
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String name = e.getKey().toUpperCase(Locale.ROOT);
+            String value = e.getValue();
+            if (value == null || value.length() < MIN_SECRET_LENGTH || values.contains(value)) {
+                continue;
+            }
+            for (String marker : SECRET_MARKERS) {
+                if (name.contains(marker)) {
+                    values.add(value);
+                    break;
+                }
+            }
+        }
+        values.sort(Comparator.comparingInt(String::length).reversed());
+        return List.copyOf(values);
+    }
+
+    /** One line the step printed, without its line terminator. */
+    void line(char stream, byte[] bytes, int offset, int length) {
+        if (closed || truncated.get()) {
+            return;
+        }
+        if (used.addAndGet(length + 1L) > maxBytes) {
+            if (truncated.compareAndSet(false, true)) {
+                notice("log truncated after " + maxBytes + " bytes");
+            }
+            return;
+        }
+        emit(stream, new String(bytes, offset, length, StandardCharsets.UTF_8));
+    }
+
+    /** One of Sluice's own notices ({@code 'S'}). */
+    void notice(String text) {
+        emit('S', text);
+    }
+
+    /** Drops whatever the pumps still deliver: the attempt's result is being built. */
+    void close() {
+        closed = true;
+    }
+
+    String mask(String text) {
+        String masked = text;
+        for (String secret : secrets) {
+            if (masked.contains(secret)) {
+                masked = masked.replace(secret, MASK);
+            }
+        }
+        return masked;
+    }
+
+    private void emit(char stream, String text) {
+        try {
+            sink.accept(key, new LogLine(Instant.now(), stream, mask(text)));
+        } catch (RuntimeException e) {
+            LOG.warn("[attempt {}] log sink failed: {}", key, e.toString());
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.sluice.worker.exec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.protocol.AttemptKey;
+import dev.sluice.worker.protocol.LogSink;
+import dev.sluice.worker.protocol.TaskRequest;
+import dev.sluice.worker.protocol.TaskResult;
+import dev.sluice.worker.protocol.TaskResult.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs attempts as OS processes on this machine.
+ *
+ * <p>Each attempt gets a folder {@code <workRoot>/<run>/<task>/<attempt>/} holding an empty
+ * {@code outputs/}, its inputs under {@code inputs/<from>/<path>} (linked from the
+ * {@link ContentStore}) and the path of its {@code metrics} file; the folder is removed once the
+ * result is built. The command runs as {@code setsid /bin/sh -c <command>} in the request's workdir,
+ * with the worker's environment plus the request's plus {@code SLUICE_OUTPUTS}, {@code SLUICE_INPUTS}
+ * and {@code SLUICE_METRICS}.
+ *
+ * <p>The shell leads its own session, so the attempt's processes can be found and ended together.
+ * At a timeout or a cancel they get TERM, then KILL after the kill grace. After a normal exit,
+ * processes the step left running in its session are ended the same way: a step's processes do not
+ * outlive it. (A process that left the session with {@code setsid} and outlives the shell of a step
+ * that exited normally cannot be found without cgroups; at a timeout or cancel such processes are
+ * caught by a snapshot of the shell's descendants.)
+ *
+ * <p>The result's future completes when the process tree has ended, the log has been delivered and
+ * outputs are in the store. Starting an attempt that is already running returns the running one's
+ * future (a redelivered request is not run twice).
+ */
+public final class LocalExecutor implements AutoCloseable {
+
+    /** TERM-to-KILL delay of the spec. */
+    public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalExecutor.class);
+
+    private final ExecContext ctx;
+    private final ThreadPoolExecutor pool;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ConcurrentMap<AttemptKey, Attempt> attempts = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public LocalExecutor(ContentStore store, Path workRoot, String workerName) {
+        this(store, workRoot, workerName, DEFAULT_KILL_GRACE);
+    }
+
+    /**
+     * @param killGrace how long a process tree has between TERM and KILL
+     */
+    public LocalExecutor(ContentStore store, Path workRoot, String workerName, Duration killGrace) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(workRoot, "workRoot");
+        Objects.requireNonNull(workerName, "workerName");
+        if (killGrace.isNegative()) {
+            throw new IllegalArgumentException("negative kill grace: " + killGrace);
+        }
+        this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemonThreads("sluice-exec-"));
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("sluice-exec-timer-"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        Optional<Path> setsid = SessionExecutor.findSetsid();
+        if (setsid.isEmpty()) {
+            LOG.warn("no setsid on this machine: a step's background processes cannot all be found and ended");
+        }
+        this.ctx = new ExecContext(store, new Workspace(workRoot), new ProcessTree(Path.of("/proc"), timer), setsid,
+                pool, timer, new MetricsFile(new ObjectMapper()), Map.copyOf(System.getenv()), workerName, killGrace);
+    }
+
+    /**
+     * Starts an attempt and returns at once.
+     *
+     * @param sink receives the attempt's log lines, from the worker's threads (possibly two at a time:
+     *             the lines of one stream arrive in order)
+     * @return completes with the attempt's result; never exceptionally
+     * @throws IllegalStateException when the executor is closed
+     */
+    public CompletableFuture<TaskResult> start(TaskRequest request, LogSink sink) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sink, "sink");
+        if (closed) {
+            throw new IllegalStateException("executor closed");
+        }
+        Attempt attempt = new Attempt(request, sink, ctx);
+        Attempt running = attempts.putIfAbsent(request.key(), attempt);
+        if (running != null) {
+            return running.result().copy();
+        }
+        try {
+            pool.execute(() -> attempt.runAndComplete(() -> attempts.remove(request.key(), attempt)));
+        } catch (RejectedExecutionException e) {
+            attempts.remove(request.key(), attempt);
+            throw new IllegalStateException("executor closed");
+        }
+        return attempt.result().copy();
+    }
+
+    /**
+     * Ends a running attempt (TERM to its process tree, KILL after the grace); its result is CANCELLED.
+     *
+     * @return false when no such attempt is running, or it is already ending
+     */
+    public boolean cancel(AttemptKey key) {
+        Attempt attempt = attempts.get(key);
+        return attempt != null && attempt.kill(Outcome.CANCELLED, "cancelled: killing process tree");
+    }
+
+    /** How many attempts have started and not yet completed. */
+    public int running() {
+        return attempts.size();
+    }
+
+    /** Ends every running attempt (CANCELLED), waits for their results, then stops the threads. */
+    @Override
+    public void close() {
+        closed = true;
+        List<Attempt> all = List.copyOf(attempts.values());
+        all.forEach(a -> a.kill(Outcome.CANCELLED, "worker shutting down: killing process tree"));
+        try {
+            CompletableFuture.allOf(all.stream().map(Attempt::result).toArray(CompletableFuture[]::new))
+                    .get(ctx.killGrace().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("attempts still ending at shutdown: {}", attempts.keySet());
+        }
+        pool.shutdown();
+        timer.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,187 @@
+package dev.sluice.worker.exec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds and ends the processes of one attempt.
+ *
+ * <p>Each attempt's shell is started through {@code setsid}, so it leads a new session and process
+ * group whose id is its own pid. Java cannot signal a group, so the members are found by reading
+ * {@code /proc/<pid>/stat} (process group or session equal to the shell's pid) and signalled one
+ * by one through {@link ProcessHandle}, which checks the start time and so never signals a
+ * recycled pid. Processes that called {@code setsid} themselves leave the group; they are caught
+ * by a {@link ProcessHandle#descendants()} snapshot taken before the first signal, while their
+ * ancestors are still alive.
+ *
+ * <p>Ending a tree: TERM to every member and to the snapshot, then — when they have all exited, or
+ * after the grace period at the latest — KILL to whatever is left in the group or the snapshot,
+ * repeated until a scan finds nobody new.
+ *
+ * <p>Without {@code /proc} (not Linux) group scans find nothing and only the snapshot is used.
+ */
+final class ProcessTree {
+
+    private final Path proc;
+    private final boolean scans;
+    private final ScheduledExecutorService timer;
+
+    ProcessTree(Path proc, ScheduledExecutorService timer) {
+        this.proc = proc;
+        this.scans = Files.isReadable(proc.resolve("self").resolve("stat"));
+        this.timer = timer;
+    }
+
+    /**
+     * The live processes whose process group or session is {@code group}.
+     *
+     * <p>Members of a group are forked after its leader, so they have higher pids unless the pid
+     * counter wrapped around. When {@code recentOnly} is set (the attempt lasted under a second) and
+     * the last pid handed out is above {@code group} (no wrap since), only higher pids are read:
+     * after a short step that is a handful of files instead of every process on the machine.
+     */
+    List<ProcessHandle> members(long group, boolean recentOnly) {
+        if (!scans) {
+            return List.of();
+        }
+        String[] names = proc.toFile().list();
+        if (names == null) {
+            return List.of();
+        }
+        long floor = recentOnly && lastPid() >= group ? group : 0;
+        long self = ProcessHandle.current().pid();
+        List<ProcessHandle> found = new ArrayList<>();
+        for (String name : names) {
+            long pid = parsePid(name);
+            if (pid <= floor || pid == self) {
+                continue;
+            }
+            if (inGroup(pid, group)) {
+                ProcessHandle.of(pid).ifPresent(found::add);
+            }
+        }
+        return found;
+    }
+
+    /** Whether {@code group}'s members are found by scanning (Linux {@code /proc}). */
+    boolean scans() {
+        return scans;
+    }
+
+    /**
+     * Ends the shell and everything it started: TERM, then KILL after {@code grace} at the latest.
+     *
+     * @param shell the attempt's shell, alive or not; its pid is the group id
+     * @return completes once KILL has been sent to every process still alive (or all exited)
+     */
+    CompletableFuture<Void> terminate(ProcessHandle shell, Duration grace) {
+        Set<ProcessHandle> snapshot = new LinkedHashSet<>();
+        snapshot.add(shell);
+        shell.descendants().forEach(snapshot::add);
+        return terminate(shell.pid(), snapshot, grace);
+    }
+
+    /**
+     * Ends the processes left in {@code group} after its leader exited (found by {@link #members}).
+     *
+     * @return completes like {@link #terminate(ProcessHandle, Duration)}
+     */
+    CompletableFuture<Void> endLeftovers(long group, List<ProcessHandle> left, Duration grace) {
+        Set<ProcessHandle> snapshot = new LinkedHashSet<>(left);
+        left.forEach(p -> p.descendants().forEach(snapshot::add));
+        return terminate(group, snapshot, grace);
+    }
+
+    private CompletableFuture<Void> terminate(long group, Set<ProcessHandle> snapshot, Duration grace) {
+        Set<ProcessHandle> targets = new LinkedHashSet<>(snapshot);
+        targets.addAll(members(group, false));
+        targets.forEach(ProcessHandle::destroy);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable kill = () -> {
+            if (!done.isDone()) {
+                killRemaining(group, snapshot);
+                done.complete(null);
+            }
+        };
+        ScheduledFuture<?> deadline = timer.schedule(kill, grace.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture.allOf(targets.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+                .thenRun(kill);
+        done.whenComplete((ok, e) -> deadline.cancel(false));
+        return done;
+    }
+
+    private void killRemaining(long group, Collection<ProcessHandle> snapshot) {
+        Set<Long> killed = new LinkedHashSet<>();
+        List<ProcessHandle> round = new ArrayList<>(snapshot);
+        round.addAll(members(group, false));
+        while (!round.isEmpty()) {
+            for (ProcessHandle p : round) {
+                if (killed.add(p.pid())) {
+                    p.destroyForcibly();
+                }
+            }
+            round = new ArrayList<>();
+            for (ProcessHandle p : members(group, false)) {
+                if (!killed.contains(p.pid())) {
+                    round.add(p);
+                }
+            }
+        }
+    }
+
+    /** Reads {@code /proc/<pid>/stat}: state, then parent, process group and session after the name. */
+    private boolean inGroup(long pid, long group) {
+        String stat;
+        try {
+            stat = new String(Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("stat")), StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            return false; // gone meanwhile
+        }
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return false;
+        }
+        String[] fields = stat.substring(close + 2).split(" ", 5);
+        if (fields.length < 4 || fields[0].equals("Z") || fields[0].equals("X")) {
+            return false;
+        }
+        return parsePid(fields[2]) == group || parsePid(fields[3]) == group;
+    }
+
+    private long lastPid() {
+        try {
+            String text = Files.readString(proc.resolve("sys/kernel/ns_last_pid"), StandardCharsets.US_ASCII);
+            return parsePid(text.trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The number {@code s} spells, or -1 when it is not all digits. */
+    private static long parsePid(String s) {
+        if (s.isEmpty() || s.length() > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+}
