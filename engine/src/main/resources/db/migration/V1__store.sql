@@ -1,4 +1,6 @@
 -- The Sluice store. Portable SQL: runs unchanged on H2 2.x (default mode) and PostgreSQL 12+.
+-- Foreign keys come after the primary key: H2 then uses the primary key's index for them instead of
+-- creating one of its own (on which its planner would otherwise scan a whole run's rows).
 -- TEXT is unbounded in both (H2 maps it to CHARACTER VARYING). Times are TIMESTAMP WITH TIME ZONE,
 -- written in UTC with microsecond precision. JSON values (params, matrix) are stored as TEXT.
 
@@ -12,12 +14,13 @@ CREATE TABLE pipelines (
 
 -- Every saved pipeline text, immutable.
 CREATE TABLE pipeline_versions (
-    name       VARCHAR(64)              NOT NULL REFERENCES pipelines (name),
+    name       VARCHAR(64)              NOT NULL,
     version    INTEGER                  NOT NULL,
     sha256     VARCHAR(64)              NOT NULL,
     content    TEXT                     NOT NULL,
     created_at TIMESTAMP WITH TIME ZONE NOT NULL,
-    PRIMARY KEY (name, version)
+    PRIMARY KEY (name, version),
+    FOREIGN KEY (name) REFERENCES pipelines (name)
 );
 
 CREATE INDEX pipeline_versions_sha256_idx ON pipeline_versions (sha256);
@@ -47,7 +50,7 @@ CREATE INDEX runs_status_created_idx ON runs (status, created_at);
 CREATE INDEX runs_pipeline_created_idx ON runs (pipeline, created_at);
 
 CREATE TABLE tasks (
-    run_id       VARCHAR(128)             NOT NULL REFERENCES runs (id),
+    run_id       VARCHAR(128)             NOT NULL,
     task_id      VARCHAR(500)             NOT NULL,
     step_id      VARCHAR(64)              NOT NULL,
     position     INTEGER                  NOT NULL,
@@ -61,7 +64,8 @@ CREATE TABLE tasks (
     started_at   TIMESTAMP WITH TIME ZONE,
     ended_at     TIMESTAMP WITH TIME ZONE,
     exit_code    INTEGER,
-    PRIMARY KEY (run_id, task_id)
+    PRIMARY KEY (run_id, task_id),
+    FOREIGN KEY (run_id) REFERENCES runs (id)
 );
 
 CREATE TABLE attempts (
@@ -109,10 +113,11 @@ CREATE TABLE outputs (
     task_id VARCHAR(500)  NOT NULL,
     attempt INTEGER       NOT NULL,
     path    VARCHAR(1000) NOT NULL,
-    sha256  VARCHAR(64)   NOT NULL REFERENCES artifacts (sha256),
+    sha256  VARCHAR(64)   NOT NULL,
     size    BIGINT        NOT NULL,
     PRIMARY KEY (run_id, task_id, attempt, path),
-    FOREIGN KEY (run_id, task_id, attempt) REFERENCES attempts (run_id, task_id, attempt)
+    FOREIGN KEY (run_id, task_id, attempt) REFERENCES attempts (run_id, task_id, attempt),
+    FOREIGN KEY (sha256) REFERENCES artifacts (sha256)
 );
 
 CREATE INDEX outputs_sha256_idx ON outputs (sha256);

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +28,23 @@ class H2StoreTest extends StoreContractTest {
     @Override
     protected Connection rawConnection() throws SQLException {
         return DriverManager.getConnection(Stores.h2Url(dataDir), "sa", "");
+    }
+
+    @Test
+    void movesATaskThroughItsPrimaryKeyNotByScanningItsRun() throws SQLException {
+        String[] tasks = new String[500];
+        for (int i = 0; i < tasks.length; i++) {
+            tasks[i] = "t" + i;
+        }
+        store.commit(List.of(create(run("r1"), tasks)));
+
+        try (Connection c = rawConnection(); Statement s = c.createStatement();
+                ResultSet plan = s.executeQuery("EXPLAIN UPDATE tasks SET status = 'QUEUED'"
+                        + " WHERE run_id = 'r1' AND task_id = 't7' AND status = 'PENDING'")) {
+            plan.next();
+            assertThat(plan.getString(1)).as("H2 also indexes the foreign key on run_id alone")
+                    .contains("PRIMARY_KEY");
+        }
     }
 
     @Test
