@@ -1,0 +1,376 @@
+package dev.sluice.engine.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.engine.run.RunState;
+import dev.sluice.worker.protocol.Artifact;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@link Store} over JDBC, for H2 and PostgreSQL, on a HikariCP pool it owns. Thread-safe: it
+ * holds no state but the pool, and every call borrows its own connection.
+ */
+public final class JdbcStore implements Store {
+
+    private static final String VERSION_COLUMNS = "name, version, sha256, content, created_at";
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final JsonValues json = new JsonValues();
+    private final Rows rows = new Rows(json);
+
+    /**
+     * Takes ownership of the pool (closed by {@link #close}) and brings its schema up to date; most
+     * callers want {@link Stores#open} instead.
+     *
+     * @param dataSource a pool on a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL
+     * @param clock      stamps pipeline versions, artifacts and cache entries
+     * @throws StoreException when the schema cannot be migrated (the pool is then closed)
+     */
+    public JdbcStore(HikariDataSource dataSource, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        try {
+            this.dialect = Dialect.fromJdbcUrl(dataSource.getJdbcUrl());
+            Migrations.migrate(dataSource);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public PipelineVersion savePipeline(String name, String text) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(text, "text");
+        String sha = sha256(text);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    PipelineVersion saved = savePipeline(c, name, text, sha);
+                    c.commit();
+                    return saved;
+                } catch (SQLException e) {
+                    rollbackQuietly(c);
+                    if (attempt < 3 && Jdbc.isUniqueViolation(e)) {
+                        continue; // another process saved the same pipeline at the same time
+                    }
+                    throw e;
+                } catch (RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot save pipeline " + name + ": " + Jdbc.message(e), e);
+            }
+        }
+    }
+
+    private PipelineVersion savePipeline(Connection c, String name, String text, String sha) throws SQLException {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Integer latest;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT latest_version FROM pipelines WHERE name = ? FOR UPDATE")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                latest = rs.next() ? rs.getInt(1) : null;
+            }
+        }
+        if (latest == null) {
+            execute(c, "INSERT INTO pipelines (name, latest_version, created_at, updated_at) VALUES (?, 1, ?, ?)",
+                    name, now, now);
+        } else {
+            Optional<PipelineVersion> current = queryOne(c, "SELECT " + VERSION_COLUMNS
+                    + " FROM pipeline_versions WHERE name = ? AND version = ?", rows::version, name, latest);
+            if (current.isPresent() && current.get().sha256().equals(sha)) {
+                return current.get();
+            }
+            execute(c, "UPDATE pipelines SET latest_version = ?, updated_at = ? WHERE name = ?",
+                    latest + 1, now, name);
+        }
+        int version = latest == null ? 1 : latest + 1;
+        execute(c, "INSERT INTO pipeline_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+                name, version, sha, text, now);
+        return new PipelineVersion(name, version, sha, text, now);
+    }
+
+    @Override
+    public Optional<PipelineVersion> pipelineVersion(String name, int version) {
+        return read(c -> queryOne(c, "SELECT " + VERSION_COLUMNS
+                + " FROM pipeline_versions WHERE name = ? AND version = ?", rows::version, name, version));
+    }
+
+    @Override
+    public Optional<PipelineVersion> latestPipeline(String name) {
+        return read(c -> queryOne(c, "SELECT v.name, v.version, v.sha256, v.content, v.created_at"
+                + " FROM pipelines p JOIN pipeline_versions v ON v.name = p.name AND v.version = p.latest_version"
+                + " WHERE p.name = ?", rows::version, name));
+    }
+
+    @Override
+    public List<PipelineVersion> pipelineVersions(String name) {
+        return read(c -> query(c, "SELECT " + VERSION_COLUMNS
+                + " FROM pipeline_versions WHERE name = ? ORDER BY version", rows::version, name));
+    }
+
+    @Override
+    public void commit(List<Change> changes) {
+        Objects.requireNonNull(changes, "changes");
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                new ChangeWriter(c, dialect, json, clock.instant()).write(changes);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("commit failed: " + Jdbc.message(e), e);
+        }
+    }
+
+    @Override
+    public Optional<RunRecord> run(String runId) {
+        return read(c -> queryOne(c, "SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE id = ?", rows::run, runId));
+    }
+
+    @Override
+    public List<RunRecord> runs(RunQuery query) {
+        List<String> where = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        if (query.pipeline() != null) {
+            where.add("pipeline = ?");
+            args.add(query.pipeline());
+        }
+        if (query.status() != null) {
+            where.add("status = ?");
+            args.add(query.status().name());
+        }
+        if (query.before() != null) {
+            where.add("created_at < ?");
+            args.add(query.before());
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + Rows.RUN_COLUMNS + " FROM runs");
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC");
+        if (query.limit() > 0) {
+            sql.append(" FETCH FIRST ? ROWS ONLY");
+            args.add(query.limit());
+        }
+        return read(c -> query(c, sql.toString(), rows::run, args.toArray()));
+    }
+
+    @Override
+    public List<RunRecord> runsIn(RunState... states) {
+        if (states.length == 0) {
+            return List.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(states.length, "?"));
+        Object[] names = Arrays.stream(states).map(RunState::name).toArray();
+        return read(c -> query(c, "SELECT " + Rows.RUN_COLUMNS + " FROM runs WHERE status IN (" + marks
+                + ") ORDER BY created_at, id", rows::run, names));
+    }
+
+    @Override
+    public List<TaskRecord> tasks(String runId) {
+        return read(c -> query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE run_id = ?"
+                + " ORDER BY position, task_id", rows::task, runId));
+    }
+
+    @Override
+    public List<AttemptRecord> attempts(String runId) {
+        return read(c -> query(c, "SELECT " + Rows.ATTEMPT_COLUMNS + " FROM attempts a JOIN tasks t"
+                + " ON t.run_id = a.run_id AND t.task_id = a.task_id WHERE a.run_id = ?"
+                + " ORDER BY t.position, a.task_id, a.attempt", rows::attempt, runId));
+    }
+
+    @Override
+    public Map<String, List<Artifact>> outputs(String runId) {
+        List<Artifact> all = read(c -> query(c, "SELECT o.task_id, o.path, o.sha256, o.size FROM outputs o"
+                + " JOIN attempts a ON a.run_id = o.run_id AND a.task_id = o.task_id AND a.attempt = o.attempt"
+                + " JOIN tasks t ON t.run_id = o.run_id AND t.task_id = o.task_id"
+                + " WHERE o.run_id = ? AND a.status = 'SUCCEEDED' ORDER BY t.position, o.task_id, o.path",
+                rows::artifact, runId));
+        Map<String, List<Artifact>> byTask = new LinkedHashMap<>();
+        for (Artifact output : all) {
+            byTask.computeIfAbsent(output.from(), k -> new ArrayList<>()).add(output);
+        }
+        byTask.replaceAll((task, list) -> List.copyOf(list));
+        return Collections.unmodifiableMap(byTask);
+    }
+
+    @Override
+    public Map<String, Map<String, Double>> metrics(String runId) {
+        return read(c -> {
+            Map<String, Map<String, Double>> byTask = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.task_id, m.name, m.metric_value"
+                    + " FROM metrics m"
+                    + " JOIN attempts a ON a.run_id = m.run_id AND a.task_id = m.task_id AND a.attempt = m.attempt"
+                    + " JOIN tasks t ON t.run_id = m.run_id AND t.task_id = m.task_id"
+                    + " WHERE m.run_id = ? AND a.status = 'SUCCEEDED' ORDER BY t.position, m.task_id, m.name")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byTask.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                                .put(rs.getString(2), rs.getDouble(3));
+                    }
+                }
+            }
+            byTask.replaceAll((task, metrics) -> Collections.unmodifiableMap(metrics));
+            return Collections.unmodifiableMap(byTask);
+        });
+    }
+
+    @Override
+    public List<Artifact> inputs(String runId, String taskId, int attempt) {
+        return read(c -> query(c, "SELECT from_task, path, sha256, size FROM inputs"
+                + " WHERE run_id = ? AND task_id = ? AND attempt = ? ORDER BY from_task, path",
+                rows::artifact, runId, taskId, attempt));
+    }
+
+    @Override
+    public String log(String runId, String taskId, int attempt) {
+        return read(c -> {
+            StringBuilder log = new StringBuilder();
+            try (PreparedStatement ps = c.prepareStatement("SELECT content FROM log_chunks"
+                    + " WHERE run_id = ? AND task_id = ? AND attempt = ? ORDER BY id")) {
+                bind(ps, runId, taskId, attempt);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        log.append(rs.getString(1));
+                    }
+                }
+            }
+            return log.toString();
+        });
+    }
+
+    @Override
+    public Optional<CacheHit> cacheHit(String cacheKey) {
+        return read(c -> {
+            Optional<Object[]> hit = queryOne(c, "SELECT k.run_id, k.task_id, k.attempt FROM step_cache k"
+                    + " JOIN attempts a ON a.run_id = k.run_id AND a.task_id = k.task_id AND a.attempt = k.attempt"
+                    + " WHERE k.cache_key = ? AND a.status = 'SUCCEEDED'",
+                    rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getInt(3)}, cacheKey);
+            if (hit.isEmpty()) {
+                return Optional.empty();
+            }
+            Object[] key = hit.get();
+            List<Artifact> outputs = query(c, "SELECT task_id, path, sha256, size FROM outputs"
+                    + " WHERE run_id = ? AND task_id = ? AND attempt = ? ORDER BY path", rows::artifact, key);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (Object[] metric : query(c, "SELECT name, metric_value FROM metrics"
+                    + " WHERE run_id = ? AND task_id = ? AND attempt = ? ORDER BY name",
+                    rs -> new Object[] {rs.getString(1), rs.getDouble(2)}, key)) {
+                metrics.put((String) metric[0], (Double) metric[1]);
+            }
+            return Optional.of(new CacheHit((String) key[0], (String) key[1], (Integer) key[2], List.copyOf(outputs),
+                    Collections.unmodifiableMap(metrics)));
+        });
+    }
+
+    @Override
+    public List<String> runIdsStartingWith(String prefix) {
+        String pattern = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        return read(c -> query(c, "SELECT id FROM runs WHERE id LIKE ? ESCAPE '!' ORDER BY id",
+                rs -> rs.getString(1), pattern));
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    // ---- plumbing
+
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T read(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read from the store: " + Jdbc.message(e), e);
+        }
+    }
+
+    private static <T> List<T> query(Connection c, String sql, Rows.Mapper<T> mapper, Object... args)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> result = new ArrayList<>();
+                while (rs.next()) {
+                    result.add(mapper.map(rs));
+                }
+                return result;
+            }
+        }
+    }
+
+    private static <T> Optional<T> queryOne(Connection c, String sql, Rows.Mapper<T> mapper, Object... args)
+            throws SQLException {
+        List<T> found = query(c, sql, mapper, args);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    private static void execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof Instant instant) {
+                Jdbc.setInstant(ps, i + 1, instant);
+            } else {
+                ps.setObject(i + 1, args[i]);
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it and the database drops the transaction
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

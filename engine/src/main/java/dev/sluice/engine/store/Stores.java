@@ -1,0 +1,120 @@
+package dev.sluice.engine.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Opens the {@link Store} a command line or server names: embedded H2 by default, or PostgreSQL. */
+public final class Stores {
+
+    /**
+     * H2 settings, from the H2 2.3.232 sources ({@code Database}, {@code TransactionStore}):
+     * <ul>
+     *   <li>{@code WRITE_DELAY=0}: the default (500 ms) leaves committed transactions in memory for up
+     *       to half a second; with 0 every commit writes its MVStore chunk to the file before
+     *       {@code commit()} returns, so it survives {@code kill -9}. (The write reaches the OS, not
+     *       necessarily the platters: a power cut may still lose the last commits.)</li>
+     *   <li>{@code AUTO_SERVER=TRUE}: the first process to open the file serves it over a loopback
+     *       TCP port written in the lock file; others (say {@code sluice runs} during a
+     *       {@code sluice run}) connect to it, and take over when it exits (auto-reconnect is
+     *       implied).</li>
+     *   <li>H2 closes the database from its own JVM shutdown hook ({@code DB_CLOSE_ON_EXIT=FALSE}
+     *       cannot be combined with {@code AUTO_SERVER}): a commit made from another shutdown hook
+     *       races with it. Nothing committed earlier is lost.</li>
+     * </ul>
+     */
+    static final String H2_SETTINGS = ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
+
+    /** The database file is {@code sluice.mv.db} in the data folder. */
+    static final String H2_FILE = "sluice";
+
+    private static final Pattern URL_PARAM_USER = Pattern.compile("[?&]user=");
+    private static final Pattern URL_PARAM_PASSWORD = Pattern.compile("[?&]password=");
+
+    private Stores() {}
+
+    /**
+     * Opens the store, creating and migrating the database on first use.
+     *
+     * @param dbUrl   {@code null} for the embedded H2 database in {@code dataDir}, or a
+     *                {@code jdbc:postgresql:} URL; user and password come from its {@code user} and
+     *                {@code password} parameters, else from {@code SLUICE_DB_USER} and
+     *                {@code SLUICE_DB_PASSWORD}
+     * @param dataDir where the embedded database lives (created if missing); unused for PostgreSQL
+     * @throws IllegalArgumentException for any other URL
+     * @throws StoreException           when the database cannot be opened, with a one-line message
+     */
+    public static Store open(String dbUrl, Path dataDir) {
+        return open(dbUrl, dataDir, System.getenv(), Clock.systemUTC());
+    }
+
+    static Store open(String dbUrl, Path dataDir, Map<String, String> env, Clock clock) {
+        if (dbUrl == null || dbUrl.isBlank()) {
+            Objects.requireNonNull(dataDir, "dataDir");
+            return openJdbc(h2Url(dataDir), "sa", "", clock);
+        }
+        if (dbUrl.startsWith("jdbc:postgresql:")) {
+            String user = URL_PARAM_USER.matcher(dbUrl).find() ? null : env.get("SLUICE_DB_USER");
+            String password = URL_PARAM_PASSWORD.matcher(dbUrl).find() ? null : env.get("SLUICE_DB_PASSWORD");
+            return openJdbc(dbUrl, user, password, clock);
+        }
+        throw new IllegalArgumentException("unsupported database URL '" + Jdbc.redact(dbUrl)
+                + "': give a jdbc:postgresql: URL, or none for the embedded database");
+    }
+
+    /** The embedded database's URL for a data folder, which is created if missing. */
+    static String h2Url(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        if (dir.toString().contains(";")) {
+            throw new IllegalArgumentException("the data folder path cannot contain ';': " + dir);
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the data folder " + dir + ": " + Jdbc.message(e), e);
+        }
+        return "jdbc:h2:file:" + dir.resolve(H2_FILE) + H2_SETTINGS;
+    }
+
+    /** Opens a pool on any supported JDBC URL, migrates the schema, and hands the pool to the store. */
+    static JdbcStore openJdbc(String jdbcUrl, String user, String password, Clock clock) {
+        Dialect.fromJdbcUrl(jdbcUrl);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sluice-store");
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(10_000);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the database " + Jdbc.redact(jdbcUrl) + ": " + rootMessage(e), e);
+        }
+        return new JdbcStore(dataSource, clock);
+    }
+
+    /** The driver's own words (the first SQLException in the chain) say most, else the root cause. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                return Jdbc.message(t);
+            }
+            root = t;
+        }
+        return Jdbc.message(root);
+    }
+}

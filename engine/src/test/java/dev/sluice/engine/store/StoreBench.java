@@ -1,0 +1,101 @@
+package dev.sluice.engine.store;
+
+import static dev.sluice.engine.store.StoreFixtures.at;
+import static dev.sluice.engine.store.StoreFixtures.create;
+import static dev.sluice.engine.store.StoreFixtures.run;
+import static dev.sluice.engine.store.StoreFixtures.start;
+import static dev.sluice.engine.store.StoreFixtures.succeed;
+import static dev.sluice.engine.store.StoreFixtures.taskState;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.engine.run.StepState;
+import dev.sluice.engine.store.Change.AppendLog;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Not a test: measures opening and committing on the embedded store, one JVM per measurement (a CLI
+ * command opens the store once per process). Run from {@code engine/} after {@code mvn test-compile}:
+ * <pre>
+ *   CP=target/test-classes:target/classes:$(cat cp.txt)
+ *   java -cp $CP dev.sluice.engine.store.StoreBench init   /tmp/bench
+ *   java -cp $CP dev.sluice.engine.store.StoreBench open   /tmp/bench   # Stores.open on a migrated store
+ *   java -cp $CP dev.sluice.engine.store.StoreBench flyway /tmp/bench   # the same with Flyway's migrate()
+ *   java -cp $CP dev.sluice.engine.store.StoreBench commit /tmp/bench   # latency of small commits
+ * </pre>
+ */
+public final class StoreBench {
+
+    private StoreBench() {}
+
+    public static void main(String[] args) {
+        QuietLogs.apply();
+        Path dir = Path.of(args[1]);
+        long t0 = System.nanoTime();
+        switch (args[0]) {
+            case "init" -> {
+                Stores.open(null, dir).close();
+                report("create and migrate", t0);
+            }
+            case "open" -> {
+                Store store = Stores.open(null, dir);
+                report("open a migrated store", t0);
+                long t1 = System.nanoTime();
+                store.close();
+                report("close", t1);
+            }
+            case "flyway" -> {
+                HikariConfig config = new HikariConfig();
+                config.setJdbcUrl(Stores.h2Url(dir));
+                config.setUsername("sa");
+                config.setPassword("");
+                try (HikariDataSource ds = new HikariDataSource(config)) {
+                    report("pool", t0);
+                    long t1 = System.nanoTime();
+                    Migrations.flyway(ds).migrate();
+                    report("flyway migrate() on a migrated store", t1);
+                }
+            }
+            case "commit" -> commits(dir);
+            default -> throw new IllegalArgumentException("init | open | flyway | commit");
+        }
+    }
+
+    /** One run of 1,000 tasks driven the way a scheduler does: queue, start, finish, a few commits per step. */
+    private static void commits(Path dir) {
+        try (Store store = Stores.open(null, dir)) {
+            String runId = "bench-" + System.currentTimeMillis();
+            String[] tasks = new String[1000];
+            for (int i = 0; i < tasks.length; i++) {
+                tasks[i] = "t" + i;
+            }
+            store.commit(List.of(create(run(runId), tasks)));
+            List<Long> nanos = new ArrayList<>();
+            for (String task : tasks) {
+                nanos.add(time(store, List.of(taskState(runId, task, StepState.PENDING, StepState.QUEUED, at(1)))));
+                nanos.add(time(store, List.of(taskState(runId, task, StepState.QUEUED, StepState.RUNNING, at(2)),
+                        start(runId, task, 1, at(2)))));
+                nanos.add(time(store, List.of(new AppendLog(runId, task, 1, "hello from " + task + "\n"),
+                        succeed(runId, task, 1, at(3)),
+                        taskState(runId, task, StepState.RUNNING, StepState.SUCCEEDED, at(3)))));
+            }
+            long[] sorted = nanos.subList(300, nanos.size()).stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("commits: %d, median %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms%n", sorted.length,
+                    sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 9 / 10] / 1e6,
+                    sorted[sorted.length * 99 / 100] / 1e6, Arrays.stream(sorted).average().orElse(0) / 1e6);
+        }
+    }
+
+    private static long time(Store store, List<Change> changes) {
+        long t0 = System.nanoTime();
+        store.commit(changes);
+        return System.nanoTime() - t0;
+    }
+
+    private static void report(String what, long t0) {
+        System.out.printf("%s: %d ms%n", what, (System.nanoTime() - t0) / 1_000_000);
+    }
+}
