@@ -37,7 +37,8 @@ final class Format {
 
     static String number(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return String.format("%.4g", v);
+        if (Double.isNaN(v) || Double.isInfinite(v)) return Double.toString(v);
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     /** Left-aligned columns, two spaces apart. */

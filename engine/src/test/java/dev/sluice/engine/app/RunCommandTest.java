@@ -124,8 +124,8 @@ class RunCommandTest {
         assertThat(lines).allSatisfy(l -> assertThat(l).startsWith(file + ":"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains(":3:").containsIgnoringCase("cron"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains(":14:").containsIgnoringCase("duplicate"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains(":19:").contains("nope"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains(":20:").contains("retires").contains("retries"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains(":18:").contains("nope"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains(":19:").contains("retires").contains("retries"));
         assertThat(lines).anySatisfy(l -> assertThat(l).containsIgnoringCase("cycle").contains("->"));
     }
 
