@@ -85,7 +85,7 @@ public final class Stores {
 
     /** Opens a pool on any supported JDBC URL, migrates the schema, and hands the pool to the store. */
     static JdbcStore openJdbc(String jdbcUrl, String user, String password, Clock clock) {
-        Dialect.fromJdbcUrl(jdbcUrl);
+        Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-store");
         config.setJdbcUrl(jdbcUrl);
@@ -98,6 +98,11 @@ public final class Stores {
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
+        if (dialect == Dialect.H2) {
+            // H2 closes a database when its last connection closes: never retire the pool's last
+            // one, or the database (and the server other processes reach it through) would cycle
+            config.setMaxLifetime(0);
+        }
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);
