@@ -66,7 +66,7 @@ final class Migrations {
                 Integer max = null;
                 while (rs.next()) {
                     String version = rs.getString(1);
-                    if (!rs.getBoolean(2) || version != null && !version.chars().allMatch(Character::isDigit)) {
+                    if (!rs.getBoolean(2) || version != null && !version.matches("[0-9]{1,9}")) {
                         return null;
                     }
                     if (version != null) {

@@ -24,7 +24,10 @@ public final class Stores {
      *   <li>{@code AUTO_SERVER=TRUE}: the first process to open the file serves it over a loopback
      *       TCP port written in the lock file; others (say {@code sluice runs} during a
      *       {@code sluice run}) connect to it, and take over when it exits (auto-reconnect is
-     *       implied).</li>
+     *       implied). After a crash the stale lock file stays, and the next process waits about
+     *       three seconds (H2 checks that nobody refreshes it) before it opens the database.
+     *       ({@code FILE_LOCK=FS}, which the OS releases at once, cannot be combined with
+     *       {@code AUTO_SERVER}.)</li>
      *   <li>H2 closes the database from its own JVM shutdown hook ({@code DB_CLOSE_ON_EXIT=FALSE}
      *       cannot be combined with {@code AUTO_SERVER}): a commit made from another shutdown hook
      *       races with it. Nothing committed earlier is lost.</li>
