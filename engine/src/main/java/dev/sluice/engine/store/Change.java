@@ -13,21 +13,28 @@ import java.util.Map;
  */
 public sealed interface Change {
 
-    /** Insert a new run with all its tasks. */
+    /**
+     * Insert a new run with all its tasks. A run triggered by {@code schedule} is the only one of its
+     * pipeline for its logical date: a second is a conflict, as is a run id that exists.
+     */
     record CreateRun(RunRecord run, List<TaskRecord> tasks) implements Change {
         public CreateRun {
             tasks = List.copyOf(tasks);
         }
     }
 
-    /** Move a run from {@code expected} to {@code next}; sets startedAt/endedAt as the states imply. */
+    /**
+     * Move a run from {@code expected} to {@code next}. To RUNNING sets startedAt unless set and
+     * clears endedAt; to a terminal state sets endedAt. {@code reason} is always written.
+     */
     record SetRunState(String runId, RunState expected, RunState next, Instant at, String reason) implements Change {}
 
     /** Set or clear the owner of a run and stamp its heartbeat. */
     record SetRunOwner(String runId, String owner, Instant heartbeatAt) implements Change {}
 
     /**
-     * Move a task from {@code expected} to {@code next}. Fields left null keep their stored value,
+     * Move a task from {@code expected} to {@code next}. To RUNNING sets startedAt; to a terminal
+     * state sets endedAt; to any other state clears it. Fields left null keep their stored value,
      * except {@code notBefore} and {@code reason}, which are always written.
      */
     record SetTaskState(
@@ -43,7 +50,7 @@ public sealed interface Change {
             Instant notBefore,
             Integer exitCode) implements Change {}
 
-    /** Record that an attempt started (status RUNNING). */
+    /** Record that an attempt started (status RUNNING); starting the same attempt twice is a conflict. */
     record StartAttempt(AttemptRecord attempt) implements Change {}
 
     /**
@@ -73,6 +80,6 @@ public sealed interface Change {
     /** Append text (whole lines, each ending in a newline) to an attempt's stored log. */
     record AppendLog(String runId, String taskId, int attempt, String text) implements Change {}
 
-    /** Remember that a successful attempt can serve the given cache key. */
+    /** Remember that a successful attempt can serve the given cache key, replacing an earlier one. */
     record PutCache(String cacheKey, String runId, String taskId, int attempt) implements Change {}
 }

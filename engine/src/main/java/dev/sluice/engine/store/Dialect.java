@@ -57,6 +57,9 @@ enum Dialect {
     }
 
     static Dialect fromJdbcUrl(String url) {
+        if (url == null) {
+            throw new IllegalArgumentException("the pool needs a JDBC URL (jdbc:h2: or jdbc:postgresql:)");
+        }
         if (url.startsWith("jdbc:h2:")) {
             return H2;
         }

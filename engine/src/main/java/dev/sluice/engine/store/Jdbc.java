@@ -56,16 +56,13 @@ final class Jdbc {
         }
     }
 
-    /** Whether the exception, or one chained to it, is a unique violation. */
+    /** Whether the exception, or one chained to it (as cause or next exception), is a unique violation. */
     static boolean isUniqueViolation(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
-                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                for (SQLException s = sql; s != null; s = s.getNextException() == s ? null : s.getNextException()) {
                     if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
                         return true;
-                    }
-                    if (s.getNextException() == s) {
-                        break;
                     }
                 }
             }

@@ -23,6 +23,9 @@ final class Migrations {
 
     static final String LOCATION = "classpath:db/migration";
 
+    /** Flyway's default schema history table. */
+    private static final String HISTORY = "flyway_schema_history";
+
     private Migrations() {}
 
     static void migrate(DataSource dataSource) {
@@ -54,24 +57,33 @@ final class Migrations {
      * history holds a failed migration (Flyway then decides what to do).
      */
     private static Integer appliedVersion(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT \"version\", \"success\" FROM \"flyway_schema_history\"")) {
-            Integer max = null;
-            while (rs.next()) {
-                String version = rs.getString(1);
-                if (!rs.getBoolean(2)) {
-                    return null;
-                }
-                if (version != null && version.chars().allMatch(Character::isDigit)) {
-                    int v = Integer.parseInt(version);
-                    max = max == null ? v : Math.max(max, v);
-                } else if (version != null) {
-                    return null;
-                }
+        try (Connection c = dataSource.getConnection()) {
+            if (!hasHistory(c)) {
+                return null;
             }
-            return max;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT \"version\", \"success\" FROM \"" + HISTORY + "\"")) {
+                Integer max = null;
+                while (rs.next()) {
+                    String version = rs.getString(1);
+                    if (!rs.getBoolean(2) || version != null && !version.matches("[0-9]{1,9}")) {
+                        return null;
+                    }
+                    if (version != null) {
+                        max = Math.max(max == null ? 0 : max, Integer.parseInt(version));
+                    }
+                }
+                return max;
+            }
         } catch (SQLException e) {
-            return null; // no history table yet
+            return null; // let Flyway look, and report
+        }
+    }
+
+    /** Asked of the metadata rather than by a failing query, which H2 would log to a trace file. */
+    private static boolean hasHistory(Connection c) throws SQLException {
+        try (ResultSet tables = c.getMetaData().getTables(null, c.getSchema(), HISTORY, null)) {
+            return tables.next();
         }
     }
 }

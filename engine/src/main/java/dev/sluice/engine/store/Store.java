@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * Everything Sluice keeps. Writes go through {@link #commit}: one transaction, committed durably
- * before it returns (an acknowledged commit survives {@code kill -9}).
+ * before it returns (an acknowledged commit survives {@code kill -9}). Times are kept to the
+ * microsecond. Implementations are thread-safe. Failures of the database itself are
+ * {@link StoreException}s with a one-line message.
  */
 public interface Store extends AutoCloseable {
 
@@ -24,15 +26,20 @@ public interface Store extends AutoCloseable {
 
     List<PipelineVersion> pipelineVersions(String name);
 
-    /** Apply every change in one transaction; throws {@link ConflictException} (and changes nothing) when a compare-and-set fails. */
+    /**
+     * Apply every change in one transaction, in order; throws {@link ConflictException} (and changes
+     * nothing) when a compare-and-set fails, when a run id or an attempt already exists, or when a
+     * scheduled run repeats its pipeline's logical date. Param and matrix values must be strings,
+     * numbers or booleans ({@link IllegalArgumentException} otherwise).
+     */
     void commit(List<Change> changes);
 
     Optional<RunRecord> run(String runId);
 
-    /** Runs newest first. */
+    /** Runs newest first (by creation time). */
     List<RunRecord> runs(RunQuery query);
 
-    /** Runs in any of the given states, oldest first. */
+    /** Runs in any of the given states, oldest first (by creation time). */
     List<RunRecord> runsIn(RunState... states);
 
     /** Tasks of a run in plan order. */
@@ -41,7 +48,10 @@ public interface Store extends AutoCloseable {
     /** Attempts of a run, by task then attempt number. */
     List<AttemptRecord> attempts(String runId);
 
-    /** Outputs of a run's attempts, keyed by task id; only the attempt that SUCCEEDED (or was cached) counts. */
+    /**
+     * Outputs of a run's attempts, keyed by task id in plan order; only the attempt that SUCCEEDED
+     * (or was cached) counts. A task without outputs has no key.
+     */
     Map<String, List<Artifact>> outputs(String runId);
 
     /** Metrics of a run's tasks from their successful attempts, keyed by task id. */
@@ -53,7 +63,7 @@ public interface Store extends AutoCloseable {
     /** The whole stored log of one attempt ("" when none). */
     String log(String runId, String taskId, int attempt);
 
-    /** An earlier successful attempt with this cache key, with its outputs and metrics. */
+    /** The successful attempt this cache key was last put for, with its outputs and metrics. */
     Optional<CacheHit> cacheHit(String cacheKey);
 
     /** Runs whose id starts with the given prefix (for short ids on the command line). */

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +24,10 @@ public final class Stores {
      *   <li>{@code AUTO_SERVER=TRUE}: the first process to open the file serves it over a loopback
      *       TCP port written in the lock file; others (say {@code sluice runs} during a
      *       {@code sluice run}) connect to it, and take over when it exits (auto-reconnect is
-     *       implied).</li>
+     *       implied). After a crash the stale lock file stays, and the next process waits about
+     *       three seconds (H2 checks that nobody refreshes it) before it opens the database.
+     *       ({@code FILE_LOCK=FS}, which the OS releases at once, cannot be combined with
+     *       {@code AUTO_SERVER}.)</li>
      *   <li>H2 closes the database from its own JVM shutdown hook ({@code DB_CLOSE_ON_EXIT=FALSE}
      *       cannot be combined with {@code AUTO_SERVER}): a commit made from another shutdown hook
      *       races with it. Nothing committed earlier is lost.</li>
@@ -84,7 +88,7 @@ public final class Stores {
 
     /** Opens a pool on any supported JDBC URL, migrates the schema, and hands the pool to the store. */
     static JdbcStore openJdbc(String jdbcUrl, String user, String password, Clock clock) {
-        Dialect.fromJdbcUrl(jdbcUrl);
+        Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-store");
         config.setJdbcUrl(jdbcUrl);
@@ -97,6 +101,11 @@ public final class Stores {
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
+        if (dialect == Dialect.H2) {
+            // H2 closes a database when its last connection closes: never retire the pool's last
+            // one, or the database (and the server other processes reach it through) would cycle
+            config.setMaxLifetime(0);
+        }
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);
@@ -110,7 +119,7 @@ public final class Stores {
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException) {
+            if (t instanceof SQLException) {
                 return Jdbc.message(t);
             }
             root = t;

@@ -3,6 +3,7 @@ package dev.sluice.engine.store;
 import static dev.sluice.engine.store.StoreFixtures.create;
 import static dev.sluice.engine.store.StoreFixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,17 +20,24 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The store contract on PostgreSQL (an embedded server, one new database per test). */
+/**
+ * The store contract on PostgreSQL: an embedded server, and per test a new database copied from one
+ * migrated once (Flyway's full migrate costs more than most tests).
+ */
 class PostgresStoreTest extends StoreContractTest {
 
-    private static EmbeddedPostgres postgres;
+    private static final String TEMPLATE = "store_template";
     private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private static EmbeddedPostgres postgres;
 
     private String url;
 
     @BeforeAll
-    static void startPostgres() throws IOException {
+    static void startPostgres() throws IOException, SQLException {
         postgres = EmbeddedPostgres.start();
+        execute("CREATE DATABASE " + TEMPLATE);
+        Stores.open(postgres.getJdbcUrl("postgres", TEMPLATE), null).close();
     }
 
     @AfterAll
@@ -39,13 +48,18 @@ class PostgresStoreTest extends StoreContractTest {
     @Override
     protected Store openStore() {
         String database = "store_test_" + DATABASES.incrementAndGet();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        // the template's last connections may still be closing on the server side
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> execute("CREATE DATABASE " + database + " TEMPLATE " + TEMPLATE));
         url = postgres.getJdbcUrl("postgres", database);
         return Stores.open(url, null);
+    }
+
+    private static boolean execute(String sql) throws SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+            return true;
+        }
     }
 
     @Override

@@ -32,6 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -582,6 +585,49 @@ abstract class StoreContractTest {
 
         assertThat(errors).isEmpty();
         assertThat(store.runsIn(RunState.RUNNING)).hasSize(50);
+    }
+
+    @Test
+    void ofTwoConcurrentCompareAndSetsOnlyOneWins() throws Exception {
+        int tasks = 40;
+        String[] ids = new String[tasks];
+        for (int i = 0; i < tasks; i++) {
+            ids[i] = "t" + i;
+        }
+        store.commit(List.of(create(run("r1"), ids)));
+        for (String id : ids) {
+            store.commit(List.of(taskState("r1", id, StepState.PENDING, StepState.QUEUED, at(1)),
+                    start("r1", id, 1, at(1))));
+        }
+        CyclicBarrier together = new CyclicBarrier(2);
+        AtomicInteger wins = new AtomicInteger();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        Runnable contender = () -> {
+            for (String id : ids) {
+                try {
+                    together.await(10, TimeUnit.SECONDS);
+                    store.commit(List.of(taskState("r1", id, StepState.QUEUED, StepState.RUNNING, at(2)),
+                            new AppendLog("r1", id, 1, Thread.currentThread().getName() + "\n")));
+                    wins.incrementAndGet();
+                } catch (ConflictException lost) {
+                    // the other one got there first
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            }
+        };
+        Thread a = new Thread(contender, "a");
+        Thread b = new Thread(contender, "b");
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+
+        assertThat(errors).isEmpty();
+        assertThat(wins.get()).isEqualTo(tasks);
+        for (String id : ids) {
+            assertThat(store.log("r1", id, 1).lines()).hasSize(1);
+        }
     }
 
     // ---- helpers
