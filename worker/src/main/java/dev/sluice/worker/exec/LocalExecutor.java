@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each attempt gets a folder {@code <workRoot>/<run>/<task>/<attempt>/} holding an empty
  * {@code outputs/}, its inputs under {@code inputs/<from>/<path>} (linked from the
- * {@link ContentStore}) and the path of its {@code metrics} file; the folder is removed once the
- * result is built. The command runs as {@code setsid /bin/sh -c <command>} in the request's workdir,
+ * {@link ContentStore}) and the path of its {@code metrics} file; the folder is removed right after
+ * the result's future completes (outputs are in the store by then). The command runs as {@code setsid /bin/sh -c <command>} in the request's workdir,
  * with the worker's environment plus the request's plus {@code SLUICE_OUTPUTS}, {@code SLUICE_INPUTS}
  * and {@code SLUICE_METRICS}.
  *
@@ -127,7 +127,10 @@ public final class LocalExecutor implements AutoCloseable {
         return attempt != null && attempt.kill(Outcome.CANCELLED, "cancelled: killing process tree");
     }
 
-    /** How many attempts have started and not yet completed. */
+    /**
+     * How many attempts have started and not yet finished, counting the folder clean-up that follows
+     * the completion of a result.
+     */
     public int running() {
         return attempts.size();
     }
@@ -139,7 +142,7 @@ public final class LocalExecutor implements AutoCloseable {
         List<Attempt> all = List.copyOf(attempts.values());
         all.forEach(a -> a.kill(Outcome.CANCELLED, "worker shutting down: killing process tree"));
         try {
-            CompletableFuture.allOf(all.stream().map(Attempt::result).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(all.stream().map(Attempt::ended).toArray(CompletableFuture[]::new))
                     .get(ctx.killGrace().toMillis() + 30_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
