@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -101,16 +102,22 @@ final class Attempt {
      */
     boolean kill(Outcome outcome, String notice) {
         Process p;
+        CompletableFuture<Void> gone;
         synchronized (this) {
             if (killedAs != null || exited) {
                 return false;
             }
             killedAs = outcome;
             p = process;
+            gone = p == null ? null : (treeGone = new CompletableFuture<>());
         }
         log.notice(notice);
         if (p != null) {
-            terminate(p);
+            try {
+                ctx.pool().execute(() -> terminate(p, gone)); // scanning processes takes a few ms: not on the caller's thread
+            } catch (RejectedExecutionException e) {
+                terminate(p, gone);
+            }
         }
         return true;
     }
@@ -220,10 +227,12 @@ final class Attempt {
     /** Called by the launcher as soon as the process exists. */
     private void started(Process p) {
         boolean killNow;
+        CompletableFuture<Void> gone;
         synchronized (this) {
             process = p;
             launchedAt = System.nanoTime();
             killNow = killedAs != null;
+            gone = killNow ? (treeGone = new CompletableFuture<>()) : null;
             Duration timeout = request.timeout();
             if (!killNow && timeout != null && !timeout.isNegative() && !timeout.isZero()) {
                 timeoutTask = ctx.timer().schedule(
@@ -232,7 +241,7 @@ final class Attempt {
             }
         }
         if (killNow) {
-            terminate(p);
+            terminate(p, gone);
         }
     }
 
@@ -260,11 +269,8 @@ final class Attempt {
         }
     }
 
-    private void terminate(Process p) {
-        CompletableFuture<Void> gone = new CompletableFuture<>();
-        synchronized (this) {
-            treeGone = gone;
-        }
+    /** Ends the process tree, then completes {@code gone}. */
+    private void terminate(Process p, CompletableFuture<Void> gone) {
         try {
             ctx.tree().terminate(p.toHandle(), ctx.killGrace()).whenComplete((ok, e) -> gone.complete(null));
         } catch (RuntimeException e) {
