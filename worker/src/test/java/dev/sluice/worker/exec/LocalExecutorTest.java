@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class LocalExecutorTest extends ExecutorTestBase {
@@ -143,6 +144,13 @@ class LocalExecutorTest extends ExecutorTestBase {
         assertThat(sink.texts('O')).containsExactly("once");
         assertThat(other.lines()).isEmpty();
         await().until(() -> executor.running() == 0);
+    }
+
+    @Test
+    void refusesToStartOnceClosed() {
+        executor.close();
+
+        assertThatThrownBy(() -> start(request("true"))).isInstanceOf(IllegalStateException.class).hasMessage("executor closed");
     }
 
     @Test
