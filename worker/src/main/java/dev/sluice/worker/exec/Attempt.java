@@ -159,7 +159,7 @@ final class Attempt {
         String runError = null;
         try {
             exit = executor.execute(SessionExecutor.commandLine(ctx.setsid(), request.command()), environment(folder));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // e.g. an environment variable name the OS refuses
             exit = null;
             runError = message(e);
         } finally {

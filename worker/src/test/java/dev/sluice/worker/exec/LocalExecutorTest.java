@@ -84,6 +84,15 @@ class LocalExecutorTest extends ExecutorTestBase {
     }
 
     @Test
+    void reportsAFailureToStartAsAResult() {
+        TaskResult result = run("echo a\0b");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.exitCode()).isNull();
+        assertThat(result.error()).isEqualTo("failed to start: invalid null character in command");
+    }
+
+    @Test
     void masksSecretValuesInEveryStream() {
         TaskRequest request = request("echo \"token $API_TOKEN and $DB_PASSWORD\"; echo \"key=$my_key\" >&2; echo \"short $SHORT_SECRET\"",
                 Map.of("API_TOKEN", "tok-12345", "DB_PASSWORD", "hunter22", "my_key", "k3y!", "SHORT_SECRET", "abc"),
