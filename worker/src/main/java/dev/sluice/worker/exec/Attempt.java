@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -34,12 +35,16 @@ final class Attempt {
 
     private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
     private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int MIN_DRAIN_SECONDS = 5;
 
     private final TaskRequest request;
     private final AttemptKey key;
     private final ExecContext ctx;
     private final AttemptLog log;
     private final CompletableFuture<TaskResult> result = new CompletableFuture<>();
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    /** Only touched by the thread that runs the attempt. */
+    private AttemptFolder folder;
 
     // guarded by this
     private Process process;
@@ -60,7 +65,16 @@ final class Attempt {
         return result;
     }
 
-    /** Runs the attempt and completes {@link #result()}, calling {@code finished} just before. */
+    /** Completes once the attempt is over, its folder removed included. */
+    CompletableFuture<Void> ended() {
+        return ended;
+    }
+
+    /**
+     * Runs the attempt, completes {@link #result()}, then removes the attempt folder (its outputs are
+     * in the store by then) and calls {@code finished}. The removal comes after the completion to
+     * keep it off the path to the next step: on a busy disk, deleting folders costs milliseconds.
+     */
     void runAndComplete(Runnable finished) {
         TaskResult r;
         try {
@@ -69,8 +83,16 @@ final class Attempt {
             LOG.error("[attempt {}] unexpected failure", key, e);
             r = failed(Instant.now(), "worker error: " + e);
         }
-        finished.run();
         result.complete(r);
+        if (folder != null) {
+            try {
+                ctx.workspace().remove(folder);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("[attempt {}] could not remove {}: {}", key, folder.dir(), e.toString());
+            }
+        }
+        finished.run();
+        ended.complete(null);
     }
 
     /**
@@ -80,16 +102,22 @@ final class Attempt {
      */
     boolean kill(Outcome outcome, String notice) {
         Process p;
+        CompletableFuture<Void> gone;
         synchronized (this) {
             if (killedAs != null || exited) {
                 return false;
             }
             killedAs = outcome;
             p = process;
+            gone = p == null ? null : (treeGone = new CompletableFuture<>());
         }
         log.notice(notice);
         if (p != null) {
-            terminate(p);
+            try {
+                ctx.pool().execute(() -> terminate(p, gone)); // scanning processes takes a few ms: not on the caller's thread
+            } catch (RejectedExecutionException e) {
+                terminate(p, gone);
+            }
         }
         return true;
     }
@@ -105,26 +133,17 @@ final class Attempt {
         if (!workdir.isAbsolute() || !Files.isDirectory(workdir)) {
             return failed(startedAt, (workdir.isAbsolute() ? "workdir does not exist: " : "workdir is not absolute: ") + workdir);
         }
-        AttemptFolder folder;
         try {
             folder = ctx.workspace().create(key);
         } catch (IOException e) {
             return failed(startedAt, "could not create the attempt folder: " + message(e));
         }
         try {
-            try {
-                folder.materialize(request.inputs(), ctx.store());
-            } catch (IOException | IllegalArgumentException e) {
-                return failed(startedAt, "could not materialize inputs: " + message(e));
-            }
-            return execute(folder, workdir, startedAt);
-        } finally {
-            try {
-                ctx.workspace().remove(folder);
-            } catch (IOException e) {
-                LOG.warn("[attempt {}] could not remove {}: {}", key, folder.dir(), message(e));
-            }
+            folder.materialize(request.inputs(), ctx.store());
+        } catch (IOException | IllegalArgumentException e) {
+            return failed(startedAt, "could not materialize inputs: " + message(e));
         }
+        return execute(folder, workdir, startedAt);
     }
 
     private TaskResult execute(AttemptFolder folder, Path workdir, Instant startedAt) {
@@ -135,12 +154,12 @@ final class Attempt {
         }
         SessionExecutor executor = new SessionExecutor(this::started);
         executor.setWorkingDirectory(workdir.toFile());
-        executor.setStreamHandler(new LogPump(log, ctx.pool(), this::afterExit, ctx.killGrace()));
+        executor.setStreamHandler(new LogPump(log, ctx.pool(), this::afterExit, drainLimit()));
         Integer exit;
         String runError = null;
         try {
             exit = executor.execute(SessionExecutor.commandLine(ctx.setsid(), request.command()), environment(folder));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // e.g. an environment variable name the OS refuses
             exit = null;
             runError = message(e);
         } finally {
@@ -208,10 +227,12 @@ final class Attempt {
     /** Called by the launcher as soon as the process exists. */
     private void started(Process p) {
         boolean killNow;
+        CompletableFuture<Void> gone;
         synchronized (this) {
             process = p;
             launchedAt = System.nanoTime();
             killNow = killedAs != null;
+            gone = killNow ? (treeGone = new CompletableFuture<>()) : null;
             Duration timeout = request.timeout();
             if (!killNow && timeout != null && !timeout.isNegative() && !timeout.isZero()) {
                 timeoutTask = ctx.timer().schedule(
@@ -220,7 +241,7 @@ final class Attempt {
             }
         }
         if (killNow) {
-            terminate(p);
+            terminate(p, gone);
         }
     }
 
@@ -236,10 +257,11 @@ final class Attempt {
             ran = System.nanoTime() - launchedAt;
         }
         if (gone == null && ctx.sessions()) {
-            List<ProcessHandle> left = ctx.tree().members(p.pid(), ran < RECENT_NANOS);
+            ProcessHandle shell = p.toHandle();
+            List<ProcessHandle> left = ctx.tree().members(shell, ran < RECENT_NANOS);
             if (!left.isEmpty()) {
                 log.notice("the step left " + left.size() + " process(es) running: killing them");
-                gone = ctx.tree().endLeftovers(p.pid(), left, ctx.killGrace());
+                gone = ctx.tree().endLeftovers(shell, left, ctx.killGrace());
             }
         }
         if (gone != null) {
@@ -247,11 +269,8 @@ final class Attempt {
         }
     }
 
-    private void terminate(Process p) {
-        CompletableFuture<Void> gone = new CompletableFuture<>();
-        synchronized (this) {
-            treeGone = gone;
-        }
+    /** Ends the process tree, then completes {@code gone}. */
+    private void terminate(Process p, CompletableFuture<Void> gone) {
         try {
             ctx.tree().terminate(p.toHandle(), ctx.killGrace()).whenComplete((ok, e) -> gone.complete(null));
         } catch (RuntimeException e) {
@@ -259,6 +278,15 @@ final class Attempt {
             p.destroyForcibly();
             gone.complete(null);
         }
+    }
+
+    /**
+     * How long the pumps get to reach end-of-file once the process tree has ended: long enough that
+     * a busy machine never cuts a log short, so at least {@value #MIN_DRAIN_SECONDS} s.
+     */
+    private Duration drainLimit() {
+        Duration min = Duration.ofSeconds(MIN_DRAIN_SECONDS);
+        return ctx.killGrace().compareTo(min) > 0 ? ctx.killGrace() : min;
     }
 
     private Map<String, String> environment(AttemptFolder folder) {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * of one stream reach the sink in the order they were printed. Step output ({@code 'O'},
  * {@code 'E'}) counts against the cap; once a line would pass it, one {@code 'S'} notice says so
  * and every later step line is dropped (the pumps keep reading so the process never blocks).
- * Sluice's own notices are never dropped. Every line, notices included, is masked.
+ * Sluice's own notices are never dropped. Every line, notices included, is masked; a line longer
+ * than {@link LogPump#MAX_LINE} is split first, so a secret that straddles a split is not masked.
  */
 final class AttemptLog {
 

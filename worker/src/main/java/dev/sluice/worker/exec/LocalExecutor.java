@@ -34,10 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each attempt gets a folder {@code <workRoot>/<run>/<task>/<attempt>/} holding an empty
  * {@code outputs/}, its inputs under {@code inputs/<from>/<path>} (linked from the
- * {@link ContentStore}) and the path of its {@code metrics} file; the folder is removed once the
- * result is built. The command runs as {@code setsid /bin/sh -c <command>} in the request's workdir,
- * with the worker's environment plus the request's plus {@code SLUICE_OUTPUTS}, {@code SLUICE_INPUTS}
- * and {@code SLUICE_METRICS}.
+ * {@link ContentStore}) and the path of its {@code metrics} file; the folder is removed right after
+ * the result's future completes (outputs are in the store by then). The command runs as
+ * {@code setsid /bin/sh -c <command>} in the request's workdir, with the worker's environment plus
+ * the request's plus {@code SLUICE_OUTPUTS}, {@code SLUICE_INPUTS} and {@code SLUICE_METRICS}.
  *
  * <p>The shell leads its own session, so the attempt's processes can be found and ended together.
  * At a timeout or a cancel they get TERM, then KILL after the kill grace. After a normal exit,
@@ -46,9 +46,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that exited normally cannot be found without cgroups; at a timeout or cancel such processes are
  * caught by a snapshot of the shell's descendants.)
  *
+ * <p>Outcomes: SUCCEEDED on exit code 0 with every declared output present (a file or a folder);
+ * FAILED on another exit code, a missing declared output, outputs that could not be stored, or a
+ * failure to start (e.g. a missing workdir: a result, never an exception); TIMED_OUT; CANCELLED.
+ * Whenever the process ran, every regular file under {@code outputs/} is stored (see
+ * {@code AttemptFolder} for symbolic links) and the metrics file is read (see {@code MetricsFile}:
+ * malformed lines are ignored with a warning, never a failure).
+ *
  * <p>The result's future completes when the process tree has ended, the log has been delivered and
  * outputs are in the store. Starting an attempt that is already running returns the running one's
  * future (a redelivered request is not run twice).
+ *
+ * <p>Threads: a running attempt uses three pooled threads (its runner, which waits for the shell
+ * through Commons Exec, and one log pump per stream); one timer thread serves every timeout.
  */
 public final class LocalExecutor implements AutoCloseable {
 
@@ -127,7 +137,10 @@ public final class LocalExecutor implements AutoCloseable {
         return attempt != null && attempt.kill(Outcome.CANCELLED, "cancelled: killing process tree");
     }
 
-    /** How many attempts have started and not yet completed. */
+    /**
+     * How many attempts have started and not yet finished, counting the folder clean-up that follows
+     * the completion of a result.
+     */
     public int running() {
         return attempts.size();
     }
@@ -139,7 +152,7 @@ public final class LocalExecutor implements AutoCloseable {
         List<Attempt> all = List.copyOf(attempts.values());
         all.forEach(a -> a.kill(Outcome.CANCELLED, "worker shutting down: killing process tree"));
         try {
-            CompletableFuture.allOf(all.stream().map(Attempt::result).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(all.stream().map(Attempt::ended).toArray(CompletableFuture[]::new))
                     .get(ctx.killGrace().toMillis() + 30_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

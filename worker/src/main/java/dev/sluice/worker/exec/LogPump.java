@@ -67,7 +67,11 @@ final class LogPump implements ExecuteStreamHandler {
 
     @Override
     public void stop() {
-        afterExit.run();
+        try {
+            afterExit.run();
+        } catch (RuntimeException e) {
+            log.notice("could not end the step's leftover processes: " + e);
+        }
         try {
             pumps.get(drainLimit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -47,28 +47,39 @@ final class ProcessTree {
     /**
      * The live processes whose process group or session is {@code group}.
      *
-     * <p>Members of a group are forked after its leader, so they have higher pids unless the pid
-     * counter wrapped around. When {@code recentOnly} is set (the attempt lasted under a second) and
-     * the last pid handed out is above {@code group} (no wrap since), only higher pids are read:
-     * after a short step that is a handful of files instead of every process on the machine.
+     * <p>Members of a group are forked after its leader, so their pids were handed out after the
+     * leader's: above it, or — when the pid counter wrapped around meanwhile — from 1 up to the last
+     * pid handed out. When {@code recentOnly} is set (the attempt lasted under a second, too short for
+     * the counter to go once round the whole pid space) only those pids are read: after a short step
+     * that is a handful of files instead of every process on the machine.
+     *
+     * <p>A group id stays taken while the group has members, so if another process now holds the
+     * leader's pid the group is empty (and the id may belong to someone else's session): nothing is
+     * returned.
+     *
+     * @param leader the group's leader, alive or not (a handle knows its start time, so a process
+     *               that reuses its pid is not equal to it)
      */
-    List<ProcessHandle> members(long group, boolean recentOnly) {
-        if (!scans) {
+    List<ProcessHandle> members(ProcessHandle leader, boolean recentOnly) {
+        long group = leader.pid();
+        if (!scans || ProcessHandle.of(group).filter(p -> !p.equals(leader)).isPresent()) {
             return List.of();
         }
         String[] names = proc.toFile().list();
         if (names == null) {
             return List.of();
         }
-        long floor = recentOnly && lastPid() >= group ? group : 0;
+        long last = recentOnly ? lastPid() : -1;
+        boolean wrapped = last >= 0 && last < group;
         long self = ProcessHandle.current().pid();
         List<ProcessHandle> found = new ArrayList<>();
         for (String name : names) {
             long pid = parsePid(name);
-            if (pid <= floor || pid == self) {
+            if (pid <= 0 || pid == self || pid == group) {
                 continue;
             }
-            if (inGroup(pid, group)) {
+            boolean candidate = last < 0 || pid > group || wrapped && pid <= last;
+            if (candidate && inGroup(pid, group)) {
                 ProcessHandle.of(pid).ifPresent(found::add);
             }
         }
@@ -83,14 +94,14 @@ final class ProcessTree {
     /**
      * Ends the shell and everything it started: TERM, then KILL after {@code grace} at the latest.
      *
-     * @param shell the attempt's shell, alive or not; its pid is the group id
+     * @param shell the attempt's shell (from {@link Process#toHandle()}), alive or not; its pid is the group id
      * @return completes once KILL has been sent to every process still alive (or all exited)
      */
     CompletableFuture<Void> terminate(ProcessHandle shell, Duration grace) {
         Set<ProcessHandle> snapshot = new LinkedHashSet<>();
         snapshot.add(shell);
         shell.descendants().forEach(snapshot::add);
-        return terminate(shell.pid(), snapshot, grace);
+        return terminate(shell, snapshot, grace);
     }
 
     /**
@@ -98,20 +109,20 @@ final class ProcessTree {
      *
      * @return completes like {@link #terminate(ProcessHandle, Duration)}
      */
-    CompletableFuture<Void> endLeftovers(long group, List<ProcessHandle> left, Duration grace) {
+    CompletableFuture<Void> endLeftovers(ProcessHandle leader, List<ProcessHandle> left, Duration grace) {
         Set<ProcessHandle> snapshot = new LinkedHashSet<>(left);
         left.forEach(p -> p.descendants().forEach(snapshot::add));
-        return terminate(group, snapshot, grace);
+        return terminate(leader, snapshot, grace);
     }
 
-    private CompletableFuture<Void> terminate(long group, Set<ProcessHandle> snapshot, Duration grace) {
+    private CompletableFuture<Void> terminate(ProcessHandle leader, Set<ProcessHandle> snapshot, Duration grace) {
         Set<ProcessHandle> targets = new LinkedHashSet<>(snapshot);
-        targets.addAll(members(group, false));
+        targets.addAll(members(leader, false));
         targets.forEach(ProcessHandle::destroy);
         CompletableFuture<Void> done = new CompletableFuture<>();
         Runnable kill = () -> {
             if (!done.isDone()) {
-                killRemaining(group, snapshot);
+                killRemaining(leader, snapshot);
                 done.complete(null);
             }
         };
@@ -122,10 +133,10 @@ final class ProcessTree {
         return done;
     }
 
-    private void killRemaining(long group, Collection<ProcessHandle> snapshot) {
+    private void killRemaining(ProcessHandle leader, Collection<ProcessHandle> snapshot) {
         Set<Long> killed = new LinkedHashSet<>();
         List<ProcessHandle> round = new ArrayList<>(snapshot);
-        round.addAll(members(group, false));
+        round.addAll(members(leader, false));
         while (!round.isEmpty()) {
             for (ProcessHandle p : round) {
                 if (killed.add(p.pid())) {
@@ -133,7 +144,7 @@ final class ProcessTree {
                 }
             }
             round = new ArrayList<>();
-            for (ProcessHandle p : members(group, false)) {
+            for (ProcessHandle p : members(leader, false)) {
                 if (!killed.contains(p.pid())) {
                     round.add(p);
                 }

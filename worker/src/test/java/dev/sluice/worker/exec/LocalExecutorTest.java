@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class LocalExecutorTest extends ExecutorTestBase {
 
@@ -82,6 +84,15 @@ class LocalExecutorTest extends ExecutorTestBase {
     }
 
     @Test
+    void reportsAFailureToStartAsAResult() {
+        TaskResult result = run("echo a\0b");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.exitCode()).isNull();
+        assertThat(result.error()).isEqualTo("failed to start: invalid null character in command");
+    }
+
+    @Test
     void masksSecretValuesInEveryStream() {
         TaskRequest request = request("echo \"token $API_TOKEN and $DB_PASSWORD\"; echo \"key=$my_key\" >&2; echo \"short $SHORT_SECRET\"",
                 Map.of("API_TOKEN", "tok-12345", "DB_PASSWORD", "hunter22", "my_key", "k3y!", "SHORT_SECRET", "abc"),
@@ -117,12 +128,15 @@ class LocalExecutorTest extends ExecutorTestBase {
     }
 
     @Test
-    void removesTheAttemptFolderOnceTheResultIsBuilt() throws Exception {
-        run("echo x > \"$SLUICE_OUTPUTS/a\"; mkdir \"$SLUICE_OUTPUTS/ro\"; chmod 500 \"$SLUICE_OUTPUTS/ro\"");
+    void removesTheAttemptFolderOnceTheResultIsBuilt() {
+        TaskResult result = run("echo x > \"$SLUICE_OUTPUTS/a\"; mkdir \"$SLUICE_OUTPUTS/ro\"; chmod 500 \"$SLUICE_OUTPUTS/ro\"");
 
-        try (var left = Files.list(workRoot)) {
-            assertThat(left).isEmpty();
-        }
+        assertThat(result.outputs()).hasSize(1);
+        await().until(() -> {
+            try (var left = Files.list(workRoot)) {
+                return left.findAny().isEmpty();
+            }
+        });
     }
 
     @Test
@@ -138,7 +152,14 @@ class LocalExecutorTest extends ExecutorTestBase {
         assertThat(resultOf(second)).isEqualTo(resultOf(first));
         assertThat(sink.texts('O')).containsExactly("once");
         assertThat(other.lines()).isEmpty();
-        assertThat(executor.running()).isZero();
+        await().until(() -> executor.running() == 0);
+    }
+
+    @Test
+    void refusesToStartOnceClosed() {
+        executor.close();
+
+        assertThatThrownBy(() -> start(request("true"))).isInstanceOf(IllegalStateException.class).hasMessage("executor closed");
     }
 
     @Test

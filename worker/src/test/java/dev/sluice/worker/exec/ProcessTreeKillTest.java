@@ -36,7 +36,7 @@ class ProcessTreeKillTest extends ExecutorTestBase {
         assertThat(result.error()).isEqualTo("timed out after 2s");
         assertThat(sink.texts('S')).contains("timeout after 2s: killing process tree");
         await().until(() -> !alive(child) && !alive(grandchild));
-        assertThat(executor.running()).isZero();
+        await().until(() -> executor.running() == 0);
     }
 
     @Test
@@ -70,7 +70,8 @@ class ProcessTreeKillTest extends ExecutorTestBase {
     @Test
     void killsBackgroundProcessesLeftRunningAfterANormalExit() throws Exception {
         TaskResult result = run("sleep 1000 > /dev/null 2>&1 & echo $! > quiet.pid; "
-                + "sh -c 'trap \"\" TERM; echo $$ > loud.pid; exec sleep 1000' & echo done");
+                + "sh -c 'trap \"\" TERM; touch trapped; exec sleep 1000' & echo $! > loud.pid; "
+                + "until [ -f trapped ]; do sleep 0.01; done; echo done");
 
         assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(result.exitCode()).isZero();
