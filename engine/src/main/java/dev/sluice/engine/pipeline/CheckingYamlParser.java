@@ -34,6 +34,7 @@ final class CheckingYamlParser extends YAMLParser {
 
     private final List<Issue> issues = new ArrayList<>();
     private ScalarEvent lastScalar;
+    private boolean anchorReported;
 
     CheckingYamlParser(IOContext ctxt, int parserFeatures, int formatFeatures, LoaderOptions options,
             ObjectCodec codec, Reader reader) {
@@ -44,9 +45,9 @@ final class CheckingYamlParser extends YAMLParser {
     protected Event getEvent() throws IOException {
         Event e = super.getEvent();
         if (e instanceof AliasEvent alias) {
-            add("alias", "YAML aliases are not allowed ('*" + alias.getAnchor() + "')", e.getStartMark());
+            anchorOrAlias("alias", "YAML aliases are not allowed ('*" + alias.getAnchor() + "')", e.getStartMark());
         } else if (e instanceof NodeEvent node && node.getAnchor() != null) {
-            add("anchor", "YAML anchors are not allowed ('&" + node.getAnchor() + "')", e.getStartMark());
+            anchorOrAlias("anchor", "YAML anchors are not allowed ('&" + node.getAnchor() + "')", e.getStartMark());
         }
         String tag = null;
         if (e instanceof ScalarEvent scalar) {
@@ -59,6 +60,16 @@ final class CheckingYamlParser extends YAMLParser {
             add("tag", "YAML tags are not allowed ('" + display(tag) + "')", e.getStartMark());
         }
         return e;
+    }
+
+    /**
+     * Only the first anchor or alias of a file is reported: one is enough to say the file must
+     * spell its values out, and an alias bomb then gives one line, not hundreds.
+     */
+    private void anchorOrAlias(String code, String message, Mark mark) {
+        if (anchorReported) return;
+        anchorReported = true;
+        add(code, message + "; write values out in full (only the first anchor or alias is reported)", mark);
     }
 
     List<Issue> issues() {

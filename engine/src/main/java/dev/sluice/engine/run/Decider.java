@@ -1,12 +1,15 @@
 package dev.sluice.engine.run;
 
 import dev.sluice.engine.run.Snapshot.TaskView;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * Pure decisions: given a snapshot of a run, what happens next. No I/O; the scheduler applies the
@@ -25,50 +28,67 @@ public final class Decider {
     public record Settlement(StepEvent event, StepState next, String reason, boolean counted, int retriesUsed,
             Instant notBefore) {}
 
+    /** How an attempt ended, as the engine classifies it. */
+    public enum AttemptOutcome {
+        SUCCEEDED, FAILED, TIMED_OUT, CANCELLED,
+        /** not the step's fault (worker lost, engine restart): retried without using up retries */
+        LOST
+    }
+
+    private static final Comparator<TaskView> PLAN_ORDER = Comparator.comparingInt(TaskView::position);
+
     private Decider() {}
 
     public static Decision decide(Snapshot snapshot, Conditions conditions, Instant now) {
-        Map<String, StepState> state = new HashMap<>();
-        for (TaskView t : snapshot.tasks()) state.put(t.id(), t.state());
-
-        List<String> queue = new ArrayList<>();
+        if (snapshot.run() != RunState.RUNNING) return new Decision(List.of(), Map.of(), Map.of(), List.of(), null, null);
+        Map<String, StepState> changed = new HashMap<>();
+        List<TaskView> queue = new ArrayList<>();
         Map<String, String> skip = new LinkedHashMap<>();
         Map<String, String> fail = new LinkedHashMap<>();
-        if (snapshot.run() == RunState.RUNNING) {
-            // Tasks come in topological order, so one pass settles whole chains of skips.
-            for (TaskView t : snapshot.tasks()) {
-                if (t.state() != StepState.PENDING) continue;
-                String blocked = blockedBy(t, state);
-                if (blocked != null) {
-                    skip.put(t.id(), blocked);
-                    state.put(t.id(), StepState.SKIPPED);
-                } else if (allSucceeded(t, state)) {
-                    settleCondition(t, conditions, queue, skip, fail, state);
-                }
+
+        // Plan order settles whole chains of skips in one decision: a skipped task's dependents join the work.
+        PriorityQueue<TaskView> work = new PriorityQueue<>(PLAN_ORDER);
+        work.addAll(snapshot.pending());
+        while (!work.isEmpty()) {
+            TaskView t = work.poll();
+            if (state(t.id(), snapshot, changed) != StepState.PENDING) continue;
+            String blocked = blockedBy(t, snapshot, changed);
+            StepState next = null;
+            if (blocked != null) {
+                skip.put(t.id(), blocked);
+                next = StepState.SKIPPED;
+            } else if (allSucceeded(t, snapshot, changed)) {
+                next = settleCondition(t, conditions, skip, fail);
+                if (next == StepState.QUEUED) queue.add(t);
             }
+            if (next == null) continue;
+            changed.put(t.id(), next);
+            if (next != StepState.QUEUED) work.addAll(snapshot.graph().dependents(t.id()));
         }
 
         List<String> dispatch = new ArrayList<>();
         Instant wakeAt = null;
-        if (snapshot.run() == RunState.RUNNING) {
-            int free = snapshot.freeSlots();
-            for (TaskView t : snapshot.tasks()) {
-                if (state.get(t.id()) != StepState.QUEUED) continue;
-                Instant notBefore = t.state() == StepState.QUEUED ? t.notBefore() : null;
-                if (notBefore != null && notBefore.isAfter(now)) {
-                    if (wakeAt == null || notBefore.isBefore(wakeAt)) wakeAt = notBefore;
-                } else if (free > 0) {
-                    dispatch.add(t.id());
-                    free--;
-                }
+        int free = snapshot.freeSlots();
+        List<TaskView> ready = new ArrayList<>(snapshot.queued());
+        ready.addAll(queue);
+        ready.sort(PLAN_ORDER);
+        for (TaskView t : ready) {
+            Instant notBefore = t.state() == StepState.QUEUED ? t.notBefore() : null;
+            if (notBefore != null && notBefore.isAfter(now)) {
+                if (wakeAt == null || notBefore.isBefore(wakeAt)) wakeAt = notBefore;
+            } else if (free > 0) {
+                dispatch.add(t.id());
+                free--;
             }
         }
-        return new Decision(queue, skip, fail, dispatch, nextRunState(snapshot.run(), state), wakeAt);
+        int ended = skip.size() + fail.size();
+        RunState run = nextRunState(snapshot.unfinished() - ended, snapshot.failed() + fail.size(), snapshot.cancelled());
+        return new Decision(queue.stream().map(TaskView::id).toList(), skip, fail, dispatch, run, wakeAt);
     }
 
     /** What a finished attempt does to its task. */
     public static Settlement settle(AttemptOutcome outcome, String detail, int retries, int retriesUsed,
-            java.time.Duration retryDelay, Instant now) {
+            Duration retryDelay, Instant now) {
         return switch (outcome) {
             case SUCCEEDED -> new Settlement(StepEvent.SUCCEED, StepState.SUCCEEDED, null, false, retriesUsed, null);
             case CANCELLED -> new Settlement(StepEvent.CANCEL, StepState.CANCELLED, "cancelled", false, retriesUsed, null);
@@ -86,62 +106,44 @@ public final class Decider {
         };
     }
 
-    /** How an attempt ended, as the engine classifies it. */
-    public enum AttemptOutcome {
-        SUCCEEDED, FAILED, TIMED_OUT, CANCELLED,
-        /** not the step's fault (worker lost, engine restart): retried without using up retries */
-        LOST
-    }
-
-    private static void settleCondition(TaskView t, Conditions conditions, List<String> queue,
-            Map<String, String> skip, Map<String, String> fail, Map<String, StepState> state) {
-        if (!t.hasCondition()) {
-            queue.add(t.id());
-            state.put(t.id(), StepState.QUEUED);
-            return;
-        }
+    private static StepState settleCondition(TaskView t, Conditions conditions, Map<String, String> skip,
+            Map<String, String> fail) {
+        if (!t.hasCondition()) return StepState.QUEUED;
         try {
-            if (conditions.holds(t.id())) {
-                queue.add(t.id());
-                state.put(t.id(), StepState.QUEUED);
-            } else {
-                skip.put(t.id(), "condition false");
-                state.put(t.id(), StepState.SKIPPED);
-            }
+            if (conditions.holds(t.id())) return StepState.QUEUED;
+            skip.put(t.id(), "condition false");
+            return StepState.SKIPPED;
         } catch (RuntimeException e) {
             fail.put(t.id(), "condition could not be evaluated: " + e.getMessage());
-            state.put(t.id(), StepState.FAILED);
+            return StepState.FAILED;
         }
     }
 
-    private static String blockedBy(TaskView t, Map<String, StepState> state) {
-        for (String need : t.needs()) {
-            StepState s = state.get(need);
-            if (s == StepState.FAILED) return "upstream failed: " + need;
-            if (s == StepState.CANCELLED) return "upstream cancelled: " + need;
-        }
-        for (String need : t.needs()) {
-            if (state.get(need) == StepState.SKIPPED) return "upstream skipped: " + need;
-        }
-        return null;
+    private static StepState state(String id, Snapshot s, Map<String, StepState> changed) {
+        StepState c = changed.get(id);
+        return c != null ? c : s.graph().state(id);
     }
 
-    private static boolean allSucceeded(TaskView t, Map<String, StepState> state) {
-        for (String need : t.needs()) if (state.get(need) != StepState.SUCCEEDED) return false;
+    private static String blockedBy(TaskView t, Snapshot s, Map<String, StepState> changed) {
+        String skipped = null;
+        for (String need : t.needs()) {
+            StepState st = state(need, s, changed);
+            if (st == StepState.FAILED) return "upstream failed: " + need;
+            if (st == StepState.CANCELLED) return "upstream cancelled: " + need;
+            if (st == StepState.SKIPPED && skipped == null) skipped = "upstream skipped: " + need;
+        }
+        return skipped;
+    }
+
+    private static boolean allSucceeded(TaskView t, Snapshot s, Map<String, StepState> changed) {
+        for (String need : t.needs()) if (state(need, s, changed) != StepState.SUCCEEDED) return false;
         return true;
     }
 
-    private static RunState nextRunState(RunState run, Map<String, StepState> state) {
-        if (run != RunState.RUNNING) return null;
-        boolean failed = false;
-        boolean cancelled = false;
-        for (StepState s : state.values()) {
-            if (!s.terminal()) return null;
-            failed |= s == StepState.FAILED;
-            cancelled |= s == StepState.CANCELLED;
-        }
+    private static RunState nextRunState(int unfinished, int failed, int cancelled) {
+        if (unfinished > 0) return null;
         // steps are only ever CANCELLED because the run was: that outcome wins
-        if (cancelled) return RunState.CANCELLED;
-        return failed ? RunState.FAILED : RunState.SUCCEEDED;
+        if (cancelled > 0) return RunState.CANCELLED;
+        return failed > 0 ? RunState.FAILED : RunState.SUCCEEDED;
     }
 }

@@ -13,15 +13,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The scheduler's in-memory mirror of one run, confined to the scheduler thread. It is changed only
- * together with the store changes that say the same, so it always equals what was committed.
+ * together with the store changes that say the same, so it always equals what was committed. It
+ * also keeps what makes a decision cost what changed rather than the size of the run: the PENDING
+ * tasks worth looking at, the QUEUED ones in plan order, and counts of unfinished, failed and
+ * cancelled tasks.
  */
-final class ActiveRun {
+final class ActiveRun implements Snapshot.Graph {
 
     final Plan plan;
     final Map<String, Task> tasksById;
@@ -35,18 +41,29 @@ final class ActiveRun {
     /** cache keys of running attempts of cached steps, stored when they succeed */
     final Map<AttemptKey, String> cacheKeys = new HashMap<>();
     boolean cancelRequested;
-    /** how many tasks are RUNNING, kept by {@link #setTask} */
+    /** how many tasks are RUNNING */
     int running;
     /** the earliest retry delay still running, from the last decision */
     Instant wakeAt;
+
+    private final Map<String, List<String>> dependents = new HashMap<>();
+    private final Set<String> candidates = new LinkedHashSet<>();
+    private final TreeMap<Integer, String> queued = new TreeMap<>();
+    private int unfinished;
+    private int failed;
+    private int cancelled;
 
     ActiveRun(Plan plan, RunRecord record, List<TaskRecord> taskRecords) {
         this.plan = plan;
         this.tasksById = plan.byId();
         this.record = record;
+        for (Task t : plan.tasks()) {
+            for (String need : t.needs()) dependents.computeIfAbsent(need, k -> new ArrayList<>()).add(t.id());
+        }
         for (TaskRecord t : taskRecords) {
             tasks.put(t.taskId(), t);
-            if (t.status() == StepState.RUNNING) running++;
+            count(t, +1);
+            if (t.status() == StepState.PENDING) candidates.add(t.taskId());
         }
     }
 
@@ -54,15 +71,34 @@ final class ActiveRun {
         return record.id();
     }
 
+    /** The tasks that may change now; taking a snapshot consumes the PENDING candidates. */
     Snapshot snapshot(int freeSlots) {
-        List<Snapshot.TaskView> views = new ArrayList<>(tasks.size());
-        for (Task t : plan.tasks()) {
-            TaskRecord r = tasks.get(t.id());
-            views.add(new Snapshot.TaskView(t.id(), r.status(), t.needs(), t.step().condition() != null, r.notBefore()));
-        }
-        return new Snapshot(record.status(), views, freeSlots);
+        List<Snapshot.TaskView> pending = new ArrayList<>(candidates.size());
+        for (String id : candidates) pending.add(view(id));
+        candidates.clear();
+        List<Snapshot.TaskView> waiting = new ArrayList<>(queued.size());
+        for (String id : queued.values()) waiting.add(view(id));
+        return new Snapshot(record.status(), pending, waiting, this, freeSlots, unfinished, failed, cancelled);
     }
 
+    @Override
+    public StepState state(String taskId) {
+        return tasks.get(taskId).status();
+    }
+
+    @Override
+    public List<Snapshot.TaskView> dependents(String taskId) {
+        List<String> ids = dependents.getOrDefault(taskId, List.of());
+        List<Snapshot.TaskView> views = new ArrayList<>(ids.size());
+        for (String id : ids) views.add(view(id));
+        return views;
+    }
+
+    private Snapshot.TaskView view(String taskId) {
+        Task t = tasksById.get(taskId);
+        TaskRecord r = tasks.get(taskId);
+        return new Snapshot.TaskView(taskId, r.position(), r.status(), t.needs(), t.step().condition() != null, r.notBefore());
+    }
 
     void setRun(RunState status, Instant at, String reason) {
         RunRecord r = record;
@@ -82,8 +118,27 @@ final class ActiveRun {
                 attempts != null ? attempts : t.attempts(), retriesUsed != null ? retriesUsed : t.retriesUsed(),
                 cached != null ? cached : t.cached(), notBefore, started, ended, exitCode != null ? exitCode : t.exitCode());
         tasks.put(taskId, n);
-        if (t.status() == StepState.RUNNING) running--;
-        if (next == StepState.RUNNING) running++;
+        count(t, -1);
+        count(n, +1);
+        if (next.terminal()) {
+            for (String d : dependents.getOrDefault(taskId, List.of())) {
+                if (tasks.get(d).status() == StepState.PENDING) candidates.add(d);
+            }
+        } else if (next == StepState.PENDING) {
+            candidates.add(taskId);
+        }
         return n;
+    }
+
+    private void count(TaskRecord t, int sign) {
+        StepState s = t.status();
+        if (!s.terminal()) unfinished += sign;
+        if (s == StepState.FAILED) failed += sign;
+        if (s == StepState.CANCELLED) cancelled += sign;
+        if (s == StepState.RUNNING) running += sign;
+        if (s == StepState.QUEUED) {
+            if (sign > 0) queued.put(t.position(), t.taskId());
+            else queued.remove(t.position());
+        }
     }
 }

@@ -261,8 +261,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void decide(Batch b, ActiveRun run) {
-        // Decide repeatedly: skips and cache hits can make further tasks ready in the same turn.
-        for (int round = 0; round < 10_000; round++) {
+        // Decide again while tasks end at once (cache hits, preparation errors): that can free more work.
+        while (true) {
             int free = slots - runningEverywhere();
             Decision d = Decider.decide(run.snapshot(free), taskId -> preparer.condition(run, run.tasksById.get(taskId)), b.now);
             run.wakeAt = d.wakeAt();
@@ -279,7 +279,7 @@ public final class Scheduler implements AutoCloseable {
                 finish(b, run, d.run());
                 return;
             }
-            if (d.queue().isEmpty() && d.skip().isEmpty() && d.fail().isEmpty() && !progressed) return;
+            if (!progressed) return;
         }
     }
 

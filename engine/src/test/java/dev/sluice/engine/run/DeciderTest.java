@@ -7,7 +7,9 @@ import dev.sluice.engine.run.Snapshot.TaskView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +17,43 @@ class DeciderTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
 
+    private static int position;
+
     private static TaskView task(String id, StepState state, String... needs) {
-        return new TaskView(id, state, List.of(needs), false, null);
+        return view(id, state, false, null, needs);
+    }
+
+    private static TaskView view(String id, StepState state, boolean hasCondition, Instant notBefore, String... needs) {
+        return new TaskView(id, position++, state, List.of(needs), hasCondition, notBefore);
     }
 
     private static Decision decide(RunState run, int slots, TaskView... tasks) {
-        return Decider.decide(new Snapshot(run, List.of(tasks), slots), id -> true, NOW);
+        return Decider.decide(snapshot(run, slots, tasks), id -> true, NOW);
+    }
+
+    /** A snapshot of a whole run: every PENDING task is a candidate. */
+    private static Snapshot snapshot(RunState run, int slots, TaskView... tasks) {
+        Map<String, TaskView> byId = new LinkedHashMap<>();
+        for (TaskView t : tasks) byId.put(t.id(), t);
+        Snapshot.Graph graph = new Snapshot.Graph() {
+            @Override
+            public StepState state(String taskId) {
+                return byId.get(taskId).state();
+            }
+
+            @Override
+            public List<TaskView> dependents(String taskId) {
+                return byId.values().stream().filter(t -> t.needs().contains(taskId)).toList();
+            }
+        };
+        List<TaskView> all = List.of(tasks);
+        return new Snapshot(run,
+                all.stream().filter(t -> t.state() == StepState.PENDING).toList(),
+                all.stream().filter(t -> t.state() == StepState.QUEUED).toList(),
+                graph, slots,
+                (int) all.stream().filter(t -> !t.state().terminal()).count(),
+                (int) all.stream().filter(t -> t.state() == StepState.FAILED).count(),
+                (int) all.stream().filter(t -> t.state() == StepState.CANCELLED).count());
     }
 
     @Test
@@ -51,10 +84,10 @@ class DeciderTest {
 
     @Test
     void skipsAStepWhoseConditionIsFalseAndTheStepsThatNeedIt() {
-        Snapshot s = new Snapshot(RunState.RUNNING, List.of(
+        Snapshot s = snapshot(RunState.RUNNING, 2,
                 task("evaluate", StepState.SUCCEEDED),
-                new TaskView("register", StepState.PENDING, List.of("evaluate"), true, null),
-                task("announce", StepState.PENDING, "register")), 2);
+                view("register", StepState.PENDING, true, null, "evaluate"),
+                task("announce", StepState.PENDING, "register"));
         Decision d = Decider.decide(s, id -> false, NOW);
         assertThat(d.skip()).containsEntry("register", "condition false").containsEntry("announce", "upstream skipped: register");
         assertThat(d.run()).isEqualTo(RunState.SUCCEEDED);
@@ -62,9 +95,9 @@ class DeciderTest {
 
     @Test
     void failsAStepWhoseConditionCannotBeEvaluated() {
-        Snapshot s = new Snapshot(RunState.RUNNING, List.of(
+        Snapshot s = snapshot(RunState.RUNNING, 2,
                 task("a", StepState.SUCCEEDED),
-                new TaskView("b", StepState.PENDING, List.of("a"), true, null)), 2);
+                view("b", StepState.PENDING, true, null, "a"));
         Decision d = Decider.decide(s, id -> {
             throw new IllegalStateException("no such key: auc");
         }, NOW);
@@ -85,13 +118,23 @@ class DeciderTest {
     @Test
     void keepsATaskWaitingForItsRetryDelayAndSaysWhenToWake() {
         Instant later = NOW.plusSeconds(5);
-        Decision d = Decider.decide(new Snapshot(RunState.RUNNING,
-                List.of(new TaskView("a", StepState.QUEUED, List.of(), false, later)), 2), id -> true, NOW);
+        Decision d = Decider.decide(snapshot(RunState.RUNNING, 2, view("a", StepState.QUEUED, false, later)), id -> true, NOW);
         assertThat(d.dispatch()).isEmpty();
         assertThat(d.wakeAt()).isEqualTo(later);
-        Decision due = Decider.decide(new Snapshot(RunState.RUNNING,
-                List.of(new TaskView("a", StepState.QUEUED, List.of(), false, NOW)), 2), id -> true, NOW);
+        Decision due = Decider.decide(snapshot(RunState.RUNNING, 2, view("a", StepState.QUEUED, false, NOW)), id -> true, NOW);
         assertThat(due.dispatch()).containsExactly("a");
+    }
+
+    @Test
+    void settlesALongChainOfSkipsInOneDecision() {
+        List<TaskView> chain = new java.util.ArrayList<>(List.of(task("t0", StepState.FAILED)));
+        for (int i = 1; i <= 500; i++) chain.add(task("t" + i, StepState.PENDING, "t" + (i - 1)));
+        Snapshot full = snapshot(RunState.RUNNING, 2, chain.toArray(TaskView[]::new));
+        // only the first dependent is a candidate, as after t0 failed: the rest follow through the graph
+        Snapshot s = new Snapshot(full.run(), List.of(chain.get(1)), List.of(), full.graph(), 2, 500, 1, 0);
+        Decision d = Decider.decide(s, id -> true, NOW);
+        assertThat(d.skip()).hasSize(500).containsEntry("t1", "upstream failed: t0").containsEntry("t500", "upstream skipped: t499");
+        assertThat(d.run()).isEqualTo(RunState.FAILED);
     }
 
     @Test
