@@ -95,7 +95,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
             RunReport report = RunReport.load(engine.store, runId).orElseThrow();
             if (json) out.println(Json.write(report));
-            else RunPrinter.summary(report, out);
+            else {
+                RunPrinter.summary(report, out);
+                RunPrinter.failures(report, engine.store, out, 10);
+            }
             out.flush();
             return end.status() == RunState.SUCCEEDED ? 0 : end.status() == RunState.CANCELLED ? Main.CANCELLED : Main.FAILED;
         }

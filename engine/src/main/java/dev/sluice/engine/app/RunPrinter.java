@@ -30,6 +30,20 @@ final class RunPrinter {
         out.flush();
     }
 
+    /** For each FAILED step, the last lines of its last attempt's log: why it failed, without another command. */
+    static void failures(RunReport r, dev.sluice.engine.store.Store store, PrintWriter out, int lines) {
+        for (StepReport s : r.steps()) {
+            if (!s.status().equals("FAILED") || s.attempts().isEmpty()) continue;
+            int attempt = s.attempts().get(s.attempts().size() - 1).attempt();
+            List<String> log = store.log(r.id(), s.id(), attempt).lines().toList();
+            if (log.isEmpty()) continue;
+            out.printf("%n%s failed (attempt %d); the last %d lines of its log (sluice logs %s '%s'):%n", s.id(), attempt,
+                    Math.min(lines, log.size()), r.id(), s.id());
+            for (String line : log.subList(Math.max(0, log.size() - lines), log.size())) out.println("  " + line);
+        }
+        out.flush();
+    }
+
     static void details(RunReport r, PrintWriter out) {
         summary(r, out);
         for (StepReport s : r.steps()) {
