@@ -53,8 +53,9 @@ public final class Main implements Runnable {
     }
 
     /** Errors become one line for a person, never a stack trace. */
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        Throwable e = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
         if (e instanceof IllegalArgumentException) {
             err.println("sluice: " + e.getMessage());
             return INVALID;
@@ -63,7 +64,7 @@ public final class Main implements Runnable {
             err.println("sluice: " + e.getMessage());
             return ERROR;
         }
-        err.println("sluice: internal error: " + e);
+        err.println("sluice: internal error: " + e + " (SLUICE_LOG_LEVEL=debug shows where)");
         org.slf4j.LoggerFactory.getLogger(Main.class).debug("internal error", e);
         return ERROR;
     }

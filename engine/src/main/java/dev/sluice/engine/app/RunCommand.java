@@ -26,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,6 +70,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Pipeline pipeline = parsed.pipeline();
         Map<String, Object> values = ParamValues.resolve(pipeline.params(), params);
         Plan plan = Planner.plan(pipeline);
+        for (var step : pipeline.steps()) {
+            if (!step.labels().isEmpty()) {
+                err.printf("sluice: step '%s' asks for a worker with labels %s; 'sluice run' has one local worker and runs it here%n",
+                        step.id(), step.labels());
+            }
+        }
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
             PipelineVersion version = engine.store.savePipeline(pipeline.name(), read(file));
             Instant now = engine.clock.instant();
@@ -85,38 +89,26 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             err.flush();
             Scheduler scheduler = engine.scheduler(slots, owner, new ConsoleProgress(err, live, plan.tasks().size()));
             CompletableFuture<RunRecord> done = scheduler.start(plan, create.run(), create.tasks());
-            Thread hook = new Thread(() -> cancelOnSignal(scheduler, runId, done, err), "sluice-cancel");
-            Runtime.getRuntime().addShutdownHook(hook);
+            Signals.onInterrupt(() -> {
+                err.println();
+                err.println("sluice: cancelling run " + runId + " (running steps get TERM, then KILL after "
+                        + LocalEngine.KILL_GRACE.toSeconds() + " s; press Ctrl-C again to exit at once) ...");
+                err.flush();
+                scheduler.cancel(runId);
+            }, () -> {
+                err.println("sluice: exiting; the next command will mark run " + runId + " interrupted");
+                err.flush();
+                Runtime.getRuntime().halt(Main.CANCELLED);
+            });
             RunRecord end = done.join();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is already cancelling the run
-            }
             RunReport report = RunReport.load(engine.store, runId).orElseThrow();
             if (json) out.println(Json.write(report));
             else {
                 RunPrinter.summary(report, out);
-                RunPrinter.failures(report, engine.store, out, 10);
+                RunPrinter.failures(report, engine.store, out, 10, 5);
             }
             out.flush();
             return end.status() == RunState.SUCCEEDED ? 0 : end.status() == RunState.CANCELLED ? Main.CANCELLED : Main.FAILED;
-        }
-    }
-
-    /** Ctrl-C or SIGTERM: cancel the run so its processes are killed and the store says CANCELLED. */
-    private static void cancelOnSignal(Scheduler scheduler, String runId, CompletableFuture<RunRecord> done, PrintWriter err) {
-        if (done.isDone()) return;
-        err.println();
-        err.println("sluice: cancelling run " + runId + " ...");
-        err.flush();
-        scheduler.cancel(runId);
-        try {
-            done.get(LocalEngine.KILL_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            err.println("sluice: run " + runId + " did not stop in time; the next command will mark it interrupted");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

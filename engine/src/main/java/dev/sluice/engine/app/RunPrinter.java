@@ -31,9 +31,14 @@ final class RunPrinter {
     }
 
     /** For each FAILED step, the last lines of its last attempt's log: why it failed, without another command. */
-    static void failures(RunReport r, dev.sluice.engine.store.Store store, PrintWriter out, int lines) {
+    static void failures(RunReport r, dev.sluice.engine.store.Store store, PrintWriter out, int lines, int maxSteps) {
+        int shown = 0;
         for (StepReport s : r.steps()) {
             if (!s.status().equals("FAILED") || s.attempts().isEmpty()) continue;
+            if (shown++ == maxSteps) {
+                out.printf("%n(more steps failed: see 'sluice show %s')%n", r.id());
+                break;
+            }
             int attempt = s.attempts().get(s.attempts().size() - 1).attempt();
             List<String> log = store.log(r.id(), s.id(), attempt).lines().toList();
             if (log.isEmpty()) continue;

@@ -63,6 +63,21 @@ public record RunReport(
         return store.run(runId).map(run -> of(store, run));
     }
 
+    /**
+     * Params whose names look secret (SECRET, TOKEN, PASSWORD, KEY, any case: they reach steps as
+     * {@code SLUICE_PARAM_<NAME>}) are shown as {@code ***}, as the spec asks for such variables.
+     */
+    static Map<String, Object> masked(Map<String, Object> params) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, looksSecret(k) && String.valueOf(v).length() >= 4 ? "***" : v));
+        return out;
+    }
+
+    private static boolean looksSecret(String name) {
+        String n = name.toUpperCase(java.util.Locale.ROOT);
+        return n.contains("SECRET") || n.contains("TOKEN") || n.contains("PASSWORD") || n.contains("KEY");
+    }
+
     private static RunReport of(Store store, RunRecord run) {
         Map<String, List<AttemptReport>> attempts = new LinkedHashMap<>();
         for (AttemptRecord a : store.attempts(run.id())) {
@@ -75,11 +90,13 @@ public record RunReport(
         for (TaskRecord t : store.tasks(run.id())) {
             List<OutputReport> outs = outputs.getOrDefault(t.taskId(), List.of()).stream()
                     .map(a -> new OutputReport(a.path(), a.sha256(), a.size())).toList();
-            steps.add(new StepReport(t.taskId(), t.stepId(), t.matrix(), t.status().name(), t.reason(),
-                    attempts.getOrDefault(t.taskId(), List.of()), t.exitCode(), t.startedAt(), t.endedAt(), t.cached(),
-                    metrics.getOrDefault(t.taskId(), Map.of()), outs));
+            List<AttemptReport> tries = attempts.getOrDefault(t.taskId(), List.of());
+            // the step's exit code is its last attempt's: a timeout after an exit 3 has none
+            Integer exitCode = tries.isEmpty() ? null : tries.get(tries.size() - 1).exitCode();
+            steps.add(new StepReport(t.taskId(), t.stepId(), t.matrix(), t.status().name(), t.reason(), tries, exitCode,
+                    t.startedAt(), t.endedAt(), t.cached(), metrics.getOrDefault(t.taskId(), Map.of()), outs));
         }
-        return new RunReport(run.id(), run.pipeline(), run.version(), run.status().name(), run.reason(), run.params(),
+        return new RunReport(run.id(), run.pipeline(), run.version(), run.status().name(), run.reason(), masked(run.params()),
                 run.logicalDate(), run.trigger(), run.createdAt(), run.startedAt(), run.endedAt(), steps);
     }
 }

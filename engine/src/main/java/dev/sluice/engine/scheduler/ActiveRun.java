@@ -47,6 +47,7 @@ final class ActiveRun implements Snapshot.Graph {
     Instant wakeAt;
 
     private final Map<String, List<String>> dependents = new HashMap<>();
+    private final Map<String, List<String>> tasksOfStep = new HashMap<>();
     private final Set<String> candidates = new LinkedHashSet<>();
     private final TreeMap<Integer, String> queued = new TreeMap<>();
     private int unfinished;
@@ -58,6 +59,7 @@ final class ActiveRun implements Snapshot.Graph {
         this.tasksById = plan.byId();
         this.record = record;
         for (Task t : plan.tasks()) {
+            tasksOfStep.computeIfAbsent(t.stepId(), k -> new ArrayList<>()).add(t.id());
             for (String need : t.needs()) dependents.computeIfAbsent(need, k -> new ArrayList<>()).add(t.id());
         }
         for (TaskRecord t : taskRecords) {
@@ -69,6 +71,11 @@ final class ActiveRun implements Snapshot.Graph {
 
     String id() {
         return record.id();
+    }
+
+    /** The task ids of a step: one, or every variant of a matrix step. */
+    List<String> tasksOfStep(String stepId) {
+        return tasksOfStep.getOrDefault(stepId, List.of());
     }
 
     /** The tasks that may change now; taking a snapshot consumes the PENDING candidates. */

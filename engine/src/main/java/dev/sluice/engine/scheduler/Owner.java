@@ -31,9 +31,14 @@ public record Owner(String kind, String host, long pid, long startMillis) {
         }
     }
 
-    /** Whether the owner may still be running the run. */
+    /**
+     * Whether the owner may still be running the run. On the same host a dead pid (or one reused by
+     * a process started at another time) answers at once; elsewhere, or when the owner's start time
+     * was unknown, only a heartbeat older than {@link #STALE} does. Processes of one host must share
+     * a pid namespace (containers sharing a data dir need distinct hostnames).
+     */
     public boolean alive(Instant heartbeat, Instant now) {
-        if (host.equals(hostname())) {
+        if (host.equals(hostname()) && startMillis > 0) {
             return ProcessHandle.of(pid)
                     .filter(ProcessHandle::isAlive)
                     .flatMap(ph -> ph.info().startInstant())

@@ -16,6 +16,7 @@ import dev.sluice.engine.store.CacheHit;
 import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.StoreException;
 import dev.sluice.engine.store.TaskRecord;
 import dev.sluice.worker.artifact.ContentStore;
 import dev.sluice.worker.protocol.Artifact;
@@ -48,6 +49,8 @@ public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final long LOG_FLUSH_MILLIS = 500;
+    /** commit attempts before giving up: about 30 s of back-off */
+    private static final int COMMIT_ATTEMPTS = 10;
 
     private sealed interface Event {}
 
@@ -73,6 +76,7 @@ public final class Scheduler implements AutoCloseable {
     private final Thread thread;
     private Instant lastHeartbeat = Instant.EPOCH;
     private volatile boolean stopped;
+    private volatile Throwable failure;
 
     public Scheduler(Store store, Dispatcher dispatcher, ContentStore artifacts, dev.sluice.engine.expr.Expressions expressions,
             Clock clock, int slots, String owner, long maxLogBytes, RunListener listener) {
@@ -89,9 +93,17 @@ public final class Scheduler implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Takes over a run that is stored QUEUED (or RUNNING, when resumed); completes when it ends. */
+    /**
+     * Takes over a run that is stored QUEUED; completes when it ends, or exceptionally when the
+     * scheduler has to stop (the store stayed unreachable). Resuming a RUNNING run comes with the
+     * server's restart recovery: its running tasks and upstream outputs must be reloaded first.
+     */
     public CompletableFuture<RunRecord> start(dev.sluice.engine.dag.Plan plan, RunRecord run, List<TaskRecord> tasks) {
         ActiveRun active = new ActiveRun(plan, run, tasks);
+        if (stopped) {
+            active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
+            return active.done;
+        }
         events.add(new Start(active));
         return active.done;
     }
@@ -121,8 +133,9 @@ public final class Scheduler implements AutoCloseable {
                 events.drainTo(batch, 4096);
                 turn(batch);
             } catch (InterruptedException e) {
+                fail(new IllegalStateException("the scheduler was interrupted"));
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 fail(e);
                 return;
             }
@@ -140,17 +153,27 @@ public final class Scheduler implements AutoCloseable {
         return Math.max(wait, 1);
     }
 
-    /** The database failed under us: stop everything we run, so no process outlives what we can record. */
-    private void fail(RuntimeException e) {
-        log.error("scheduler stopped: {}", e.getMessage(), e);
+    /**
+     * Something we cannot go on after (the database stayed unreachable, a bug): stop every process we
+     * run, so none outlives what we can record, and fail the runs' futures. The runs stay RUNNING in
+     * the store; the next command marks them interrupted.
+     */
+    private void fail(Throwable e) {
+        stopped = true;
+        log.error("scheduler stopped: {}", e.toString());
+        log.debug("scheduler stopped", e);
+        failure = e;
         for (ActiveRun r : runs.values()) {
             killRunning(r);
             r.done.completeExceptionally(e);
         }
         runs.clear();
+        for (Event ev; (ev = events.poll()) != null; ) {
+            if (ev instanceof Start st) st.run().done.completeExceptionally(e);
+        }
     }
 
-    private void turn(List<Event> batch) {
+    private void turn(List<Event> batch) throws InterruptedException {
         Batch b = new Batch(clock.instant());
         for (Event e : batch) {
             if (e instanceof Start s) onStart(b, s.run());
@@ -167,8 +190,28 @@ public final class Scheduler implements AutoCloseable {
             for (ActiveRun run : runs.values()) b.changes.add(new Change.SetRunOwner(run.id(), owner, b.now));
             lastHeartbeat = b.now;
         }
-        if (!b.changes.isEmpty()) store.commit(b.changes);
+        if (!b.changes.isEmpty()) commit(b.changes);
         b.afterCommit.forEach(Runnable::run);
+    }
+
+    /**
+     * Commits a batch, retrying while the database is unreachable (a restart, a fail-over): the
+     * in-memory state already says what the batch says, so the same batch is simply sent again.
+     * A compare-and-set conflict is not retried: someone else changed the run.
+     */
+    private void commit(List<Change> changes) throws InterruptedException {
+        long delay = 100;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.commit(changes);
+                return;
+            } catch (StoreException e) {
+                if (attempt >= COMMIT_ATTEMPTS) throw e;
+                log.warn("could not commit ({}); trying again in {} ms", e.getMessage(), delay);
+                Thread.sleep(delay);
+                delay = Math.min(delay * 2, 5_000);
+            }
+        }
     }
 
     /** Changes to commit together, and what to do once they are committed. */
@@ -232,6 +275,10 @@ public final class Scheduler implements AutoCloseable {
                 : result.exitCode() != null ? "exit code " + result.exitCode() : outcome.name().toLowerCase();
         var step = plan.step();
         Settlement s = Decider.settle(outcome, detail, step.retries(), task.retriesUsed(), step.retryDelay(), b.now);
+        if (run.cancelRequested && s.next() == StepState.QUEUED) {
+            // the run was cancelled while this attempt was ending: no more attempts
+            s = new Settlement(StepEvent.CANCEL, StepState.CANCELLED, "cancelled", s.counted(), s.retriesUsed(), null);
+        }
 
         String log = logs.take(key);
         if (!log.isEmpty()) b.changes.add(new Change.AppendLog(runId, key.taskId(), key.attempt(), log));
@@ -308,9 +355,24 @@ public final class Scheduler implements AutoCloseable {
         setTask(b, run, task.id(), StepEvent.DISPATCH, null, attempt, null, null, null);
         run.inputs.put(key, p.inputs());
         if (p.cacheKey() != null) run.cacheKeys.put(key, p.cacheKey());
-        b.afterCommit.add(() -> dispatcher.dispatch(request, logs)
-                .thenAccept(result -> events.add(new Result(run.id(), result))));
+        b.afterCommit.add(() -> dispatch(run.id(), request));
         return false;
+    }
+
+    /** Hands an attempt to the worker; a worker that cannot take it gives a FAILED result, never silence. */
+    private void dispatch(String runId, TaskRequest request) {
+        CompletableFuture<TaskResult> future;
+        try {
+            future = dispatcher.dispatch(request, logs);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        future.whenComplete((result, error) -> {
+            TaskResult r = error == null ? result : new TaskResult(request.key(), TaskResult.Outcome.FAILED, null,
+                    "the worker could not run the step: " + error, clock.instant(), clock.instant(), List.of(), Map.of(),
+                    dispatcher.worker());
+            events.add(new Result(runId, r));
+        });
     }
 
     private void serveFromCache(Batch b, ActiveRun run, Task task, TaskRecord t, CacheHit hit, TaskPreparer.Prepared p) {
@@ -328,14 +390,14 @@ public final class Scheduler implements AutoCloseable {
 
     private void finish(Batch b, ActiveRun run, RunState decided) {
         RunState current = run.record.status();
-        RunState next = run.cancelRequested ? RunState.CANCELLED : decided;
+        RunState next = decided;
         RunEvent event = switch (next) {
             case SUCCEEDED -> RunEvent.SUCCEED;
             case CANCELLED -> RunEvent.CANCEL;
             default -> RunEvent.FAIL;
         };
         next = Transitions.apply(current, event).next();
-        String reason = run.cancelRequested ? "cancelled" : null;
+        String reason = next == RunState.CANCELLED ? "cancelled" : null;
         b.changes.add(new Change.SetRunState(run.id(), current, next, b.now, reason));
         b.changes.add(new Change.SetRunOwner(run.id(), null, b.now));
         run.setRun(next, b.now, reason);

@@ -24,6 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 /**
@@ -36,8 +40,12 @@ final class TaskPreparer {
     /** A task ready to be dispatched or served from the cache. */
     record Prepared(String command, Path workdir, Map<String, String> env, List<Artifact> inputs, String cacheKey) {}
 
+    private static final Pattern STEP_REFERENCE =
+            Pattern.compile("steps\\s*(?:\\.\\s*([a-z0-9_]+)|\\[\\s*[\"']([a-z0-9_-]+)[\"']\\s*\\])");
+
     private final Expressions expressions;
     private final long maxLogBytes;
+    private final Map<String, Set<String>> referenced = new java.util.concurrent.ConcurrentHashMap<>();
 
     TaskPreparer(Expressions expressions, long maxLogBytes) {
         this.expressions = expressions;
@@ -109,19 +117,38 @@ final class TaskPreparer {
                 "id", run.id(),
                 "logical_date", run.record.logicalDate().toString(),
                 "pipeline", run.plan.pipeline().name());
-        return new Scope(run.record.params(), task.matrix(), runInfo, stepViews(run));
+        return new Scope(run.record.params(), task.matrix(), runInfo, stepViews(run, referencedSteps(task.step())));
     }
 
-    /** Every finished step's status and metrics; validation ensured only upstream ones are named. */
-    private static Map<String, Scope.StepView> stepViews(ActiveRun run) {
+    /**
+     * The steps a step's expressions name ({@code steps.ID} or {@code steps["ID"]}), found once per
+     * step: a scope holds only those, so preparing a task does not cost the size of the run.
+     * Validation already refused names that are not upstream.
+     */
+    private Set<String> referencedSteps(Step step) {
+        return referenced.computeIfAbsent(step.id(), id -> {
+            Set<String> ids = new HashSet<>();
+            List<String> texts = new ArrayList<>(step.env().values());
+            texts.add(step.run());
+            if (step.condition() != null) texts.add(step.condition());
+            for (String text : texts) {
+                Matcher m = STEP_REFERENCE.matcher(text);
+                while (m.find()) ids.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+            return ids;
+        });
+    }
+
+    private static Map<String, Scope.StepView> stepViews(ActiveRun run, Set<String> stepIds) {
         Map<String, Scope.StepView> views = new LinkedHashMap<>();
-        Map<String, List<TaskRecord>> byStep = new LinkedHashMap<>();
-        for (TaskRecord t : run.tasks.values()) byStep.computeIfAbsent(t.stepId(), k -> new ArrayList<>()).add(t);
-        byStep.forEach((stepId, tasks) -> {
+        for (String stepId : stepIds) {
+            List<TaskRecord> tasks = new ArrayList<>();
+            for (String taskId : run.tasksOfStep(stepId)) tasks.add(run.tasks.get(taskId));
+            if (tasks.isEmpty()) continue;
             StepState status = aggregate(tasks);
             Map<String, Double> metrics = tasks.size() == 1 ? run.metrics.getOrDefault(tasks.get(0).taskId(), Map.of()) : Map.of();
             views.put(stepId, new Scope.StepView(status.name(), metrics));
-        });
+        }
         return views;
     }
 
@@ -157,11 +184,22 @@ final class TaskPreparer {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** A file's content hash; a folder's covers every file under it (paths and contents); "missing" when absent. */
     private static String fileHash(Path file) {
         MessageDigest md = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[65536];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        try {
+            if (Files.isDirectory(file)) {
+                List<Path> files;
+                try (var walk = Files.walk(file)) {
+                    files = walk.filter(Files::isRegularFile).sorted().toList();
+                }
+                for (Path f : files) field(md, file.relativize(f).toString(), fileHash(f));
+            } else {
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] buf = new byte[65536];
+                    for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+                }
+            }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
             return "missing";

@@ -58,7 +58,10 @@ final class Attempt {
         this.request = request;
         this.key = request.key();
         this.ctx = ctx;
-        this.log = new AttemptLog(key, sink, request.env(), request.maxLogBytes());
+        // the step sees the worker's environment too: its secret-looking values are masked as well
+        Map<String, String> visible = new HashMap<>(ctx.baseEnv());
+        visible.putAll(request.env());
+        this.log = new AttemptLog(key, sink, visible, request.maxLogBytes());
     }
 
     CompletableFuture<TaskResult> result() {

@@ -1,0 +1,139 @@
+package dev.sluice.engine.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.engine.dag.Plan;
+import dev.sluice.engine.dag.Planner;
+import dev.sluice.engine.expr.Expressions;
+import dev.sluice.engine.pipeline.ParseResult;
+import dev.sluice.engine.pipeline.PipelineLoader;
+import dev.sluice.engine.run.RunState;
+import dev.sluice.engine.run.StepState;
+import dev.sluice.engine.store.AttemptRecord;
+import dev.sluice.engine.store.Change;
+import dev.sluice.engine.store.RunRecord;
+import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.Stores;
+import dev.sluice.engine.store.TaskRecord;
+import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.exec.LocalExecutor;
+import dev.sluice.worker.protocol.AttemptKey;
+import dev.sluice.worker.protocol.LogSink;
+import dev.sluice.worker.protocol.TaskRequest;
+import dev.sluice.worker.protocol.TaskResult;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchedulerTest {
+
+    @TempDir
+    Path dir;
+
+    private Store store;
+    private LocalExecutor executor;
+
+    @BeforeEach
+    void open() {
+        store = Stores.open(null, dir.resolve("data"));
+        executor = new LocalExecutor(new ContentStore(dir.resolve("artifacts")), dir.resolve("work"), "test", Duration.ofMillis(500));
+    }
+
+    @AfterEach
+    void close() {
+        executor.close();
+        store.close();
+    }
+
+    private record Started(Plan plan, Change.CreateRun create) {}
+
+    private Started create(String yaml) {
+        ParseResult parsed = PipelineLoader.parse("p.yaml", yaml, dir);
+        assertThat(parsed.problems()).isEmpty();
+        Plan plan = Planner.plan(parsed.pipeline());
+        var version = store.savePipeline(parsed.pipeline().name(), yaml);
+        Instant now = Instant.now();
+        Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, Map.of(), "test", now, now, null);
+        store.commit(List.of(create));
+        return new Started(plan, create);
+    }
+
+    private Scheduler scheduler(Dispatcher dispatcher) {
+        return new Scheduler(store, dispatcher, new ContentStore(dir.resolve("artifacts")), new Expressions(),
+                Clock.systemUTC(), 2, "test", TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE);
+    }
+
+    @Test
+    void cancellingARunKillsItsStepAndStartsNoRetry() throws Exception {
+        Started s = create("""
+                name: cancel-me
+                steps:
+                  - id: slow
+                    run: sleep 30
+                    retries: 3
+                    retry_delay: 10ms
+                  - id: after
+                    needs: [slow]
+                    run: echo never
+                """);
+        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test"))) {
+            CompletableFuture<RunRecord> done = scheduler.start(s.plan(), s.create().run(), s.create().tasks());
+            String runId = s.create().run().id();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    store.tasks(runId).stream().anyMatch(t -> t.status() == StepState.RUNNING));
+            scheduler.cancel(runId);
+
+            RunRecord end = done.get(20, TimeUnit.SECONDS);
+            assertThat(end.status()).isEqualTo(RunState.CANCELLED);
+            assertThat(store.tasks(runId)).extracting(TaskRecord::status).containsOnly(StepState.CANCELLED);
+            assertThat(store.attempts(runId)).hasSize(1).extracting(AttemptRecord::reason).containsExactly("cancelled");
+        }
+    }
+
+    @Test
+    void aWorkerThatCannotTakeAStepFailsItInsteadOfHangingTheRun() throws Exception {
+        Started s = create("""
+                name: broken-worker
+                steps:
+                  - id: a
+                    run: echo a
+                  - id: b
+                    needs: [a]
+                    run: echo b
+                """);
+        Dispatcher broken = new Dispatcher() {
+            @Override
+            public String worker() {
+                return "broken";
+            }
+
+            @Override
+            public CompletableFuture<TaskResult> dispatch(TaskRequest request, LogSink sink) {
+                return CompletableFuture.failedFuture(new IllegalStateException("worker closed"));
+            }
+
+            @Override
+            public boolean cancel(AttemptKey key) {
+                return false;
+            }
+        };
+        try (Scheduler scheduler = scheduler(broken)) {
+            RunRecord end = scheduler.start(s.plan(), s.create().run(), s.create().tasks()).get(20, TimeUnit.SECONDS);
+            assertThat(end.status()).isEqualTo(RunState.FAILED);
+            String runId = end.id();
+            assertThat(store.attempts(runId)).singleElement().satisfies(a ->
+                    assertThat(a.error()).contains("the worker could not run the step").contains("worker closed"));
+            assertThat(store.tasks(runId)).extracting(TaskRecord::status).containsExactly(StepState.FAILED, StepState.SKIPPED);
+        }
+    }
+}
