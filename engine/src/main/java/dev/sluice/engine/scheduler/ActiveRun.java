@@ -41,6 +41,8 @@ final class ActiveRun implements Snapshot.Graph {
     /** cache keys of running attempts of cached steps, stored when they succeed */
     final Map<AttemptKey, String> cacheKeys = new HashMap<>();
     boolean cancelRequested;
+    /** attempts a stopped engine left RUNNING, ended when the run is taken over */
+    final List<AttemptKey> orphanedAttempts = new ArrayList<>();
     /** how many tasks are RUNNING */
     int running;
     /** the earliest retry delay still running, from the last decision */

@@ -108,6 +108,32 @@ public final class Scheduler implements AutoCloseable {
         return active.done;
     }
 
+    /**
+     * Takes over a run that was RUNNING when its engine stopped (a crash, {@code kill -9}, a lost
+     * leader): steps that SUCCEEDED keep their outputs and metrics and do not run again; each
+     * attempt left RUNNING ends FAILED with reason {@value #ENGINE_RESTART} and its step gets a new
+     * attempt that does not use up its {@code retries} (the spec's at-least-once execution).
+     */
+    public CompletableFuture<RunRecord> resume(dev.sluice.engine.dag.Plan plan, String runId) {
+        RunRecord run = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+        if (run.status() != RunState.RUNNING) throw new IllegalArgumentException("run " + runId + " is " + run.status() + ", not RUNNING");
+        ActiveRun active = new ActiveRun(plan, run, store.tasks(runId));
+        active.outputs.putAll(store.outputs(runId));
+        active.metrics.putAll(store.metrics(runId));
+        for (AttemptRecord a : store.attempts(runId)) {
+            if (a.status().equals("RUNNING")) active.orphanedAttempts.add(new AttemptKey(runId, a.taskId(), a.attempt()));
+        }
+        if (stopped) {
+            active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
+            return active.done;
+        }
+        events.add(new Start(active));
+        return active.done;
+    }
+
+    /** The reason of attempts ended because the engine running them stopped. */
+    public static final String ENGINE_RESTART = "engine restart";
+
     /** Cancels a run: queued steps are CANCELLED, running ones killed, and the run ends CANCELLED. */
     public void cancel(String runId) {
         events.add(new Cancel(runId));
@@ -236,6 +262,23 @@ public final class Scheduler implements AutoCloseable {
             log.info("[pipeline {}] [run {}] RUNNING", run.record.pipeline(), run.id());
         }
         b.changes.add(new Change.SetRunOwner(run.id(), owner, b.now));
+        requeueOrphans(b, run);
+    }
+
+    /** Attempts a stopped engine left RUNNING: ended as {@value #ENGINE_RESTART}, their steps queued again. */
+    private void requeueOrphans(Batch b, ActiveRun run) {
+        for (AttemptKey key : run.orphanedAttempts) {
+            int attempt = key.attempt();
+            String taskId = key.taskId();
+            b.changes.add(new Change.FinishAttempt(run.id(), taskId, attempt, "FAILED", b.now, null, ENGINE_RESTART,
+                    "the engine running this attempt stopped", false, List.of(), null, List.of()));
+            TaskRecord t = run.tasks.get(taskId);
+            if (t.status() == StepState.RUNNING && t.attempts() == attempt) {
+                Settlement s = Decider.settle(AttemptOutcome.LOST, ENGINE_RESTART, 0, t.retriesUsed(), Duration.ZERO, b.now);
+                setTask(b, run, taskId, s.event(), s.reason(), null, s.retriesUsed(), null, null, s.notBefore());
+            }
+        }
+        run.orphanedAttempts.clear();
     }
 
     private void onCancel(Batch b, String runId) {

@@ -136,4 +136,55 @@ class SchedulerTest {
             assertThat(store.tasks(runId)).extracting(TaskRecord::status).containsExactly(StepState.FAILED, StepState.SKIPPED);
         }
     }
+
+    @Test
+    void resumingARunAfterAnEngineStopRunsOnlyWhatHadNotSucceeded() throws Exception {
+        Started s = create("""
+                name: resume-me
+                steps:
+                  - id: a
+                    run: echo a > "$SLUICE_OUTPUTS/a.txt"
+                    outputs: [a.txt]
+                  - id: b
+                    needs: [a]
+                    run: cat "$SLUICE_INPUTS/a/a.txt"
+                """);
+        String runId = s.create().run().id();
+        // the state a killed engine leaves: a SUCCEEDED with its output, b RUNNING in attempt 1
+        try (Scheduler first = scheduler(new LocalDispatcher(executor, "test"))) {
+            Dispatcher neverEnds = new Dispatcher() {
+                @Override
+                public String worker() {
+                    return "lost";
+                }
+
+                @Override
+                public CompletableFuture<TaskResult> dispatch(TaskRequest request, LogSink sink) {
+                    return request.key().taskId().equals("a") ? executor.start(request, sink) : new CompletableFuture<>();
+                }
+
+                @Override
+                public boolean cancel(AttemptKey key) {
+                    return false;
+                }
+            };
+            try (Scheduler crashing = scheduler(neverEnds)) {
+                crashing.start(s.plan(), s.create().run(), s.create().tasks());
+                await().atMost(Duration.ofSeconds(10)).until(() -> store.tasks(runId).stream()
+                        .anyMatch(t -> t.taskId().equals("b") && t.status() == StepState.RUNNING));
+            }
+
+            RunRecord end = first.resume(s.plan(), runId).get(20, TimeUnit.SECONDS);
+
+            assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+            List<AttemptRecord> attempts = store.attempts(runId);
+            assertThat(attempts).filteredOn(a -> a.taskId().equals("a")).hasSize(1);
+            assertThat(attempts).filteredOn(a -> a.taskId().equals("b"))
+                    .extracting(AttemptRecord::attempt, AttemptRecord::status, AttemptRecord::reason, AttemptRecord::counted)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(1, "FAILED", "engine restart", false),
+                            org.assertj.core.groups.Tuple.tuple(2, "SUCCEEDED", null, false));
+            assertThat(store.log(runId, "b", 2)).contains("out a");
+        }
+    }
 }
