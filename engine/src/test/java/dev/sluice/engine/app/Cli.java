@@ -53,6 +53,20 @@ final class Cli {
         }
     }
 
+    /**
+     * Starts {@code sluice run long.yaml} in a separate JVM, as a user would in a terminal; its
+     * first step writes its pid to {@code marker} once it runs.
+     */
+    static Process startLongRun(Path dataDir, Path marker, Path log, String... jvmOptions) throws java.io.IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", fixture("long.yaml").toString(), "--param", "marker=" + marker,
+                "--data-dir", dataDir.toString(), "--slots", "2"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     /** The repository's example pipelines folder (tests run with the module as working dir). */
     static Path examples() {
         return Path.of("..", "pipelines").toAbsolutePath().normalize();

@@ -23,13 +23,7 @@ class InterruptTest {
     @Test
     void ctrlCCancelsTheRunKillsItsStepsAndExitsWith130() throws Exception {
         Path marker = scratch.resolve("started");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process sluice = new ProcessBuilder(java, "-Dsluice.kill-grace=PT1S", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", Cli.fixture("long.yaml").toString(), "--param", "marker=" + marker,
-                "--data-dir", dataDir.toString(), "--slots", "2")
-                .redirectErrorStream(true)
-                .redirectOutput(scratch.resolve("sluice.log").toFile())
-                .start();
+        Process sluice = Cli.startLongRun(dataDir, marker, scratch.resolve("sluice.log"), "-Dsluice.kill-grace=PT1S");
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(marker) || !sluice.isAlive());
             long stepPid = Long.parseLong(Files.readString(marker).trim());

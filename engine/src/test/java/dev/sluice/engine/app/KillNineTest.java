@@ -23,13 +23,7 @@ class KillNineTest {
     @Test
     void theNextCommandMarksAKilledRunInterruptedAndKillsItsLeftoverSteps() throws Exception {
         Path marker = scratch.resolve("started");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process sluice = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", Cli.fixture("long.yaml").toString(), "--param", "marker=" + marker,
-                "--data-dir", dataDir.toString(), "--slots", "2")
-                .redirectErrorStream(true)
-                .redirectOutput(scratch.resolve("sluice.log").toFile())
-                .start();
+        Process sluice = Cli.startLongRun(dataDir, marker, scratch.resolve("sluice.log"));
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(marker) || !sluice.isAlive());
             assertThat(sluice.isAlive()).as(Files.readString(scratch.resolve("sluice.log"))).isTrue();
