@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * A schedule in words for people, ending with its zone: "every day at 03:00 Europe/Paris", "every
@@ -21,6 +22,7 @@ import java.util.Locale;
 public final class ScheduleDescription {
 
     private static final int MAX_LISTED_TIMES = 4;
+    private static final int MAX_LISTED_MINUTES = 6;
 
     private ScheduleDescription() {
     }
@@ -61,32 +63,48 @@ public final class ScheduleDescription {
 
     /** Times repeating within hours: "every minute", "every 15 minutes from 09:00 to 17:45". */
     private static String within(BitSet minutes, BitSet hours) {
-        boolean hourly = minutes.cardinality() == 1;
-        int step = hourly ? 60 : step(minutes);
-        if (step == 0) return null;
-        boolean allHours = hours.cardinality() == 24;
-        String every = hourly ? "every hour" : step == 1 ? "every minute" : "every " + step + " minutes";
-        if (allHours) return hourly ? every + " at minute " + minutes.nextSetBit(0) : every;
+        String every = everyHour(minutes);
+        if (every == null) return null;
+        if (hours.cardinality() == 24) return every;
         int first = hours.nextSetBit(0);
         int last = hours.length() - 1;
         if (hours.cardinality() != last - first + 1) return null;
+        if (minutes.cardinality() == 1) every = "every hour";
         return every + " from " + time(first, minutes.nextSetBit(0)) + " to " + time(last, minutes.length() - 1);
     }
 
-    /** The step of minutes 0, s, 2s ... that divides the hour evenly, or 0. */
-    private static int step(BitSet minutes) {
+    /** The minutes of an hour: "every 15 minutes", "every hour at minutes 5 and 35"; null for many. */
+    private static String everyHour(BitSet minutes) {
+        int count = minutes.cardinality();
+        if (count == 60) return "every minute";
         int step = minutes.nextSetBit(1);
-        if (!minutes.get(0) || step < 1 || 60 % step != 0) return 0;
-        for (int m = 0; m < 60; m++) {
-            if (minutes.get(m) != (m % step == 0)) return 0;
+        if (minutes.get(0) && count * step == 60 && minutes.equals(multiples(step))) {
+            return "every " + step + " minutes";
         }
-        return step;
+        if (count > MAX_LISTED_MINUTES) return null;
+        List<String> values = new ArrayList<>();
+        minutes.stream().forEach(m -> values.add(String.valueOf(m)));
+        return "every hour at minute" + (count == 1 ? " " : "s ") + join(values);
     }
 
-    /** "" for every day, else "on Monday and Friday", "on day 1 of every month", "in January"; null if unusual. */
+    private static BitSet multiples(int step) {
+        BitSet set = new BitSet(60);
+        for (int m = 0; m < 60; m += step) set.set(m);
+        return set;
+    }
+
+    /**
+     * "" for every day, else "on Monday and Friday", "on day 1 of every month", "in January". When
+     * both days of month and days of week are restricted, a day matching either one fires (as in
+     * cron and cron-utils).
+     */
     private static String days(CronFields f) {
         String months = f.anyMonth() ? null : list(f.months(), 1, 12, ScheduleDescription::month);
-        if (!f.anyDayOfMonth() && !f.anyDayOfWeek()) return null;
+        if (!f.anyDayOfMonth() && !f.anyDayOfWeek()) {
+            String dom = "on " + daysOfMonth(f.daysOfMonth());
+            String dow = " and on " + weekdays(f.daysOfWeek());
+            return months == null ? dom + " of every month" + dow : dom + dow + " in " + months;
+        }
         if (!f.anyDayOfWeek()) {
             String weekdays = weekdays(f.daysOfWeek());
             return "on " + weekdays + (months == null ? "" : " in " + months);
@@ -96,9 +114,13 @@ public final class ScheduleDescription {
             if (months != null && doms.cardinality() == 1 && f.months().cardinality() == 1) {
                 return "on " + doms.nextSetBit(0) + " " + months;
             }
-            return "on day " + list(doms, 1, 31, String::valueOf) + " of " + (months == null ? "every month" : months);
+            return "on " + daysOfMonth(doms) + " of " + (months == null ? "every month" : months);
         }
         return months == null ? "" : "in " + months;
+    }
+
+    private static String daysOfMonth(BitSet days) {
+        return (days.cardinality() == 1 ? "day " : "days ") + list(days, 1, 31, String::valueOf);
     }
 
     private static String weekdays(BitSet daysOfWeek) {
@@ -108,7 +130,7 @@ public final class ScheduleDescription {
     }
 
     /** Values in words, runs of three or more as ranges: "Monday to Friday and Sunday". */
-    private static String list(BitSet values, int min, int max, java.util.function.IntFunction<String> name) {
+    private static String list(BitSet values, int min, int max, IntFunction<String> name) {
         List<String> parts = new ArrayList<>();
         for (int v = values.nextSetBit(min); v >= 0 && v <= max; v = values.nextSetBit(v + 1)) {
             int end = v;
