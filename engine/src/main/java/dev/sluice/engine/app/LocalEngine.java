@@ -43,7 +43,7 @@ final class LocalEngine implements AutoCloseable {
     static LocalEngine open(StoreOptions options) {
         Path dir = options.dataDir();
         try {
-            Files.createDirectories(dir);
+            Stores.createDataDir(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data dir " + dir + ": " + e.getMessage(), e);
         }

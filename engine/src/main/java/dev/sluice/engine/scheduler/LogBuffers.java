@@ -52,6 +52,8 @@ final class LogBuffers implements LogSink {
             case 'E' -> "err";
             default -> "sys";
         };
-        return TIME.format(at) + " " + s + " " + text + "\n";
+        // PostgreSQL text cannot hold NUL: a step that prints binary must not stop the run
+        String safe = text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
+        return TIME.format(at) + " " + s + " " + safe + "\n";
     }
 }

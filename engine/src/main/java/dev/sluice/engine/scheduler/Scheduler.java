@@ -232,7 +232,7 @@ public final class Scheduler implements AutoCloseable {
                 store.commit(changes);
                 return;
             } catch (StoreException e) {
-                if (attempt >= COMMIT_ATTEMPTS) throw e;
+                if (!e.transientFailure() || attempt >= COMMIT_ATTEMPTS) throw e;
                 log.warn("could not commit ({}); trying again in {} ms", e.getMessage(), delay);
                 Thread.sleep(delay);
                 delay = Math.min(delay * 2, 5_000);

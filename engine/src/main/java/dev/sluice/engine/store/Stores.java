@@ -61,7 +61,8 @@ public final class Stores {
     static Store open(String dbUrl, Path dataDir, Map<String, String> env, Clock clock) {
         if (dbUrl == null || dbUrl.isBlank()) {
             Objects.requireNonNull(dataDir, "dataDir");
-            return openJdbc(h2Url(dataDir), "sa", "", clock);
+            String url = h2Url(dataDir);
+            return openJdbc(url, "sa", H2Password.of(dataDir.toAbsolutePath().normalize()), clock);
         }
         if (dbUrl.startsWith("jdbc:postgresql:")) {
             String user = URL_PARAM_USER.matcher(dbUrl).find() ? null : env.get("SLUICE_DB_USER");
@@ -73,13 +74,18 @@ public final class Stores {
     }
 
     /** The embedded database's URL for a data folder, which is created if missing. */
+    /** Creates a data dir readable by its owner only (the embedded database, artifacts and logs live there). */
+    public static void createDataDir(Path dir) throws IOException {
+        H2Password.createPrivateDirectory(dir.toAbsolutePath().normalize());
+    }
+
     static String h2Url(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
         if (dir.toString().contains(";")) {
             throw new IllegalArgumentException("the data folder path cannot contain ';': " + dir);
         }
         try {
-            Files.createDirectories(dir);
+            H2Password.createPrivateDirectory(dir);
         } catch (IOException e) {
             throw new StoreException("cannot create the data folder " + dir + ": " + Jdbc.message(e), e);
         }

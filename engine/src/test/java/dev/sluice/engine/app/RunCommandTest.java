@@ -143,4 +143,18 @@ class RunCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("no step 'nope'");
     }
+
+    @Test
+    void keepsANewDataDirPrivateStoresBinaryOutputAndMasksMultiLineSecrets() throws IOException {
+        Path fresh = dataDir.resolve("fresh");
+        Cli cli = new Cli(fresh);
+        Cli.Result r = cli.run("run", Cli.fixture("binary.yaml").toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(fresh)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(fresh.resolve("db-password")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String log = cli.run("logs", r.json().get("id").asText(), "noisy").out();
+        assertThat(log).contains("before\uFFFDafter").doesNotContain("c2VjcmV0LWtleS1saW5l").contains("***");
+    }
 }

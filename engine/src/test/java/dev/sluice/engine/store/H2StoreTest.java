@@ -40,6 +40,7 @@ class H2StoreTest extends StoreContractTest {
     protected Store openStore() {
         try {
             Files.copy(template.resolve("sluice.mv.db"), dataDir.resolve("sluice.mv.db"));
+            Files.copy(template.resolve(H2Password.FILE), dataDir.resolve(H2Password.FILE));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,7 +49,7 @@ class H2StoreTest extends StoreContractTest {
 
     @Override
     protected Connection rawConnection() throws SQLException {
-        return DriverManager.getConnection(Stores.h2Url(dataDir), "sa", "");
+        return DriverManager.getConnection(Stores.h2Url(dataDir), "sa", H2Password.of(dataDir.toAbsolutePath().normalize()));
     }
 
     @Test

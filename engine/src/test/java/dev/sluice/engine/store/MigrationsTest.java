@@ -49,7 +49,7 @@ class MigrationsTest {
     @Test
     void refusesADatabaseMigratedByANewerSluice() throws SQLException {
         Stores.open(null, dataDir).close();
-        try (Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa", "");
+        try (Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa", H2Password.of(dataDir.toAbsolutePath().normalize()));
                 Statement s = c.createStatement()) {
             s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\","
                     + " \"type\", \"script\", \"installed_by\", \"execution_time\", \"success\")"
@@ -63,7 +63,7 @@ class MigrationsTest {
     }
 
     private int historyRows() throws SQLException {
-        try (Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa", "");
+        try (Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa", H2Password.of(dataDir.toAbsolutePath().normalize()));
                 Statement s = c.createStatement();
                 var rs = s.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\"")) {
             rs.next();

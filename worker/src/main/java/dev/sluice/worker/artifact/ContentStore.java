@@ -106,8 +106,10 @@ public final class ContentStore {
     }
 
     /**
-     * Makes the content appear at {@code target}: a hard link when the file system allows it, else a
-     * copy. Parent folders are created; an existing file at {@code target} is replaced.
+     * Makes the content appear at {@code target} as a copy. Parent folders are created; an existing
+     * file at {@code target} is replaced. Never a hard link: a step runs as the store's owner and
+     * could make a linked file writable and change it, corrupting the content every later reader
+     * and cache hit gets under that hash.
      *
      * @throws NoSuchFileException      when the content is not stored
      * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
@@ -121,15 +123,7 @@ public final class ContentStore {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.deleteIfExists(target);
-        try {
-            Files.createLink(target, source);
-        } catch (FileAlreadyExistsException e) {
-            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            // another file system, or links not supported: fall back to a copy
-            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Whether {@code s} is a sha256 id as this store spells it: 64 lower-case hex digits. */

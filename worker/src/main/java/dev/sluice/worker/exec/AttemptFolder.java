@@ -58,15 +58,25 @@ record AttemptFolder(Path dir) {
      *
      * @param warn receives a one-line warning per skipped entry
      */
+    /** The longest relative output path the store keeps. */
+    static final int MAX_PATH = 1000;
+
     List<Artifact> storeOutputs(ContentStore store, String from, Consumer<String> warn) throws IOException {
         Path outputs = outputs();
-        Path real = outputs.toRealPath();
+        if (!Files.isDirectory(outputs, LinkOption.NOFOLLOW_LINKS)) {
+            // the step replaced the folder (e.g. by a link elsewhere): nothing in it is its output
+            warn.accept("outputs not stored: $SLUICE_OUTPUTS is no longer a folder");
+            return List.of();
+        }
+        Path real = dir().toRealPath().resolve("outputs");
         Map<String, Path> files = new TreeMap<>();
         Files.walkFileTree(outputs, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String rel = relative(outputs, file);
-                if (attrs.isRegularFile()) {
+                if (rel.length() > MAX_PATH) {
+                    warn.accept("output " + rel.substring(0, 60) + "... skipped: its path is longer than " + MAX_PATH + " characters");
+                } else if (attrs.isRegularFile()) {
                     files.put(rel, file);
                 } else if (attrs.isSymbolicLink()) {
                     link(rel, file, real, files, warn);

@@ -31,6 +31,8 @@ final class AttemptLog {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptLog.class);
     private static final String[] SECRET_MARKERS = {"SECRET", "TOKEN", "PASSWORD", "KEY"};
     static final int MIN_SECRET_LENGTH = 4;
+    /** bytes the engine adds to each stored line (an ISO instant, the stream name, spaces) */
+    static final int STORED_OVERHEAD = 36;
     static final String MASK = "***";
 
     private final AttemptKey key;
@@ -63,7 +65,14 @@ final class AttemptLog {
             }
             for (String marker : SECRET_MARKERS) {
                 if (name.contains(marker)) {
-                    values.add(value);
+                    // logs are masked line by line: a multi-line secret (a PEM key, pretty JSON) is
+                    // masked by each of its lines too
+                    String whole = value.strip();
+                    if (whole.length() >= MIN_SECRET_LENGTH && !values.contains(whole)) values.add(whole);
+                    for (String part : value.split("\\R")) {
+                        String p = part.strip();
+                        if (p.length() >= MIN_SECRET_LENGTH && !values.contains(p)) values.add(p);
+                    }
                     break;
                 }
             }
@@ -77,7 +86,8 @@ final class AttemptLog {
         if (closed || truncated.get()) {
             return;
         }
-        if (used.addAndGet(length + 1L) > maxBytes) {
+        // what is stored per line: the text, its newline, and about 36 bytes of time and stream name
+        if (used.addAndGet(length + 1L + STORED_OVERHEAD) > maxBytes) {
             if (truncated.compareAndSet(false, true)) {
                 notice("log truncated after " + maxBytes + " bytes");
             }

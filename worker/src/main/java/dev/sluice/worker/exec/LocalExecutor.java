@@ -96,7 +96,7 @@ public final class LocalExecutor implements AutoCloseable {
             LOG.warn("no setsid on this machine: a step's background processes cannot all be found and ended");
         }
         this.ctx = new ExecContext(store, new Workspace(workRoot), new ProcessTree(Path.of("/proc"), timer), setsid,
-                pool, timer, new MetricsFile(new ObjectMapper()), Map.copyOf(System.getenv()), workerName, killGrace);
+                pool, timer, new MetricsFile(new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)), Map.copyOf(System.getenv()), workerName, killGrace);
     }
 
     /**

@@ -62,16 +62,18 @@ class ContentStoreTest {
     }
 
     @Test
-    void materializesAsAHardLinkCreatingParents() throws Exception {
+    void materializesACopyThatAStepCannotUseToChangeTheStore() throws Exception {
         ContentStore store = store();
         store.put("a", "x", Files.writeString(temp.resolve("f"), "hello\n"));
         Path target = temp.resolve("inputs/extract/deep/file.txt");
 
         store.materialize(HELLO, target);
         store.materialize(HELLO, target);
+        target.toFile().setWritable(true);
+        Files.writeString(target, "tampered\n", java.nio.file.StandardOpenOption.APPEND);
 
-        assertThat(Files.isSameFile(target, store.path(HELLO))).isTrue();
-        assertThat(Files.readString(target)).isEqualTo("hello\n");
+        assertThat(Files.isSameFile(target, store.path(HELLO))).isFalse();
+        assertThat(Files.readString(store.path(HELLO))).isEqualTo("hello\n");
     }
 
     @Test
