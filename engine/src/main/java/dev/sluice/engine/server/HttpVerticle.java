@@ -9,6 +9,7 @@ import dev.sluice.engine.api.RunsHandler;
 import dev.sluice.engine.api.ValidateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -59,10 +60,7 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/artifacts/:sha256").handler(artifacts::get);
 
         StaticHandler designer = StaticHandler.create(DESIGNER).setIndexPage("index.html");
-        router.route("/*").handler(ctx -> {
-            if (ctx.normalizedPath().startsWith("/api/")) ctx.next();
-            else designer.handle(ctx);
-        });
+        router.routeWithRegex(HttpMethod.GET, "^/(?!api/).*").handler(designer);
 
         router.route().failureHandler(Http::failure);
         for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) router.errorHandler(status, Http::status);
