@@ -39,6 +39,7 @@ public final class Http {
         HttpServerResponse res = ctx.response();
         if (res.ended() || res.closed()) return;
         res.setStatusCode(reply.status()).putHeader("Content-Type", reply.contentType());
+        reply.headers().forEach(res::putHeader);
         if (reply.body() instanceof Path file) {
             res.putHeader("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
             res.sendFile(file.toString()).onFailure(e -> log.warn("sending {} failed: {}", file, e.toString()));

@@ -89,8 +89,8 @@ public final class PipelinesHandler {
             out.put("name", saved.name());
             out.put("version", saved.version());
             out.put("sha256", saved.sha256());
-            if (created) ctx.response().putHeader("Location", "/api/pipelines/" + name);
-            return Reply.json(created ? 201 : 200, out);
+            Reply reply = Reply.json(created ? 201 : 200, out);
+            return created ? reply.withHeader("Location", "/api/pipelines/" + name) : reply;
         });
     }
 

@@ -1,13 +1,30 @@
 package dev.sluice.engine.api;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What a handler answers, built off the event loop and written on it.
  *
- * @param body a value to write as JSON, a String for text, or a Path for a file download
+ * @param body    a value to write as JSON, a String for text, or a Path for a file download
+ * @param headers extra response headers, e.g. {@code Location}
  */
-public record Reply(int status, String contentType, Object body) {
+public record Reply(int status, String contentType, Object body, Map<String, String> headers) {
+
+    public Reply {
+        headers = Map.copyOf(headers);
+    }
+
+    public Reply(int status, String contentType, Object body) {
+        this(status, contentType, body, Map.of());
+    }
+
+    /** The same reply with one more header (set on the event loop, where the response may be touched). */
+    public Reply withHeader(String name, String value) {
+        Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new Reply(status, contentType, body, h);
+    }
 
     public static Reply json(int status, Object value) {
         return new Reply(status, "application/json", value);

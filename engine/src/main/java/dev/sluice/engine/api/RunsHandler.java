@@ -73,8 +73,7 @@ public final class RunsHandler {
                 if (error != null) log.error("[pipeline {}] [run {}] the scheduler could not finish it: {}", name, id, error.toString());
             });
             log.info("[pipeline {}] [run {}] created by a manual trigger (v{})", name, id, version.version());
-            ctx.response().putHeader("Location", "/api/runs/" + id);
-            return Reply.json(201, Map.of("id", id));
+            return Reply.json(201, Map.of("id", id)).withHeader("Location", "/api/runs/" + id);
         });
     }
 
