@@ -43,6 +43,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (slots < 1) throw new IllegalArgumentException("--slots must be at least 1");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be from 0 to 65535");
@@ -63,7 +64,9 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
                 int bound = server.start();
                 Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
                 String host = bind.contains(":") ? "[" + bind + "]" : bind;
-                err.printf("sluice server: http://%s:%d/ (data in %s, %d slots; Ctrl-C stops)%n", host, bound, engine.dataDir, slots);
+                out.printf("http://%s:%d/%n", host, bound);
+                out.flush();
+                err.printf("sluice server: listening on http://%s:%d/ (data in %s, %d slots; Ctrl-C stops)%n", host, bound, engine.dataDir, slots);
                 err.flush();
                 stop.await();
                 err.println("sluice server: stopping");
