@@ -172,6 +172,21 @@ class RunsApiTest {
     }
 
     @Test
+    void servesTheLogOfAMatrixVariantNamedByItsUrlEncodedTaskId() {
+        String text = "name: grid\nsteps:\n  - id: train\n    matrix: { c: [1, 2] }\n    run: echo \"c is ${{ matrix.c }}\"\n";
+        assertThat(api.put("/api/pipelines/grid", "application/yaml", text).statusCode()).isEqualTo(201);
+        String id = trigger("grid", "{}");
+        JsonNode report = awaitStatus(id, "SUCCEEDED");
+        String variant = report.get("steps").get(1).get("id").asText();
+
+        String encoded = java.net.URLEncoder.encode(variant, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        HttpResponse<String> log = api.get("/api/runs/" + id + "/steps/" + encoded + "/logs");
+
+        assertThat(log.statusCode()).as(variant + " " + log.body()).isEqualTo(200);
+        assertThat(log.body()).contains("c is 2");
+    }
+
+    @Test
     void refusesABadQueryWith400() {
         for (String q : new String[] {"status=SLEEPING", "limit=0", "limit=501", "limit=ten", "before=yesterday"}) {
             HttpResponse<String> r = api.get("/api/runs?" + q);
