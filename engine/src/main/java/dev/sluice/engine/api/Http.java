@@ -44,10 +44,8 @@ public final class Http {
         if (reply.body() instanceof Path file) {
             res.putHeader("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
             res.sendFile(file.toString()).onFailure(e -> log.warn("sending {} failed: {}", file, e.toString()));
-        } else if (reply.body() instanceof String text) {
-            res.end(text);
         } else {
-            res.end(Json.write(reply.body()));
+            res.end(String.valueOf(reply.body()));
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * What a handler answers, built off the event loop and written on it.
  *
- * @param body    a value to write as JSON, a String for text, or a Path for a file download
+ * @param body    the text to send (JSON already written), or a Path for a file download
  * @param headers extra response headers, e.g. {@code Location}
  */
 public record Reply(int status, String contentType, Object body, Map<String, String> headers) {
@@ -26,8 +26,9 @@ public record Reply(int status, String contentType, Object body, Map<String, Str
         return new Reply(status, contentType, body, h);
     }
 
+    /** JSON written here, on the worker thread building the reply: a large run report never ties up the event loop. */
     public static Reply json(int status, Object value) {
-        return new Reply(status, "application/json", value);
+        return new Reply(status, "application/json", Json.write(value));
     }
 
     public static Reply ok(Object value) {
