@@ -59,7 +59,8 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/runs/:id/steps/:step/logs").handler(runs::logs);
         router.get("/api/artifacts/:sha256").handler(artifacts::get);
 
-        StaticHandler designer = StaticHandler.create(DESIGNER).setIndexPage("index.html");
+        // no day-long immutable caching: a new version of the designer must show up on the next reload
+        StaticHandler designer = StaticHandler.create(DESIGNER).setIndexPage("index.html").setCachingEnabled(false);
         router.routeWithRegex(HttpMethod.GET, "^/(?!api/).*").handler(designer);
 
         router.route().failureHandler(Http::failure);

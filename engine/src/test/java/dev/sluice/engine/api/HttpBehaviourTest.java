@@ -118,6 +118,7 @@ class HttpBehaviourTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(r.body()).containsIgnoringCase("<html");
+        assertThat(r.headers().firstValue("Cache-Control")).isEmpty();
         assertThat(api.get("/index.html").statusCode()).isEqualTo(200);
         assertThat(api.get("/no-such-file.js").statusCode()).isEqualTo(404);
     }
