@@ -133,6 +133,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public List<String> pipelineNames() {
+        return read(c -> query(c, "SELECT DISTINCT name FROM pipeline_versions ORDER BY name", rs -> rs.getString(1)));
+    }
+
+    @Override
     public void commit(List<Change> changes) {
         Objects.requireNonNull(changes, "changes");
         if (changes.isEmpty()) {

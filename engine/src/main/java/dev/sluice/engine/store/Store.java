@@ -26,6 +26,9 @@ public interface Store extends AutoCloseable {
 
     List<PipelineVersion> pipelineVersions(String name);
 
+    /** Names of every saved pipeline, in alphabetical order. */
+    List<String> pipelineNames();
+
     /**
      * Apply every change in one transaction, in order; throws {@link ConflictException} (and changes
      * nothing) when a compare-and-set fails, when a run id or an attempt already exists, or when a

@@ -84,6 +84,16 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void listsEachSavedPipelineNameOnceInAlphabeticalOrder() {
+        assertThat(store.pipelineNames()).isEmpty();
+        store.savePipeline("training", "name: training\n");
+        store.savePipeline("etl", "name: etl\n");
+        store.savePipeline("training", "name: training\n# v2\n");
+
+        assertThat(store.pipelineNames()).containsExactly("etl", "training");
+    }
+
+    @Test
     void computesTheSha256OfTheUtf8Text() {
         assertThat(JdbcStore.sha256("abc"))
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -1,0 +1,202 @@
+package dev.sluice.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.engine.dag.Plan;
+import dev.sluice.engine.dag.Planner;
+import dev.sluice.engine.pipeline.ParamValues;
+import dev.sluice.engine.pipeline.ParseResult;
+import dev.sluice.engine.pipeline.PipelineLoader;
+import dev.sluice.engine.report.RunReport;
+import dev.sluice.engine.run.RunState;
+import dev.sluice.engine.scheduler.NewRun;
+import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.store.Change;
+import dev.sluice.engine.store.PipelineVersion;
+import dev.sluice.engine.store.RunQuery;
+import dev.sluice.engine.store.RunRecord;
+import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.TaskRecord;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /api/runs} and {@code /api/pipelines/{name}/runs}: start, list, show, cancel runs; step logs. */
+public final class RunsHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(RunsHandler.class);
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final Store store;
+    private final Scheduler scheduler;
+    private final Path baseDir;
+    private final Clock clock;
+    private final String owner;
+
+    public RunsHandler(ApiContext api) {
+        this.store = api.store();
+        this.scheduler = api.scheduler();
+        this.baseDir = api.baseDir();
+        this.clock = api.clock();
+        this.owner = api.owner();
+    }
+
+    /** {@code POST /api/pipelines/{name}/runs} with {@code {"params": {...}}} or no body: a manual run. */
+    public void trigger(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        String body = Http.bodyText(ctx);
+        Map<String, Object> given = body.isBlank() ? Map.of() : params(ctx, body);
+        Http.blocking(ctx, () -> {
+            PipelineVersion version = store.latestPipeline(name).orElseThrow(() -> PipelinesHandler.noPipeline(name));
+            ParseResult parsed = PipelineLoader.parse(name + ".yaml", version.text(), baseDir);
+            if (!parsed.ok()) throw ProblemsJson.invalid(parsed.problems());
+            Map<String, Object> values;
+            try {
+                values = ParamValues.resolveJson(parsed.pipeline().params(), given);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("bad-params", e.getMessage());
+            }
+            Plan plan = Planner.plan(parsed.pipeline());
+            Instant now = clock.instant();
+            Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, values, "manual", now, now, owner);
+            store.commit(List.of(create));
+            String id = create.run().id();
+            scheduler.start(plan, create.run(), create.tasks()).whenComplete((end, error) -> {
+                if (error != null) log.error("[pipeline {}] [run {}] the scheduler could not finish it: {}", name, id, error.toString());
+            });
+            log.info("[pipeline {}] [run {}] created by a manual trigger (v{})", name, id, version.version());
+            return Reply.json(201, Map.of("id", id)).withHeader("Location", "/api/runs/" + id);
+        });
+    }
+
+    private static Map<String, Object> params(RoutingContext ctx, String body) {
+        String type = Http.mediaType(ctx);
+        if (type != null && !type.equals("application/json")) {
+            throw ApiException.unsupportedType("send {\"params\": {...}} as Content-Type: application/json (got " + type + ")");
+        }
+        JsonNode node = Json.read(body);
+        if (!node.isObject()) throw ApiException.badRequest("bad-json", "the body must be a JSON object: {\"params\": {...}}");
+        Map<String, Object> out = new LinkedHashMap<>();
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var f = fields.next();
+            if (!f.getKey().equals("params")) throw ApiException.badRequest("bad-json", "unknown field '" + f.getKey() + "' (only 'params')");
+            if (f.getValue().isNull()) continue;
+            if (!f.getValue().isObject()) throw ApiException.badRequest("bad-json", "'params' must be an object of name: value");
+            f.getValue().fields().forEachRemaining(p -> out.put(p.getKey(), Json.toJava(p.getValue())));
+        }
+        return out;
+    }
+
+    /** {@code GET /api/runs?pipeline=&status=&limit=&before=}: newest first. */
+    public void list(RoutingContext ctx) {
+        RunQuery query = query(ctx);
+        Http.blocking(ctx, () -> Reply.ok(store.runs(query).stream().map(RunsHandler::summary).toList()));
+    }
+
+    private static RunQuery query(RoutingContext ctx) {
+        String pipeline = ctx.request().getParam("pipeline");
+        String status = ctx.request().getParam("status");
+        String limit = ctx.request().getParam("limit");
+        String before = ctx.request().getParam("before");
+        RunState state = null;
+        if (status != null && !status.isEmpty()) {
+            try {
+                state = RunState.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("bad-query", "status must be one of " + List.of(RunState.values()));
+            }
+        }
+        int n = DEFAULT_LIMIT;
+        if (limit != null && !limit.isEmpty()) {
+            try {
+                n = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > MAX_LIMIT) throw ApiException.badRequest("bad-query", "limit must be a number from 1 to " + MAX_LIMIT);
+        }
+        Instant until = null;
+        if (before != null && !before.isEmpty()) {
+            try {
+                until = Instant.parse(before);
+            } catch (DateTimeParseException e) {
+                throw ApiException.badRequest("bad-query", "before must be an ISO-8601 instant such as 2026-11-23T18:00:00Z");
+            }
+        }
+        return new RunQuery(pipeline == null || pipeline.isEmpty() ? null : pipeline, state, until, n);
+    }
+
+    /** A run as listed: the stored fields, secret-looking params masked as {@link RunReport} does. */
+    private static Map<String, Object> summary(RunRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("pipeline", r.pipeline());
+        m.put("version", r.version());
+        m.put("status", r.status().name());
+        m.put("reason", r.reason());
+        m.put("params", Secrets.masked(r.params()));
+        m.put("logicalDate", r.logicalDate());
+        m.put("trigger", r.trigger());
+        m.put("createdAt", r.createdAt());
+        m.put("startedAt", r.startedAt());
+        m.put("endedAt", r.endedAt());
+        m.put("owner", r.owner());
+        m.put("heartbeatAt", r.heartbeatAt());
+        return m;
+    }
+
+    /** {@code GET /api/runs/{id}}: the run report, as {@code sluice run --json} prints it. */
+    public void get(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Http.blocking(ctx, () -> Reply.ok(RunReport.load(store, id).orElseThrow(() -> noRun(id))));
+    }
+
+    /** {@code POST /api/runs/{id}/cancel}: asks the scheduler to cancel; 409 when the run already ended. */
+    public void cancel(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Http.blocking(ctx, () -> {
+            RunRecord run = store.run(id).orElseThrow(() -> noRun(id));
+            if (run.status().terminal()) throw ApiException.conflict("run " + id + " already ended " + run.status());
+            scheduler.cancel(id);
+            log.info("[pipeline {}] [run {}] cancel requested over HTTP", run.pipeline(), id);
+            return Reply.json(202, Map.of("id", id, "status", run.status().name()));
+        });
+    }
+
+    /** {@code GET /api/runs/{id}/steps/{step}/logs[?attempt=N]}: the stored log of one attempt (default the latest). */
+    public void logs(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        String step = ctx.pathParam("step");
+        String attemptParam = ctx.request().getParam("attempt");
+        Integer wanted;
+        try {
+            wanted = attemptParam == null || attemptParam.isEmpty() ? null : Integer.valueOf(attemptParam);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad-query", "attempt must be a number");
+        }
+        Http.blocking(ctx, () -> {
+            store.run(id).orElseThrow(() -> noRun(id));
+            TaskRecord task = store.tasks(id).stream().filter(t -> t.taskId().equals(step)).findFirst()
+                    .orElseThrow(() -> ApiException.notFound("run " + id + " has no step '" + step + "'"));
+            int n = wanted != null ? wanted : task.attempts();
+            if (n < 1 || n > task.attempts()) {
+                throw ApiException.notFound(task.attempts() == 0 ? "step '" + step + "' has not run (" + task.status() + ")"
+                        : "step '" + step + "' has attempts 1 to " + task.attempts());
+            }
+            return Reply.text(store.log(id, step, n));
+        });
+    }
+
+    private static ApiException noRun(String id) {
+        return ApiException.notFound("no run " + id);
+    }
+}

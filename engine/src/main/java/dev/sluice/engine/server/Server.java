@@ -1,0 +1,76 @@
+package dev.sluice.engine.server;
+
+import dev.sluice.engine.api.ApiContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts Vert.x and the HTTP verticle, and stops them. Closing stops the HTTP side only: the
+ * scheduler, store and worker belong to whoever built the {@link ApiContext}.
+ */
+public final class Server implements AutoCloseable {
+
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final ApiContext api;
+    private final String host;
+    private final int port;
+    private final Path cacheDir;
+    private Vertx vertx;
+
+    /**
+     * @param port     0 for any free port ({@link #start} says which)
+     * @param cacheDir where Vert.x may unpack the designer's files from the jar
+     */
+    public Server(ApiContext api, String host, int port, Path cacheDir) {
+        this.api = api;
+        this.host = host;
+        this.port = port;
+        this.cacheDir = cacheDir;
+    }
+
+    /**
+     * @return the port it listens on
+     * @throws UncheckedIOException when it cannot listen (the port is taken, the address is not ours)
+     */
+    public synchronized int start() {
+        if (vertx != null) throw new IllegalStateException("already started");
+        vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
+                .setFileCacheDir(cacheDir.toAbsolutePath().toString())));
+        HttpVerticle verticle = new HttpVerticle(api, host, port);
+        try {
+            vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return verticle.actualPort();
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            close();
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(),
+                    new java.io.IOException(cause));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while starting the server", e);
+        }
+    }
+
+    /** Stops listening and closes Vert.x; requests in progress are cut. */
+    @Override
+    public synchronized void close() {
+        if (vertx == null) return;
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            org.slf4j.LoggerFactory.getLogger(Server.class).warn("closing the HTTP server: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            vertx = null;
+        }
+    }
+}

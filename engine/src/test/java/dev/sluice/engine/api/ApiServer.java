@@ -1,0 +1,152 @@
+package dev.sluice.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.engine.expr.Expressions;
+import dev.sluice.engine.scheduler.LocalDispatcher;
+import dev.sluice.engine.scheduler.Owner;
+import dev.sluice.engine.scheduler.RunListener;
+import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.server.PipelineFolder;
+import dev.sluice.engine.server.Server;
+import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.Stores;
+import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.exec.LocalExecutor;
+import dev.sluice.worker.protocol.TaskRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/**
+ * A real server on a free port, over a temporary data dir and a pipelines folder holding the
+ * fixtures of {@code pipelines/}, and a client for it.
+ */
+final class ApiServer implements AutoCloseable {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    final Path dataDir;
+    final Path pipelinesDir;
+    final Store store;
+    final ContentStore artifacts;
+    private final LocalExecutor executor;
+    private final Scheduler scheduler;
+    private final Server server;
+    final int port;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    ApiServer(Path root) {
+        dataDir = root.resolve("data");
+        pipelinesDir = root.resolve("pipelines");
+        copyFixtures(pipelinesDir);
+        store = Stores.open(null, dataDir);
+        PipelineFolder.load(store, pipelinesDir);
+        artifacts = new ContentStore(dataDir.resolve("artifacts"));
+        Owner owner = Owner.self("server");
+        executor = new LocalExecutor(artifacts, dataDir.resolve("work"), "local@test", Duration.ofSeconds(1));
+        scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test"), artifacts, new Expressions(),
+                Clock.systemUTC(), 4, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE);
+        ApiContext api = new ApiContext(store, scheduler, artifacts, pipelinesDir.toAbsolutePath(), Clock.systemUTC(), owner.toString());
+        server = new Server(api, "127.0.0.1", 0, dataDir.resolve("tmp/vertx"));
+        port = server.start();
+    }
+
+    private static void copyFixtures(Path to) {
+        try {
+            Files.createDirectories(to);
+            Path from = fixture("pipelines");
+            try (Stream<Path> files = Files.list(from)) {
+                for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName().toString()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(ApiServer.class.getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String read(String fixture) {
+        try {
+            return Files.readString(fixture(fixture));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(request(path).GET());
+    }
+
+    HttpResponse<String> put(String path, String contentType, String body) {
+        return send(request(path).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    HttpResponse<String> post(String path, String contentType, String body) {
+        HttpRequest.Builder b = request(path);
+        if (contentType != null) b.header("Content-Type", contentType);
+        return send(b.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpResponse<InputStream> stream(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        scheduler.close();
+        executor.close();
+        store.close();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sluice.engine.api;
+
+import static dev.sluice.engine.api.ApiServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreDownTest {
+
+    @Test
+    void answers503WithAOneLineMessageWhenTheDatabaseIsGoneAndKeepsServing(@TempDir Path root) {
+        try (ApiServer api = new ApiServer(root)) {
+            api.store.close();
+
+            HttpResponse<String> r = api.get("/api/pipelines");
+
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(json(r).get("error").asText()).isEqualTo("unavailable");
+            assertThat(json(r).get("message").asText()).startsWith("cannot read from the store").doesNotContain("\n", "\tat ");
+            assertThat(api.get("/api/health").statusCode()).isEqualTo(200);
+        }
+    }
+}
