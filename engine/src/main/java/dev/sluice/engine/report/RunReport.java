@@ -67,7 +67,7 @@ public record RunReport(
      * Params whose names look secret (SECRET, TOKEN, PASSWORD, KEY, any case: they reach steps as
      * {@code SLUICE_PARAM_<NAME>}) are shown as {@code ***}, as the spec asks for such variables.
      */
-    static Map<String, Object> masked(Map<String, Object> params) {
+    public static Map<String, Object> masked(Map<String, Object> params) {
         Map<String, Object> out = new LinkedHashMap<>();
         params.forEach((k, v) -> out.put(k, looksSecret(k) && String.valueOf(v).length() >= 4 ? "***" : v));
         return out;
