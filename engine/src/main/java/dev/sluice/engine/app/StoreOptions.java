@@ -20,6 +20,8 @@ final class StoreOptions {
         if (dataDir != null) return dataDir.toAbsolutePath().normalize();
         String env = System.getenv("SLUICE_DATA_DIR");
         if (env != null && !env.isBlank()) return Path.of(env).toAbsolutePath().normalize();
-        return Path.of(System.getProperty("user.home"), ".sluice");
+        // $HOME first, as command-line tools do; Java's user.home comes from the password database
+        String home = System.getenv("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".sluice");
     }
 }

@@ -4,6 +4,7 @@ import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.LogLine;
 import dev.sluice.worker.protocol.LogSink;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,6 @@ final class LogBuffers implements LogSink {
         };
         // PostgreSQL text cannot hold NUL: a step that prints binary must not stop the run
         String safe = text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
-        return TIME.format(at) + " " + s + " " + safe + "\n";
+        return TIME.format(at.truncatedTo(ChronoUnit.MILLIS)) + " " + s + " " + safe + "\n";
     }
 }
