@@ -4,6 +4,7 @@ import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.scheduler.Owner;
 import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.server.PipelineFolder;
 import dev.sluice.engine.server.Server;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +60,8 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             Owner owner = Owner.self("server");
             Scheduler scheduler = engine.scheduler(slots, owner, RunListener.NONE);
             Path baseDir = folder != null ? folder.toAbsolutePath().normalize() : engine.dataDir;
+            List<String> resumed = Takeover.resumeServerRuns(engine.store, scheduler, baseDir, engine.clock);
+            if (!resumed.isEmpty()) err.printf("resuming %d run(s) a previous server left unfinished: %s%n", resumed.size(), resumed);
             ApiContext api = new ApiContext(engine.store, scheduler, engine.artifacts, baseDir, engine.clock, owner.toString());
             CountDownLatch stop = new CountDownLatch(1);
             try (Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"))) {

@@ -31,16 +31,36 @@ public final class Recovery {
 
     private Recovery() {}
 
-    /** @return the ids of the runs marked interrupted */
-    public static List<String> markInterrupted(Store store, Clock clock) {
-        List<String> marked = new ArrayList<>();
+    /** Runs not finished whose owner is gone. */
+    public static List<RunRecord> orphans(Store store, Clock clock) {
         Instant now = clock.instant();
+        List<RunRecord> orphans = new ArrayList<>();
         for (RunRecord run : store.runsIn(RunState.QUEUED, RunState.RUNNING)) {
             Optional<Owner> owner = Owner.parse(run.owner());
             boolean orphan = owner.map(o -> !o.alive(run.heartbeatAt(), now))
                     // an unowned run left by a CLI process that died before taking it
                     .orElse("cli".equals(run.trigger()) && run.heartbeatAt() == null);
-            if (!orphan) continue;
+            if (orphan) orphans.add(run);
+        }
+        return orphans;
+    }
+
+    /** Whether a server owned the run: a restarted server resumes it ({@link Takeover}), nobody marks it. */
+    static boolean ownedByServer(RunRecord run) {
+        return Owner.parse(run.owner()).map(o -> o.kind().equals("server")).orElse(false);
+    }
+
+    /**
+     * Marks interrupted the orphaned runs of {@code sluice run} processes. Runs of a server are left
+     * for the server to resume when it starts again.
+     *
+     * @return the ids of the runs marked interrupted
+     */
+    public static List<String> markInterrupted(Store store, Clock clock) {
+        List<String> marked = new ArrayList<>();
+        Instant now = clock.instant();
+        for (RunRecord run : orphans(store, clock)) {
+            if (ownedByServer(run)) continue;
             try {
                 store.commit(interrupt(store, run, now));
                 marked.add(run.id());
