@@ -2,6 +2,9 @@ package dev.sluice.engine.api;
 
 import dev.sluice.engine.pipeline.ParseResult;
 import dev.sluice.engine.pipeline.Pipeline;
+import dev.sluice.engine.pipeline.Schedule;
+import dev.sluice.engine.schedule.CronTrigger;
+import dev.sluice.engine.schedule.ScheduleDescription;
 import dev.sluice.engine.pipeline.PipelineLoader;
 import dev.sluice.engine.store.PipelineVersion;
 import dev.sluice.engine.store.RunQuery;
@@ -20,10 +23,12 @@ public final class PipelinesHandler {
 
     private final Store store;
     private final Path baseDir;
+    private final java.time.Clock clock;
 
     public PipelinesHandler(ApiContext api) {
         this.store = api.store();
         this.baseDir = api.baseDir();
+        this.clock = api.clock();
     }
 
     /** {@code GET /api/pipelines}: each pipeline's latest version. */
@@ -31,7 +36,7 @@ public final class PipelinesHandler {
         Http.blocking(ctx, () -> {
             List<Map<String, Object>> out = new ArrayList<>();
             for (String name : store.pipelineNames()) {
-                store.latestPipeline(name).ifPresent(v -> out.add(summary(v)));
+                store.latestPipeline(name).ifPresent(v -> out.add(summary(v, 1)));
             }
             return Reply.ok(out);
         });
@@ -42,7 +47,7 @@ public final class PipelinesHandler {
         String name = ctx.pathParam("name");
         Http.blocking(ctx, () -> {
             PipelineVersion v = latest(name);
-            Map<String, Object> out = summary(v);
+            Map<String, Object> out = summary(v, 5);
             out.put("text", v.text());
             return Reply.ok(out);
         });
@@ -102,7 +107,8 @@ public final class PipelinesHandler {
         return ApiException.notFound("no pipeline " + name);
     }
 
-    private Map<String, Object> summary(PipelineVersion v) {
+    /** A pipeline's latest version; its schedule in words with the next {@code fireTimes} ticks. */
+    private Map<String, Object> summary(PipelineVersion v, int fireTimes) {
         Pipeline p = PipelineLoader.parse(v.name() + ".yaml", v.text(), baseDir).pipeline();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", v.name());
@@ -110,7 +116,14 @@ public final class PipelinesHandler {
         m.put("version", v.version());
         m.put("sha256", v.sha256());
         if (p != null && p.schedule() != null) {
-            m.put("schedule", Map.of("cron", p.schedule().cron(), "timezone", p.schedule().timezone().getId()));
+            Schedule sc = p.schedule();
+            Map<String, Object> schedule = new LinkedHashMap<>();
+            schedule.put("cron", sc.cron());
+            schedule.put("timezone", sc.timezone().getId());
+            schedule.put("catchup", sc.catchup());
+            schedule.put("description", ScheduleDescription.describe(sc));
+            schedule.put("nextFireTimes", new CronTrigger(sc).next(clock.instant(), fireTimes).stream().map(Object::toString).toList());
+            m.put("schedule", schedule);
         } else {
             m.put("schedule", null);
         }

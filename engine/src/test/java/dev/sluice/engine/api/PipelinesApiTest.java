@@ -46,6 +46,8 @@ class PipelinesApiTest {
         JsonNode nightly = find(list, "nightly");
         assertThat(nightly.get("schedule").get("cron").asText()).isEqualTo("0 3 * * *");
         assertThat(nightly.get("schedule").get("timezone").asText()).isEqualTo("Europe/Paris");
+        assertThat(nightly.get("schedule").get("description").asText()).isEqualTo("every day at 03:00 Europe/Paris");
+        assertThat(nightly.get("schedule").get("nextFireTimes")).hasSize(1);
         assertThat(nightly.get("version").asInt()).isEqualTo(1);
         assertThat(nightly.get("sha256").asText()).hasSize(64);
         assertThat(nightly.get("lastRun").isNull()).isTrue();
@@ -159,5 +161,17 @@ class PipelinesApiTest {
     private static JsonNode find(JsonNode list, String name) {
         for (JsonNode p : list) if (p.get("name").asText().equals(name)) return p;
         throw new AssertionError("no pipeline " + name + " in " + list);
+    }
+
+    @Test
+    void showsTheNextFiveFireTimesOfAScheduledPipelineInItsZone() {
+        JsonNode nightly = json(api.get("/api/pipelines/nightly"));
+        JsonNode times = nightly.get("schedule").get("nextFireTimes");
+        assertThat(times).hasSize(5);
+        for (JsonNode t : times) {
+            java.time.ZonedDateTime paris = java.time.Instant.parse(t.asText()).atZone(java.time.ZoneId.of("Europe/Paris"));
+            assertThat(paris.getHour()).isEqualTo(3);
+            assertThat(paris.getMinute()).isZero();
+        }
     }
 }
