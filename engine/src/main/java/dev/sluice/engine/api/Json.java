@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** JSON as the API writes it (ISO-8601 instants, as {@code sluice run --json}) and reads it. */
+/**
+ * JSON as Sluice writes it (ISO-8601 instants) and reads it: the one mapper behind the API and the
+ * command line's {@code --json}, so both give the same shapes.
+ */
 public final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -20,6 +23,15 @@ public final class Json {
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Indented, for people reading {@code --json} on a terminal. */
+    public static String writePretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }

@@ -7,6 +7,7 @@ import dev.sluice.engine.pipeline.ParamValues;
 import dev.sluice.engine.pipeline.ParseResult;
 import dev.sluice.engine.pipeline.PipelineLoader;
 import dev.sluice.engine.report.RunReport;
+import dev.sluice.engine.report.StepLog;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.scheduler.NewRun;
 import dev.sluice.engine.scheduler.Scheduler;
@@ -15,7 +16,6 @@ import dev.sluice.engine.store.PipelineVersion;
 import dev.sluice.engine.store.RunQuery;
 import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.Store;
-import dev.sluice.engine.store.TaskRecord;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -185,14 +185,11 @@ public final class RunsHandler {
         }
         Http.blocking(ctx, () -> {
             store.run(id).orElseThrow(() -> noRun(id));
-            TaskRecord task = store.tasks(id).stream().filter(t -> t.taskId().equals(step)).findFirst()
-                    .orElseThrow(() -> ApiException.notFound("run " + id + " has no step '" + step + "'"));
-            int n = wanted != null ? wanted : task.attempts();
-            if (n < 1 || n > task.attempts()) {
-                throw ApiException.notFound(task.attempts() == 0 ? "step '" + step + "' has not run (" + task.status() + ")"
-                        : "step '" + step + "' has attempts 1 to " + task.attempts());
+            try {
+                return Reply.text(StepLog.read(store, id, step, wanted));
+            } catch (StepLog.Missing e) {
+                throw ApiException.notFound(e.getMessage());
             }
-            return Reply.text(store.log(id, step, n));
         });
     }
 

@@ -1,6 +1,6 @@
 package dev.sluice.engine.app;
 
-import dev.sluice.engine.store.TaskRecord;
+import dev.sluice.engine.report.StepLog;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,15 +35,11 @@ final class LogsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
             String id = RunIds.resolve(engine.store, runId, spec);
-            TaskRecord task = engine.store.tasks(id).stream().filter(t -> t.taskId().equals(step)).findFirst()
-                    .orElseThrow(() -> new ParameterException(spec.commandLine(), "run " + id + " has no step '" + step + "'"));
-            int n = attempt != null ? attempt : task.attempts();
-            if (n < 1 || n > task.attempts()) {
-                throw new ParameterException(spec.commandLine(), task.attempts() == 0
-                        ? "step '" + step + "' has not run (" + task.status() + (task.reason() == null ? "" : ": " + task.reason()) + ")"
-                        : "step '" + step + "' has attempts 1 to " + task.attempts());
+            try {
+                out.print(StepLog.read(engine.store, id, step, attempt));
+            } catch (StepLog.Missing e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            out.print(engine.store.log(id, step, n));
             out.flush();
             return 0;
         }

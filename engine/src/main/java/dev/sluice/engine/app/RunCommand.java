@@ -1,5 +1,6 @@
 package dev.sluice.engine.app;
 
+import dev.sluice.engine.api.Json;
 import dev.sluice.engine.dag.Plan;
 import dev.sluice.engine.dag.Planner;
 import dev.sluice.engine.pipeline.ParamValues;
@@ -102,7 +103,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             });
             RunRecord end = done.join();
             RunReport report = RunReport.load(engine.store, runId).orElseThrow();
-            if (json) out.println(Json.write(report));
+            if (json) out.println(Json.writePretty(report));
             else {
                 RunPrinter.summary(report, out);
                 RunPrinter.failures(report, engine.store, out, 10, 5);

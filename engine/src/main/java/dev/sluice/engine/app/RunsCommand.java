@@ -1,5 +1,6 @@
 package dev.sluice.engine.app;
 
+import dev.sluice.engine.api.Json;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.store.RunQuery;
 import dev.sluice.engine.store.RunRecord;
@@ -41,7 +42,7 @@ final class RunsCommand implements Callable<Integer> {
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
             List<RunRecord> runs = engine.store.runs(new RunQuery(pipeline, status, null, limit));
             if (json) {
-                out.println(Json.write(runs));
+                out.println(Json.writePretty(runs));
             } else if (runs.isEmpty()) {
                 out.println("no runs yet: start one with 'sluice run FILE'");
             } else {

@@ -1,5 +1,6 @@
 package dev.sluice.engine.app;
 
+import dev.sluice.engine.api.Json;
 import dev.sluice.engine.report.RunReport;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -32,7 +33,7 @@ final class ShowCommand implements Callable<Integer> {
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
             String id = RunIds.resolve(engine.store, runId, spec);
             RunReport report = RunReport.load(engine.store, id).orElseThrow();
-            if (json) out.println(Json.write(report));
+            if (json) out.println(Json.writePretty(report));
             else RunPrinter.details(report, out);
             out.flush();
             return 0;

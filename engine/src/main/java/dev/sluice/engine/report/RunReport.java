@@ -6,6 +6,7 @@ import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.Store;
 import dev.sluice.engine.store.TaskRecord;
 import dev.sluice.worker.protocol.Artifact;
+import dev.sluice.worker.protocol.Secrets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,18 +65,13 @@ public record RunReport(
     }
 
     /**
-     * Params whose names look secret (SECRET, TOKEN, PASSWORD, KEY, any case: they reach steps as
-     * {@code SLUICE_PARAM_<NAME>}) are shown as {@code ***}, as the spec asks for such variables.
+     * Params whose names look secret by the spec's rule ({@link Secrets}; they reach steps as
+     * {@code SLUICE_PARAM_<NAME>}) are shown as {@code ***}.
      */
     public static Map<String, Object> masked(Map<String, Object> params) {
         Map<String, Object> out = new LinkedHashMap<>();
-        params.forEach((k, v) -> out.put(k, looksSecret(k) && String.valueOf(v).length() >= 4 ? "***" : v));
+        params.forEach((k, v) -> out.put(k, Secrets.masked(k, String.valueOf(v)) ? "***" : v));
         return out;
-    }
-
-    private static boolean looksSecret(String name) {
-        String n = name.toUpperCase(java.util.Locale.ROOT);
-        return n.contains("SECRET") || n.contains("TOKEN") || n.contains("PASSWORD") || n.contains("KEY");
     }
 
     private static RunReport of(Store store, RunRecord run) {

@@ -3,6 +3,7 @@ package dev.sluice.engine.scheduler;
 import dev.sluice.engine.dag.Task;
 import dev.sluice.engine.expr.Expressions;
 import dev.sluice.engine.expr.Scope;
+import dev.sluice.engine.expr.Values;
 import dev.sluice.engine.pipeline.Pipeline;
 import dev.sluice.engine.pipeline.Step;
 import dev.sluice.engine.run.StepState;
@@ -67,8 +68,8 @@ final class TaskPreparer {
         Map<String, String> env = new TreeMap<>();
         for (var e : pipeline.env().entrySet()) env.put(e.getKey(), text(e.getValue(), scope));
         for (var e : step.env().entrySet()) env.put(e.getKey(), text(e.getValue(), scope));
-        run.record.params().forEach((k, v) -> env.put("SLUICE_PARAM_" + k.toUpperCase(Locale.ROOT), Values.text(v)));
-        task.matrix().forEach((k, v) -> env.put("SLUICE_MATRIX_" + k.toUpperCase(Locale.ROOT), Values.text(v)));
+        run.record.params().forEach((k, v) -> env.put("SLUICE_PARAM_" + k.toUpperCase(Locale.ROOT), Values.format(v)));
+        task.matrix().forEach((k, v) -> env.put("SLUICE_MATRIX_" + k.toUpperCase(Locale.ROOT), Values.format(v)));
         env.put("SLUICE_RUN_ID", run.id());
         env.put("SLUICE_PIPELINE", pipeline.name());
         env.put("SLUICE_STEP", task.id());
@@ -175,7 +176,7 @@ final class TaskPreparer {
         env.forEach((k, v) -> {
             if (!k.equals("SLUICE_RUN_ID") && !k.equals("SLUICE_LOGICAL_DATE")) field(md, "env " + k, v);
         });
-        task.matrix().forEach((k, v) -> field(md, "matrix " + k, Values.text(v)));
+        task.matrix().forEach((k, v) -> field(md, "matrix " + k, Values.format(v)));
         inputs.stream()
                 .sorted((a, b) -> (a.from() + "/" + a.path()).compareTo(b.from() + "/" + b.path()))
                 .forEach(a -> field(md, "input " + a.from() + "/" + a.path(), a.sha256()));

@@ -3,6 +3,7 @@ package dev.sluice.worker.exec;
 import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.LogLine;
 import dev.sluice.worker.protocol.LogSink;
+import dev.sluice.worker.protocol.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,8 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AttemptLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttemptLog.class);
-    private static final String[] SECRET_MARKERS = {"SECRET", "TOKEN", "PASSWORD", "KEY"};
-    static final int MIN_SECRET_LENGTH = 4;
+    static final int MIN_SECRET_LENGTH = Secrets.MIN_LENGTH;
     /** bytes the engine adds to each stored line (an ISO instant, the stream name, spaces) */
     static final int STORED_OVERHEAD = 36;
     static final String MASK = "***";
@@ -51,30 +50,23 @@ final class AttemptLog {
     }
 
     /**
-     * The values to mask: those of variables whose name contains SECRET, TOKEN, PASSWORD or KEY
-     * (any case) and that are at least 4 characters long; longest first, so that a secret which
+     * The values to mask, by the spec's rule ({@link Secrets}); longest first, so that a secret which
      * contains another is masked whole.
      */
     static List<String> secretValues(Map<String, String> env) {
         List<String> values = new ArrayList<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
-            String name = e.getKey().toUpperCase(Locale.ROOT);
             String value = e.getValue();
-            if (value == null || value.length() < MIN_SECRET_LENGTH || values.contains(value)) {
+            if (!Secrets.masked(e.getKey(), value) || values.contains(value)) {
                 continue;
             }
-            for (String marker : SECRET_MARKERS) {
-                if (name.contains(marker)) {
-                    // logs are masked line by line: a multi-line secret (a PEM key, pretty JSON) is
-                    // masked by each of its lines too
-                    String whole = value.strip();
-                    if (whole.length() >= MIN_SECRET_LENGTH && !values.contains(whole)) values.add(whole);
-                    for (String part : value.split("\\R")) {
-                        String p = part.strip();
-                        if (p.length() >= MIN_SECRET_LENGTH && !values.contains(p)) values.add(p);
-                    }
-                    break;
-                }
+            // logs are masked line by line: a multi-line secret (a PEM key, pretty JSON) is masked
+            // by each of its lines too
+            String whole = value.strip();
+            if (whole.length() >= MIN_SECRET_LENGTH && !values.contains(whole)) values.add(whole);
+            for (String part : value.split("\\R")) {
+                String p = part.strip();
+                if (p.length() >= MIN_SECRET_LENGTH && !values.contains(p)) values.add(p);
             }
         }
         values.sort(Comparator.comparingInt(String::length).reversed());
