@@ -11,6 +11,7 @@ import dev.sluice.engine.report.StepLog;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.scheduler.NewRun;
 import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.PipelineVersion;
 import dev.sluice.engine.store.RunQuery;
@@ -166,9 +167,33 @@ public final class RunsHandler {
         Http.blocking(ctx, () -> {
             RunRecord run = store.run(id).orElseThrow(() -> noRun(id));
             if (run.status().terminal()) throw ApiException.conflict("run " + id + " already ended " + run.status());
+            if (run.owner() != null && !run.owner().equals(owner)) {
+                throw ApiException.conflict("run " + id + " is run by " + run.owner() + ", not by this server: cancel it there");
+            }
             scheduler.cancel(id);
             log.info("[pipeline {}] [run {}] cancel requested over HTTP", run.pipeline(), id);
             return Reply.json(202, Map.of("id", id, "status", run.status().name()));
+        });
+    }
+
+    /**
+     * {@code POST /api/runs/{id}/retry}: a new attempt of the FAILED, SKIPPED and CANCELLED steps of a
+     * FAILED or CANCELLED run, on the same run; 409 for a run in any other state.
+     */
+    public void retry(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Http.blocking(ctx, () -> {
+            RunRecord run = store.run(id).orElseThrow(() -> noRun(id));
+            if (run.status() != RunState.FAILED && run.status() != RunState.CANCELLED) {
+                throw ApiException.conflict("run " + id + " is " + run.status() + "; only a FAILED or CANCELLED run can be retried");
+            }
+            Plan plan = Takeover.plan(store, run, baseDir).orElseThrow(() -> ApiException.conflict("run " + id
+                    + " cannot be retried: its pipeline " + run.pipeline() + " v" + run.version() + " no longer validates"));
+            scheduler.retry(plan, id).whenComplete((end, error) -> {
+                if (error != null) log.warn("[pipeline {}] [run {}] retry: {}", run.pipeline(), id, error.getMessage());
+            });
+            log.info("[pipeline {}] [run {}] retry requested over HTTP", run.pipeline(), id);
+            return Reply.json(202, Map.of("id", id, "status", RunState.RUNNING.name()));
         });
     }
 

@@ -60,6 +60,11 @@ public final class Scheduler implements AutoCloseable {
 
     private record Cancel(String runId) implements Event {}
 
+    private record Retry(dev.sluice.engine.dag.Plan plan, String runId, CompletableFuture<RunRecord> done) implements Event {}
+
+    /** Draining starts ({@code kill} false) or its grace period is over ({@code kill} true). */
+    private record Drain(boolean kill) implements Event {}
+
     private record Stop() implements Event {}
 
     private final Store store;
@@ -73,6 +78,12 @@ public final class Scheduler implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final LogBuffers logs = new LogBuffers();
     private final Map<String, ActiveRun> runs = new LinkedHashMap<>();
+    /** QUEUED runs of pipelines at their {@code concurrency}, each pipeline's in arrival order. */
+    private final Map<String, java.util.ArrayDeque<ActiveRun>> waiting = new LinkedHashMap<>();
+    /** Runs taken out of {@link #waiting} this turn: decided before the turn ends. */
+    private final List<ActiveRun> promoted = new ArrayList<>();
+    /** Set by {@link #drain}: no attempt starts any more, and attempts ending are recorded as interrupted. */
+    private volatile boolean draining;
     private final Thread thread;
     private Instant lastHeartbeat = Instant.EPOCH;
     private volatile boolean stopped;
@@ -137,6 +148,51 @@ public final class Scheduler implements AutoCloseable {
     /** Cancels a run: queued steps are CANCELLED, running ones killed, and the run ends CANCELLED. */
     public void cancel(String runId) {
         events.add(new Cancel(runId));
+    }
+
+    /**
+     * Runs again, on the same run, the steps of a FAILED or CANCELLED run that FAILED, were SKIPPED
+     * or CANCELLED: each gets a new attempt (numbers go on) with its {@code retries} renewed, and
+     * uses the stored outputs of the steps that SUCCEEDED. Completes when the run ends again, or
+     * exceptionally with {@link IllegalStateException} when the run is not FAILED or CANCELLED (read
+     * on the scheduler thread, so two retries at once cannot both start it).
+     */
+    public CompletableFuture<RunRecord> retry(dev.sluice.engine.dag.Plan plan, String runId) {
+        CompletableFuture<RunRecord> done = new CompletableFuture<>();
+        if (stopped) done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
+        else events.add(new Retry(plan, runId, done));
+        return done;
+    }
+
+    /**
+     * Stops taking work for a graceful shutdown: no attempt starts any more; waits up to
+     * {@code grace} for the running ones to end, then kills the rest. Attempts ended by the kill
+     * are recorded FAILED with reason {@value #INTERRUPTED} without using up a retry, their steps
+     * QUEUED again; their runs stay RUNNING, for the next server to resume.
+     *
+     * @return the number of attempts that had to be killed
+     */
+    public int drain(Duration grace) throws InterruptedException {
+        draining = true;
+        events.add(new Drain(false));
+        Instant deadline = clock.instant().plus(grace);
+        while (running() > 0 && clock.instant().isBefore(deadline) && !stopped) Thread.sleep(50);
+        int killed = running();
+        if (killed == 0) return 0;
+        events.add(new Drain(true));
+        // wait for the killed attempts' results, so they are recorded before the store closes
+        Instant killDeadline = clock.instant().plus(Duration.ofSeconds(30));
+        while (running() > 0 && clock.instant().isBefore(killDeadline) && !stopped) Thread.sleep(50);
+        return killed;
+    }
+
+    /** The reason of attempts killed because the server was shutting down. */
+    public static final String INTERRUPTED = "interrupted";
+
+    private volatile int runningCount;
+
+    private int running() {
+        return runningCount;
     }
 
     @Override
@@ -205,6 +261,10 @@ public final class Scheduler implements AutoCloseable {
             if (e instanceof Start s) onStart(b, s.run());
             else if (e instanceof Result r) onResult(b, r.runId(), r.result());
             else if (e instanceof Cancel c) onCancel(b, c.runId());
+            else if (e instanceof Retry r) onRetry(b, r);
+            else if (e instanceof Drain d) {
+                if (d.kill()) onKill();
+            }
             else stopped = true;
         }
         for (var entry : logs.takeAll()) {
@@ -212,6 +272,12 @@ public final class Scheduler implements AutoCloseable {
             b.changes.add(new Change.AppendLog(k.runId(), k.taskId(), k.attempt(), entry.getValue()));
         }
         for (ActiveRun run : List.copyOf(runs.values())) decide(b, run);
+        while (!promoted.isEmpty()) {
+            List<ActiveRun> started = List.copyOf(promoted);
+            promoted.clear();
+            for (ActiveRun run : started) decide(b, run);
+        }
+        runningCount = runningEverywhere();
         if (!runs.isEmpty() && Duration.between(lastHeartbeat, b.now).compareTo(HEARTBEAT) >= 0) {
             for (ActiveRun run : runs.values()) b.changes.add(new Change.SetRunOwner(run.id(), owner, b.now));
             lastHeartbeat = b.now;
@@ -252,6 +318,12 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void onStart(Batch b, ActiveRun run) {
+        if (run.record.status() == RunState.QUEUED && (draining || active(run.record.pipeline()) >= concurrency(run))) {
+            waiting.computeIfAbsent(run.record.pipeline(), k -> new java.util.ArrayDeque<>()).add(run);
+            log.info("[pipeline {}] [run {}] QUEUED: {} runs of the pipeline are active (concurrency {})",
+                    run.record.pipeline(), run.id(), active(run.record.pipeline()), concurrency(run));
+            return;
+        }
         runs.put(run.id(), run);
         if (run.record.status() == RunState.QUEUED) {
             RunState next = Transitions.apply(RunState.QUEUED, RunEvent.START).next();
@@ -281,7 +353,90 @@ public final class Scheduler implements AutoCloseable {
         run.orphanedAttempts.clear();
     }
 
+    private static int concurrency(ActiveRun run) {
+        return run.plan.pipeline().concurrency();
+    }
+
+    private int active(String pipeline) {
+        int n = 0;
+        for (ActiveRun r : runs.values()) if (r.record.pipeline().equals(pipeline)) n++;
+        return n;
+    }
+
+    /** A run of {@code pipeline} ended: start the runs waiting for its concurrency, oldest first. */
+    private void promote(Batch b, String pipeline) {
+        java.util.ArrayDeque<ActiveRun> queue = waiting.get(pipeline);
+        while (!draining && queue != null && !queue.isEmpty() && active(pipeline) < concurrency(queue.peek())) {
+            ActiveRun next = queue.poll();
+            onStart(b, next);
+            promoted.add(next);
+        }
+        if (queue != null && queue.isEmpty()) waiting.remove(pipeline);
+    }
+
+    /** A QUEUED run still waiting for its pipeline's concurrency, taken out of the queue; null when none. */
+    private ActiveRun takeWaiting(String runId) {
+        for (var queue : waiting.values()) {
+            for (var it = queue.iterator(); it.hasNext(); ) {
+                ActiveRun r = it.next();
+                if (r.id().equals(runId)) {
+                    it.remove();
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void onRetry(Batch b, Retry retry) {
+        String runId = retry.runId();
+        Optional<RunRecord> stored = runs.containsKey(runId) ? Optional.empty() : store.run(runId);
+        if (stored.isEmpty() || (stored.get().status() != RunState.FAILED && stored.get().status() != RunState.CANCELLED)) {
+            retry.done().completeExceptionally(new IllegalStateException("run " + runId + " is "
+                    + (stored.isEmpty() ? "active" : stored.get().status()) + "; only a FAILED or CANCELLED run can be retried"));
+            return;
+        }
+        ActiveRun run = new ActiveRun(retry.plan(), stored.get(), store.tasks(runId));
+        run.outputs.putAll(store.outputs(runId));
+        run.metrics.putAll(store.metrics(runId));
+        run.done.whenComplete((end, error) -> {
+            if (error != null) retry.done().completeExceptionally(error);
+            else retry.done().complete(end);
+        });
+        RunState current = run.record.status();
+        RunState next = Transitions.apply(current, RunEvent.RESUME).next();
+        b.changes.add(new Change.SetRunState(runId, current, next, b.now, null));
+        run.setRun(next, b.now, null);
+        runs.put(runId, run);
+        b.changes.add(new Change.SetRunOwner(runId, owner, b.now));
+        for (TaskRecord t : List.copyOf(run.tasks.values())) {
+            StepState s = t.status();
+            if (s == StepState.FAILED || s == StepState.SKIPPED || s == StepState.CANCELLED) {
+                setTask(b, run, t.taskId(), StepEvent.RESET, null, null, 0, null, null);
+            }
+        }
+        RunRecord snapshot = run.record;
+        b.afterCommit.add(() -> listener.runChanged(snapshot));
+        log.info("[pipeline {}] [run {}] RUNNING again: retry of its failed, skipped and cancelled steps", snapshot.pipeline(), runId);
+    }
+
+    /** The grace period of a drain is over: the attempts still running are killed, and recorded as interrupted. */
+    private void onKill() {
+        killOnDrain = true;
+        for (ActiveRun r : runs.values()) killRunning(r);
+    }
+
+    private boolean killOnDrain;
+
     private void onCancel(Batch b, String runId) {
+        ActiveRun waitingRun = takeWaiting(runId);
+        if (waitingRun != null) {
+            for (TaskRecord t : List.copyOf(waitingRun.tasks.values())) {
+                if (t.status() == StepState.PENDING) setTask(b, waitingRun, t.taskId(), StepEvent.CANCEL, "cancelled", null, null, null, null);
+            }
+            finish(b, waitingRun, RunState.CANCELLED);
+            return;
+        }
         ActiveRun run = runs.get(runId);
         if (run == null || run.cancelRequested) return;
         run.cancelRequested = true;
@@ -317,7 +472,10 @@ public final class Scheduler implements AutoCloseable {
         String detail = result.error() != null ? result.error()
                 : result.exitCode() != null ? "exit code " + result.exitCode() : outcome.name().toLowerCase();
         var step = plan.step();
-        Settlement s = Decider.settle(outcome, detail, step.retries(), task.retriesUsed(), step.retryDelay(), b.now);
+        boolean interrupted = draining && killOnDrain && outcome != AttemptOutcome.SUCCEEDED && !run.cancelRequested;
+        if (interrupted) outcome = AttemptOutcome.LOST;
+        Settlement s = Decider.settle(outcome, interrupted ? INTERRUPTED : detail, step.retries(), task.retriesUsed(),
+                step.retryDelay(), b.now);
         if (run.cancelRequested && s.next() == StepState.QUEUED) {
             // the run was cancelled while this attempt was ending: no more attempts
             s = new Settlement(StepEvent.CANCEL, StepState.CANCELLED, "cancelled", s.counted(), s.retriesUsed(), null);
@@ -330,7 +488,7 @@ public final class Scheduler implements AutoCloseable {
             case CANCELLED -> "CANCELLED";
             default -> "FAILED";
         };
-        String attemptReason = switch (outcome) {
+        String attemptReason = interrupted ? INTERRUPTED : switch (outcome) {
             case SUCCEEDED -> null;
             case TIMED_OUT -> "timeout";
             case CANCELLED -> "cancelled";
@@ -353,7 +511,7 @@ public final class Scheduler implements AutoCloseable {
     private void decide(Batch b, ActiveRun run) {
         // Decide again while tasks end at once (cache hits, preparation errors): that can free more work.
         while (true) {
-            int free = slots - runningEverywhere();
+            int free = draining ? 0 : slots - runningEverywhere();
             Decision d = Decider.decide(run.snapshot(free), taskId -> preparer.condition(run, run.tasksById.get(taskId)), b.now);
             run.wakeAt = d.wakeAt();
             if (d.isEmpty()) return;
@@ -445,6 +603,7 @@ public final class Scheduler implements AutoCloseable {
         b.changes.add(new Change.SetRunOwner(run.id(), null, b.now));
         run.setRun(next, b.now, reason);
         runs.remove(run.id());
+        promote(b, run.record.pipeline());
         RunRecord done = run.record;
         log.info("[pipeline {}] [run {}] {}", done.pipeline(), done.id(), next);
         b.afterCommit.add(() -> {

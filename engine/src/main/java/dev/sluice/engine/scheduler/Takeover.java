@@ -44,7 +44,8 @@ public final class Takeover {
         return taken;
     }
 
-    private static Optional<Plan> plan(Store store, RunRecord run, Path baseDir) {
+    /** The plan of the pipeline version a run started with; empty (and logged) when it is gone or no longer validates. */
+    public static Optional<Plan> plan(Store store, RunRecord run, Path baseDir) {
         Optional<PipelineVersion> version = store.pipelineVersion(run.pipeline(), run.version());
         if (version.isEmpty()) {
             log.warn("[run {}] cannot be resumed: pipeline {} v{} is not stored", run.id(), run.pipeline(), run.version());

@@ -58,6 +58,7 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/runs").handler(runs::list);
         router.get("/api/runs/:id").handler(runs::get);
         router.post("/api/runs/:id/cancel").handler(runs::cancel);
+        router.post("/api/runs/:id/retry").handler(runs::retry);
         router.get("/api/runs/:id/events").handler(streams::events);
         router.get("/api/runs/:id/steps/:step/logs").handler(ctx -> {
             if ("true".equals(ctx.request().getParam("follow"))) streams.followLog(ctx);

@@ -154,6 +154,44 @@ class RunsApiTest {
     }
 
     @Test
+    void retriesTheFailedStepsOfARunOnTheSameRun(@TempDir Path dir) throws IOException {
+        Path fixed = dir.resolve("fixed");
+        String id = trigger("flaky", "{\"params\": {\"fixed\": \"" + fixed + "\"}}");
+        awaitStatus(id, "FAILED");
+        java.nio.file.Files.writeString(fixed, "");
+
+        HttpResponse<String> retry = api.post("/api/runs/" + id + "/retry", null, null);
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+
+        JsonNode report = awaitStatus(id, "SUCCEEDED");
+        assertThat(step(report, "first").get("attempts")).as("not run again").hasSize(1);
+        assertThat(step(report, "check").get("attempts")).extracting(a -> a.get("status").asText())
+                .containsExactly("FAILED", "SUCCEEDED");
+        assertThat(step(report, "last").get("attempts")).hasSize(1);
+
+        HttpResponse<String> again = api.post("/api/runs/" + id + "/retry", null, null);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(json(again).get("message").asText()).contains("is SUCCEEDED");
+        assertThat(api.post("/api/runs/nope/retry", null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void refusesToCancelARunThatAnotherProcessRuns() {
+        var version = api.store.latestPipeline("slow").orElseThrow();
+        var plan = dev.sluice.engine.dag.Planner.plan(dev.sluice.engine.pipeline.PipelineLoader
+                .parse("slow.yaml", version.text(), api.pipelinesDir).pipeline());
+        java.time.Instant now = java.time.Instant.now();
+        var create = dev.sluice.engine.scheduler.NewRun.create("elsewhere-1", version, plan, java.util.Map.of(), "manual",
+                now, now, "cli:otherhost:42:1");
+        api.store.commit(java.util.List.of(create));
+
+        HttpResponse<String> cancel = api.post("/api/runs/elsewhere-1/cancel", null, null);
+
+        assertThat(cancel.statusCode()).isEqualTo(409);
+        assertThat(json(cancel).get("message").asText()).contains("cli:otherhost:42:1");
+    }
+
+    @Test
     void listsRunsNewestFirstWithFilters() {
         String first = trigger("nightly", null);
         awaitStatus(first, "SUCCEEDED");

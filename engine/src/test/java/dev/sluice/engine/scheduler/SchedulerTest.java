@@ -1,6 +1,7 @@
 package dev.sluice.engine.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.engine.dag.Plan;
@@ -185,6 +186,122 @@ class SchedulerTest {
                             org.assertj.core.groups.Tuple.tuple(1, "FAILED", "engine restart", false),
                             org.assertj.core.groups.Tuple.tuple(2, "SUCCEEDED", null, false));
             assertThat(store.log(runId, "b", 2)).contains("out a");
+        }
+    }
+
+    private Started createAgain(Started first) {
+        Instant now = Instant.now();
+        var version = store.latestPipeline(first.create().run().pipeline()).orElseThrow();
+        Change.CreateRun create = NewRun.create(NewRun.newId(now), version, first.plan(), Map.of(), "test", now, now, null);
+        store.commit(List.of(create));
+        return new Started(first.plan(), create);
+    }
+
+    private CompletableFuture<RunRecord> start(Scheduler scheduler, Started s) {
+        return scheduler.start(s.plan(), s.create().run(), s.create().tasks());
+    }
+
+    @Test
+    void runsOverThePipelinesConcurrencyWaitQueuedAndStartInOrder() throws Exception {
+        Path gate = dir.resolve("gate");
+        Started first = create("""
+                name: one-at-a-time
+                concurrency: 1
+                steps:
+                  - id: wait
+                    run: while [ ! -e %s ]; do sleep 0.02; done
+                """.formatted(gate));
+        Started second = createAgain(first);
+        Started third = createAgain(first);
+        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test"))) {
+            CompletableFuture<RunRecord> a = start(scheduler, first);
+            CompletableFuture<RunRecord> b = start(scheduler, second);
+            CompletableFuture<RunRecord> c = start(scheduler, third);
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(first) == RunState.RUNNING);
+            assertThat(status(second)).isEqualTo(RunState.QUEUED);
+            assertThat(status(third)).isEqualTo(RunState.QUEUED);
+
+            scheduler.cancel(third.create().run().id());
+            assertThat(c.get(10, TimeUnit.SECONDS).status()).as("a waiting run cancels at once").isEqualTo(RunState.CANCELLED);
+            assertThat(store.tasks(third.create().run().id())).extracting(TaskRecord::status).containsOnly(StepState.CANCELLED);
+
+            java.nio.file.Files.writeString(gate, "go");
+            assertThat(a.get(10, TimeUnit.SECONDS).status()).isEqualTo(RunState.SUCCEEDED);
+            RunRecord end = b.get(10, TimeUnit.SECONDS);
+            assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(end.startedAt()).isAfterOrEqualTo(a.get().endedAt());
+        }
+    }
+
+    private RunState status(Started s) {
+        return store.run(s.create().run().id()).orElseThrow().status();
+    }
+
+    @Test
+    void retryingAFailedRunRunsOnlyItsFailedSkippedAndCancelledSteps() throws Exception {
+        Path fixed = dir.resolve("fixed");
+        Started s = create("""
+                name: flaky
+                steps:
+                  - id: ok
+                    run: echo ok
+                  - id: shaky
+                    needs: [ok]
+                    retries: 1
+                    retry_delay: 10ms
+                    run: test -e %s
+                  - id: after
+                    needs: [shaky]
+                    run: echo after
+                """.formatted(fixed));
+        String runId = s.create().run().id();
+        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test"))) {
+            assertThat(start(scheduler, s).get(20, TimeUnit.SECONDS).status()).isEqualTo(RunState.FAILED);
+            java.nio.file.Files.writeString(fixed, "");
+
+            RunRecord end = scheduler.retry(s.plan(), runId).get(20, TimeUnit.SECONDS);
+
+            assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(store.attempts(runId)).extracting(x -> x.taskId() + "#" + x.attempt() + " " + x.status())
+                    .containsExactly("ok#1 SUCCEEDED", "shaky#1 FAILED", "shaky#2 FAILED", "shaky#3 SUCCEEDED", "after#1 SUCCEEDED");
+            assertThat(store.tasks(runId)).extracting(TaskRecord::retriesUsed).containsExactly(0, 0, 0);
+            assertThatThrownBy(() -> scheduler.retry(s.plan(), runId).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("is SUCCEEDED");
+        }
+    }
+
+    @Test
+    void drainingLetsShortStepsFinishAndRecordsKilledOnesAsInterruptedForTheNextEngine() throws Exception {
+        Started s = create("""
+                name: drain-me
+                steps:
+                  - id: quick
+                    run: sleep 0.3
+                  - id: long
+                    run: sleep 60
+                    retries: 0
+                  - id: next
+                    needs: [quick]
+                    run: echo next
+                """);
+        String runId = s.create().run().id();
+        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test"))) {
+            start(scheduler, s);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    store.tasks(runId).stream().filter(t -> t.status() == StepState.RUNNING).count() == 2);
+
+            assertThat(scheduler.drain(Duration.ofSeconds(2))).as("attempts killed").isEqualTo(1);
+
+            assertThat(store.run(runId).orElseThrow().status()).as("left for the next engine").isEqualTo(RunState.RUNNING);
+            Map<String, StepState> states = new java.util.HashMap<>();
+            store.tasks(runId).forEach(t -> states.put(t.taskId(), t.status()));
+            assertThat(states).containsEntry("quick", StepState.SUCCEEDED).containsEntry("long", StepState.QUEUED)
+                    .as("nothing starts while draining").containsEntry("next", StepState.QUEUED);
+            assertThat(store.attempts(runId)).filteredOn(x -> x.taskId().equals("long")).singleElement()
+                    .satisfies(x -> {
+                        assertThat(x.reason()).isEqualTo(Scheduler.INTERRUPTED);
+                        assertThat(x.counted()).isFalse();
+                    });
         }
     }
 }
