@@ -40,6 +40,10 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--slots", paramLabel = "N", description = "Steps run at the same time (default: the number of cores, ${DEFAULT-VALUE}).")
     int slots = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--grace", paramLabel = "DURATION", description = {"On Ctrl-C or SIGTERM, how long running steps may go on before they "
+            + "are killed (default ${DEFAULT-VALUE}).", "Killed steps are recorded as interrupted; the next server start runs them again."})
+    String grace = "30s";
+
     @Mixin
     StoreOptions storeOptions;
 
@@ -50,6 +54,12 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         if (slots < 1) throw new IllegalArgumentException("--slots must be at least 1");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be from 0 to 65535");
         requireLoopback(bind);
+        java.time.Duration graceDuration;
+        try {
+            graceDuration = dev.sluice.engine.pipeline.Durations.parse(grace);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--grace: " + e.getMessage() + " (e.g. 30s or 2m)");
+        }
         Path folder = pipelines != null ? pipelines : Files.isDirectory(Path.of("pipelines")) ? Path.of("pipelines") : null;
         if (folder != null && !Files.isDirectory(folder)) throw new IllegalArgumentException("--pipelines " + folder + " is not a folder");
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
@@ -74,9 +84,13 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
                 err.printf("sluice server: listening on http://%s:%d/ (data in %s, %d slots; Ctrl-C stops)%n", host, bound, engine.dataDir, slots);
                 err.flush();
                 stop.await();
-                err.println("sluice server: stopping");
+                err.println("sluice server: stopping: no new work; running steps get " + grace + " to finish");
                 err.flush();
             }
+            int killed = scheduler.drain(graceDuration);
+            if (killed > 0) err.printf("sluice server: %d step(s) killed and recorded as interrupted; the next start runs them again%n", killed);
+            err.println("sluice server: stopped");
+            err.flush();
         }
         return 0;
     }

@@ -61,11 +61,40 @@ class ServerRestartTest {
         }
     }
 
-    private String startServer(String logName) throws Exception {
+    @Test
+    void aStoppedServerKillsStepsPastTheGraceAsInterruptedAndTheNextStartRunsThemAgain() throws Exception {
+        Path marker = scratch.resolve("middle-started");
+        try {
+            String url = startServer("first.log", "--grace", "1s");
+            String body = "{\"params\": {\"marker\": " + json.writeValueAsString(marker.toString()) + "}}";
+            String runId = json.readTree(send("POST", url + "api/pipelines/restart/runs", body)).get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(marker));
+
+            Process first = servers.get(0);
+            first.destroy(); // SIGTERM
+            assertThat(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(first.exitValue()).isZero();
+            assertThat(Files.readString(scratch.resolve("first.log")))
+                    .contains("1 step(s) killed and recorded as interrupted");
+
+            String again = startServer("second.log");
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    json.readTree(send("GET", again + "api/runs/" + runId, null)).get("status").asText().equals("SUCCEEDED"));
+            JsonNode middle = step(json.readTree(send("GET", again + "api/runs/" + runId, null)), "middle");
+            assertThat(middle.get("attempts")).extracting(a -> a.get("status").asText() + " " + a.get("reason").asText())
+                    .containsExactly("FAILED interrupted", "SUCCEEDED null");
+        } finally {
+            for (Process p : servers) p.destroyForcibly();
+        }
+    }
+
+    private String startServer(String logName, String... extra) throws Exception {
         Path out = scratch.resolve(logName + ".out");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server", "--port", "0",
-                "--data-dir", dataDir.toString(), "--pipelines", Cli.fixture("restart").toString(), "--slots", "2")
+                "--data-dir", dataDir.toString(), "--pipelines", Cli.fixture("restart").toString(), "--slots", "2"));
+        command.addAll(List.of(extra));
+        Process p = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(scratch.resolve(logName).toFile())
                 .start();
