@@ -62,6 +62,9 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         }
         Path folder = pipelines != null ? pipelines : Files.isDirectory(Path.of("pipelines")) ? Path.of("pipelines") : null;
         if (folder != null && !Files.isDirectory(folder)) throw new IllegalArgumentException("--pipelines " + folder + " is not a folder");
+        // from the start: a SIGTERM while the store opens must not cut a migration short
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
             if (folder != null) {
                 int loaded = PipelineFolder.load(engine.store, folder).size();
@@ -74,10 +77,8 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             List<String> resumed = Takeover.resumeServerRuns(engine.store, scheduler, baseDir, engine.clock);
             if (!resumed.isEmpty()) err.printf("resuming %d run(s) a previous server left unfinished: %s%n", resumed.size(), resumed);
             ApiContext api = new ApiContext(engine.store, scheduler, engine.artifacts, baseDir, engine.clock, owner.toString(), signals);
-            CountDownLatch stop = new CountDownLatch(1);
             try (Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"))) {
                 int bound = server.start();
-                Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
                 String host = bind.contains(":") ? "[" + bind + "]" : bind;
                 out.printf("http://%s:%d/%n", host, bound);
                 out.flush();
