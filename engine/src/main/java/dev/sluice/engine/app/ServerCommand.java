@@ -62,7 +62,8 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         }
         Path folder = pipelines != null ? pipelines : Files.isDirectory(Path.of("pipelines")) ? Path.of("pipelines") : null;
         if (folder != null && !Files.isDirectory(folder)) throw new IllegalArgumentException("--pipelines " + folder + " is not a folder");
-        try (LocalEngine engine = LocalEngine.open(storeOptions); EngineMetrics metrics = new EngineMetrics(engine.clock)) {
+        // metrics close last: the scheduler, stopping with the engine, may still tell them of changes
+        try (EngineMetrics metrics = new EngineMetrics(java.time.Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions)) {
             if (folder != null) {
                 int loaded = PipelineFolder.load(engine.store, folder).size();
                 err.printf("loaded %d pipeline(s) from %s%n", loaded, folder);
