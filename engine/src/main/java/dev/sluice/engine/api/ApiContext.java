@@ -1,11 +1,13 @@
 package dev.sluice.engine.api;
 
+import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.store.Store;
 import dev.sluice.worker.artifact.ContentStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the handlers work with.
@@ -15,9 +17,11 @@ import java.util.Objects;
  * @param owner   the owner recorded on runs this server starts, e.g. {@code server:host:pid:start}
  * @param signals told of the scheduler's changes (it must be one of the scheduler's listeners), so
  *                event streams follow runs without delay
+ * @param token   the bearer token {@code /api} and {@code /metrics} need ({@link BearerAuth}); none: open
+ * @param metrics what {@code GET /metrics} shows; none: no such route
  */
 public record ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
-        RunSignals signals) {
+        RunSignals signals, Optional<String> token, Optional<EngineMetrics> metrics) {
     public ApiContext {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(scheduler, "scheduler");
@@ -26,5 +30,28 @@ public record ApiContext(Store store, Scheduler scheduler, ContentStore artifact
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(signals, "signals");
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** No token, no metrics. */
+    public ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
+            RunSignals signals) {
+        this(store, scheduler, artifacts, baseDir, clock, owner, signals, Optional.empty(), Optional.empty());
+    }
+
+    public ApiContext withToken(Optional<String> t) {
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, t, metrics);
+    }
+
+    public ApiContext withMetrics(EngineMetrics m) {
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, token, Optional.of(m));
+    }
+
+    /** Never the token: a record's own toString would print it into any log line holding the context. */
+    @Override
+    public String toString() {
+        return "ApiContext[baseDir=" + baseDir + ", owner=" + owner + ", token=" + (token.isPresent() ? "***" : "none")
+                + ", metrics=" + metrics.isPresent() + "]";
     }
 }

@@ -1,7 +1,10 @@
 package dev.sluice.engine.app;
 
 import dev.sluice.engine.api.ApiContext;
+import dev.sluice.engine.api.BearerAuth;
+import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.scheduler.Owner;
+import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.api.RunSignals;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.scheduler.Takeover;
@@ -13,6 +16,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +35,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default ${DEFAULT-VALUE}; 0 for any free one).")
     int port = 8080;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default ${DEFAULT-VALUE}; only loopback addresses for now).")
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default ${DEFAULT-VALUE}); any other than loopback needs a token.")
     String bind = "127.0.0.1";
 
     @Option(names = "--pipelines", paramLabel = "DIR", description = "Folder of pipeline files to load (default: ./pipelines when present).")
@@ -44,6 +48,10 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             + "are killed (default ${DEFAULT-VALUE}).", "Killed steps are recorded as interrupted; the next server start runs them again."})
     String grace = "30s";
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "File holding the token every API call needs (as Authorization: Bearer TOKEN); default: $SLUICE_TOKEN, else none.")
+    Path tokenFile;
+
     @Mixin
     StoreOptions storeOptions;
 
@@ -53,7 +61,11 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (slots < 1) throw new IllegalArgumentException("--slots must be at least 1");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be from 0 to 65535");
-        requireLoopback(bind);
+        Optional<String> token = BearerAuth.load(tokenFile, System.getenv("SLUICE_TOKEN"));
+        requireTokenOffLoopback(bind, token.isPresent());
+        if (tokenFile != null && BearerAuth.readableByOthers(tokenFile)) {
+            err.printf("sluice server: warning: %s can be read by other users (chmod 600 %s)%n", tokenFile, tokenFile);
+        }
         java.time.Duration graceDuration;
         try {
             graceDuration = dev.sluice.engine.pipeline.Durations.parse(grace);
@@ -65,24 +77,27 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         // from the start: a SIGTERM while the store opens must not cut a migration short
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
-        try (LocalEngine engine = LocalEngine.open(storeOptions)) {
+        // metrics close last: the scheduler, stopping with the engine, may still tell them of changes
+        try (EngineMetrics metrics = new EngineMetrics(java.time.Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions)) {
             if (folder != null) {
                 int loaded = PipelineFolder.load(engine.store, folder).size();
                 err.printf("loaded %d pipeline(s) from %s%n", loaded, folder);
             }
             Owner owner = Owner.self("server");
             RunSignals signals = new RunSignals();
-            Scheduler scheduler = engine.scheduler(slots, owner, signals);
+            Scheduler scheduler = engine.scheduler(slots, owner, RunListener.all(signals, metrics));
             Path baseDir = folder != null ? folder.toAbsolutePath().normalize() : engine.dataDir;
             List<String> resumed = Takeover.resumeServerRuns(engine.store, scheduler, baseDir, engine.clock);
             if (!resumed.isEmpty()) err.printf("resuming %d run(s) a previous server left unfinished: %s%n", resumed.size(), resumed);
-            ApiContext api = new ApiContext(engine.store, scheduler, engine.artifacts, baseDir, engine.clock, owner.toString(), signals);
+            ApiContext api = new ApiContext(engine.store, scheduler, engine.artifacts, baseDir, engine.clock, owner.toString(), signals)
+                    .withToken(token).withMetrics(metrics);
             try (Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"))) {
                 int bound = server.start();
                 String host = bind.contains(":") ? "[" + bind + "]" : bind;
                 out.printf("http://%s:%d/%n", host, bound);
                 out.flush();
-                err.printf("sluice server: listening on http://%s:%d/ (data in %s, %d slots; Ctrl-C stops)%n", host, bound, engine.dataDir, slots);
+                err.printf("sluice server: listening on http://%s:%d/ (data in %s, %d slots, %s; Ctrl-C stops)%n", host, bound,
+                        engine.dataDir, slots, token.isPresent() ? "API token required" : "no API token");
                 err.flush();
                 stop.await();
                 err.println("sluice server: stopping: no new work; running steps get " + grace + " to finish");
@@ -96,17 +111,17 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
-    /** Tokens come later: until then the API must not be reachable from other machines. */
-    static void requireLoopback(String address) {
+    /** Without a token the API must not be reachable from other machines. */
+    static void requireTokenOffLoopback(String address, boolean hasToken) {
         InetAddress a;
         try {
             a = InetAddress.getByName(address);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("--bind " + address + ": unknown address");
         }
-        if (!a.isLoopbackAddress()) {
-            throw new IllegalArgumentException("--bind " + address + " is not a loopback address; the API has no "
-                    + "authentication yet, so it only listens on this machine (127.0.0.1 or ::1)");
+        if (!a.isLoopbackAddress() && !hasToken) {
+            throw new IllegalArgumentException("--bind " + address + " lets other machines reach the API: give it a token "
+                    + "(--token-file FILE or SLUICE_TOKEN), or bind 127.0.0.1");
         }
     }
 }

@@ -12,7 +12,7 @@ public interface RunListener {
 
     RunListener NONE = new RunListener() {};
 
-    /** Tells each listener in turn. */
+    /** One listener telling each of {@code listeners} in turn. */
     static RunListener all(RunListener... listeners) {
         java.util.List<RunListener> each = java.util.List.of(listeners);
         return new RunListener() {

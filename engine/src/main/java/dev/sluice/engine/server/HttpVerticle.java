@@ -2,8 +2,11 @@ package dev.sluice.engine.server;
 
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.ArtifactsHandler;
+import dev.sluice.engine.api.BearerAuth;
+import dev.sluice.engine.api.DocsHandler;
 import dev.sluice.engine.api.HealthHandler;
 import dev.sluice.engine.api.Http;
+import dev.sluice.engine.api.MetricsHandler;
 import dev.sluice.engine.api.PipelinesHandler;
 import dev.sluice.engine.api.RunsHandler;
 import dev.sluice.engine.api.StreamsHandler;
@@ -16,6 +19,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Routes to handler methods, the body limit, the error handlers, the designer's files; nothing else. */
 final class HttpVerticle extends VerticleBase {
@@ -28,6 +33,7 @@ final class HttpVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private volatile HttpServer server;
+    private volatile Router router;
 
     HttpVerticle(ApiContext api, String host, int port) {
         this.api = api;
@@ -43,9 +49,13 @@ final class HttpVerticle extends VerticleBase {
         ArtifactsHandler artifacts = new ArtifactsHandler(api);
         ValidateHandler validate = new ValidateHandler(api);
         StreamsHandler streams = new StreamsHandler(api);
+        DocsHandler docs = new DocsHandler();
 
         Router router = Router.router(vertx);
+        this.router = router;
         router.route().handler(Http::secure);
+        // before the body is read and before any route: a request without the token goes no further
+        api.token().ifPresent(token -> router.route().handler(new BearerAuth(token)));
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
 
         router.get("/api/health").handler(health::get);
@@ -65,6 +75,10 @@ final class HttpVerticle extends VerticleBase {
             else runs.logs(ctx);
         });
         router.get("/api/artifacts/:sha256").handler(artifacts::get);
+        router.get("/api/openapi.yaml").handler(docs::openapi);
+        router.get("/api/docs").handler(docs::page);
+        for (String file : BearerAuth.DOCS_ASSETS) router.get("/api/docs/" + file).handler(docs::asset);
+        api.metrics().ifPresent(m -> router.get("/metrics").handler(new MetricsHandler(m)::get));
 
         // no day-long immutable caching: a new version of the designer must show up on the next reload
         StaticHandler designer = StaticHandler.create(DESIGNER).setIndexPage("index.html").setCachingEnabled(false);
@@ -77,6 +91,17 @@ final class HttpVerticle extends VerticleBase {
                 .requestHandler(router)
                 .listen(port, host)
                 .onSuccess(s -> server = s);
+    }
+
+    /** Every route as {@code "METHOD /path/{param}"}, in the order declared (what the API document must describe). */
+    List<String> routes() {
+        List<String> all = new ArrayList<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            if (r.getPath() == null || r.methods() == null) continue;
+            String path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            for (HttpMethod m : r.methods()) all.add(m.name() + " " + path);
+        }
+        return all;
     }
 
     /** The port it listens on (the one the system chose when asked for 0). */

@@ -23,6 +23,7 @@ public final class Server implements AutoCloseable {
     private final int port;
     private final Path cacheDir;
     private Vertx vertx;
+    private HttpVerticle verticle;
 
     /**
      * @param port     0 for any free port ({@link #start} says which)
@@ -43,7 +44,7 @@ public final class Server implements AutoCloseable {
         if (vertx != null) throw new IllegalStateException("already started");
         vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
                 .setFileCacheDir(cacheDir.toAbsolutePath().toString())));
-        HttpVerticle verticle = new HttpVerticle(api, host, port);
+        verticle = new HttpVerticle(api, host, port);
         try {
             vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return verticle.actualPort();
@@ -57,6 +58,12 @@ public final class Server implements AutoCloseable {
             close();
             throw new IllegalStateException("interrupted while starting the server", e);
         }
+    }
+
+    /** Every route of the started server as {@code "METHOD /path/{param}"}, e.g. {@code "GET /api/runs/{id}"}. */
+    public synchronized java.util.List<String> routes() {
+        if (verticle == null) throw new IllegalStateException("not started");
+        return verticle.routes();
     }
 
     /** Stops listening and closes Vert.x; requests in progress are cut. */

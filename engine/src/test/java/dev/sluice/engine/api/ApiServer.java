@@ -3,8 +3,10 @@ package dev.sluice.engine.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.engine.expr.Expressions;
+import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.scheduler.LocalDispatcher;
 import dev.sluice.engine.scheduler.Owner;
+import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.server.PipelineFolder;
 import dev.sluice.engine.server.Server;
@@ -25,11 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * A real server on a free port, over a temporary data dir and a pipelines folder holding the
- * fixtures of {@code pipelines/}, and a client for it.
+ * fixtures of {@code pipelines/}, with metrics and optionally a token, and a client for it.
  */
 final class ApiServer implements AutoCloseable {
 
@@ -41,12 +45,18 @@ final class ApiServer implements AutoCloseable {
     final ContentStore artifacts;
     private final LocalExecutor executor;
     private final Scheduler scheduler;
+    final EngineMetrics metrics = new EngineMetrics(Clock.systemUTC());
     private final Server server;
     final int port;
     private final RunSignals signals = new RunSignals();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     ApiServer(Path root) {
+        this(root, null);
+    }
+
+    /** @param token the token the API needs; null for none */
+    ApiServer(Path root, String token) {
         dataDir = root.resolve("data");
         pipelinesDir = root.resolve("pipelines");
         copyFixtures(pipelinesDir);
@@ -56,9 +66,9 @@ final class ApiServer implements AutoCloseable {
         Owner owner = Owner.self("server");
         executor = new LocalExecutor(artifacts, dataDir.resolve("work"), "local@test", Duration.ofSeconds(1));
         scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test"), artifacts, new Expressions(),
-                Clock.systemUTC(), 4, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, signals);
+                Clock.systemUTC(), 4, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.all(signals, metrics));
         ApiContext api = new ApiContext(store, scheduler, artifacts, pipelinesDir.toAbsolutePath(), Clock.systemUTC(), owner.toString(),
-                signals);
+                signals).withToken(Optional.ofNullable(token)).withMetrics(metrics);
         server = new Server(api, "127.0.0.1", 0, dataDir.resolve("tmp/vertx"));
         port = server.start();
     }
@@ -89,6 +99,11 @@ final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The routes the server declares, as {@code "GET /api/runs/{id}"}. */
+    List<String> routes() {
+        return server.routes();
     }
 
     URI uri(String path) {
@@ -149,5 +164,6 @@ final class ApiServer implements AutoCloseable {
         scheduler.close();
         executor.close();
         store.close();
+        metrics.close();
     }
 }
