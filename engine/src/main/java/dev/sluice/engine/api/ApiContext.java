@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param baseDir the folder step workdirs of pipelines sent over HTTP are relative to (the
  *                pipelines folder, or the data dir)
  * @param owner   the owner recorded on runs this server starts, e.g. {@code server:host:pid:start}
+ * @param signals told of the scheduler's changes (it must be one of the scheduler's listeners), so
+ *                event streams follow runs without delay
  */
-public record ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner) {
+public record ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
+        RunSignals signals) {
     public ApiContext {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(scheduler, "scheduler");
@@ -22,5 +25,6 @@ public record ApiContext(Store store, Scheduler scheduler, ContentStore artifact
         Objects.requireNonNull(baseDir, "baseDir");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(signals, "signals");
     }
 }

@@ -176,13 +176,7 @@ public final class RunsHandler {
     public void logs(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         String step = ctx.pathParam("step");
-        String attemptParam = ctx.request().getParam("attempt");
-        Integer wanted;
-        try {
-            wanted = attemptParam == null || attemptParam.isEmpty() ? null : Integer.valueOf(attemptParam);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("bad-query", "attempt must be a number");
-        }
+        Integer wanted = attemptParam(ctx);
         Http.blocking(ctx, () -> {
             store.run(id).orElseThrow(() -> noRun(id));
             try {
@@ -191,6 +185,16 @@ public final class RunsHandler {
                 throw ApiException.notFound(e.getMessage());
             }
         });
+    }
+
+    /** {@code ?attempt=N}, or null when absent. */
+    static Integer attemptParam(RoutingContext ctx) {
+        String value = ctx.request().getParam("attempt");
+        try {
+            return value == null || value.isEmpty() ? null : Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad-query", "attempt must be a number");
+        }
     }
 
     private static ApiException noRun(String id) {

@@ -2,7 +2,7 @@ package dev.sluice.engine.app;
 
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.scheduler.Owner;
-import dev.sluice.engine.scheduler.RunListener;
+import dev.sluice.engine.api.RunSignals;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.server.PipelineFolder;
@@ -58,11 +58,12 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
                 err.printf("loaded %d pipeline(s) from %s%n", loaded, folder);
             }
             Owner owner = Owner.self("server");
-            Scheduler scheduler = engine.scheduler(slots, owner, RunListener.NONE);
+            RunSignals signals = new RunSignals();
+            Scheduler scheduler = engine.scheduler(slots, owner, signals);
             Path baseDir = folder != null ? folder.toAbsolutePath().normalize() : engine.dataDir;
             List<String> resumed = Takeover.resumeServerRuns(engine.store, scheduler, baseDir, engine.clock);
             if (!resumed.isEmpty()) err.printf("resuming %d run(s) a previous server left unfinished: %s%n", resumed.size(), resumed);
-            ApiContext api = new ApiContext(engine.store, scheduler, engine.artifacts, baseDir, engine.clock, owner.toString());
+            ApiContext api = new ApiContext(engine.store, scheduler, engine.artifacts, baseDir, engine.clock, owner.toString(), signals);
             CountDownLatch stop = new CountDownLatch(1);
             try (Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"))) {
                 int bound = server.start();

@@ -6,6 +6,7 @@ import dev.sluice.engine.api.HealthHandler;
 import dev.sluice.engine.api.Http;
 import dev.sluice.engine.api.PipelinesHandler;
 import dev.sluice.engine.api.RunsHandler;
+import dev.sluice.engine.api.StreamsHandler;
 import dev.sluice.engine.api.ValidateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,6 +42,7 @@ final class HttpVerticle extends VerticleBase {
         RunsHandler runs = new RunsHandler(api);
         ArtifactsHandler artifacts = new ArtifactsHandler(api);
         ValidateHandler validate = new ValidateHandler(api);
+        StreamsHandler streams = new StreamsHandler(api);
 
         Router router = Router.router(vertx);
         router.route().handler(Http::secure);
@@ -56,7 +58,11 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/runs").handler(runs::list);
         router.get("/api/runs/:id").handler(runs::get);
         router.post("/api/runs/:id/cancel").handler(runs::cancel);
-        router.get("/api/runs/:id/steps/:step/logs").handler(runs::logs);
+        router.get("/api/runs/:id/events").handler(streams::events);
+        router.get("/api/runs/:id/steps/:step/logs").handler(ctx -> {
+            if ("true".equals(ctx.request().getParam("follow"))) streams.followLog(ctx);
+            else runs.logs(ctx);
+        });
         router.get("/api/artifacts/:sha256").handler(artifacts::get);
 
         // no day-long immutable caching: a new version of the designer must show up on the next reload

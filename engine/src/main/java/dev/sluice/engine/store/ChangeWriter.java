@@ -41,14 +41,21 @@ final class ChangeWriter {
             + " started_at = COALESCE(?, started_at), ended_at = ?, attempts = COALESCE(?, attempts),"
             + " retries_used = COALESCE(?, retries_used), cached = COALESCE(?, cached),"
             + " exit_code = COALESCE(?, exit_code) WHERE run_id = ? AND task_id = ? AND status = ?";
+    private static final String RUN_EVENT = "INSERT INTO run_events (run_id, at, task_id, status, attempt, reason)"
+            + " VALUES (?, ?, NULL, ?, NULL, ?)";
+    // the task row as just updated: its attempt count and reason are what the event reports
+    private static final String TASK_EVENT = "INSERT INTO run_events (run_id, at, task_id, status, attempt, reason)"
+            + " SELECT run_id, ?, task_id, status, attempts, reason FROM tasks WHERE run_id = ? AND task_id = ?";
 
     private final Connection connection;
     private final JsonValues json;
     private final AttemptWriter attempts;
+    private final Instant now;
 
     ChangeWriter(Connection connection, Dialect dialect, JsonValues json, Instant now) {
         this.connection = connection;
         this.json = json;
+        this.now = now;
         this.attempts = new AttemptWriter(connection, dialect, now);
     }
 
@@ -143,6 +150,19 @@ final class ChangeWriter {
             }
             ps.executeBatch();
         }
+        Batches.insertRows(connection, RUN_EVENT, group, c -> true, (ps, create) -> {
+            RunRecord run = create.run();
+            bindRunEvent(ps, run.id(), run.createdAt(), run.status(), run.reason());
+        });
+    }
+
+    private void bindRunEvent(PreparedStatement ps, String runId, Instant at, RunState status, String reason)
+            throws SQLException {
+        ps.setString(1, runId);
+        Jdbc.setInstant(ps, 2, at != null ? at : now);
+        ps.setString(3, status.name());
+        ps.setString(4, reason);
+        ps.addBatch();
     }
 
     private static void checkTasks(CreateRun create) {
@@ -189,6 +209,8 @@ final class ChangeWriter {
                     Batches.describe(connection, "run " + change.runId(), change.expected().name(), change.next().name(),
                             "SELECT status FROM runs WHERE id = ?", change.runId())));
         }
+        Batches.insertRows(connection, RUN_EVENT, group, c -> true,
+                (ps, change) -> bindRunEvent(ps, change.runId(), change.at(), change.next(), change.reason()));
     }
 
     private void setRunOwners(List<SetRunOwner> group) throws SQLException {
@@ -227,5 +249,11 @@ final class ChangeWriter {
                             change.next().name(), "SELECT status FROM tasks WHERE run_id = ? AND task_id = ?",
                             change.runId(), change.taskId())));
         }
+        Batches.insertRows(connection, TASK_EVENT, group, c -> true, (ps, change) -> {
+            Jdbc.setInstant(ps, 1, change.at() != null ? change.at() : now);
+            ps.setString(2, change.runId());
+            ps.setString(3, change.taskId());
+            ps.addBatch();
+        });
     }
 }

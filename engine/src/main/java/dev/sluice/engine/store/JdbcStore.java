@@ -208,6 +208,12 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public Optional<TaskRecord> task(String runId, String taskId) {
+        return read(c -> queryOne(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE run_id = ? AND task_id = ?",
+                rows::task, runId, taskId));
+    }
+
+    @Override
     public List<AttemptRecord> attempts(String runId) {
         return read(c -> query(c, "SELECT " + Rows.ATTEMPT_COLUMNS + " FROM attempts a JOIN tasks t"
                 + " ON t.run_id = a.run_id AND t.task_id = a.task_id WHERE a.run_id = ?"
@@ -273,6 +279,32 @@ public final class JdbcStore implements Store {
             }
             return log.toString();
         });
+    }
+
+    @Override
+    public Optional<AttemptRecord> attempt(String runId, String taskId, int attempt) {
+        return read(c -> queryOne(c, "SELECT " + Rows.ATTEMPT_COLUMNS + " FROM attempts a"
+                + " WHERE a.run_id = ? AND a.task_id = ? AND a.attempt = ?", rows::attempt, runId, taskId, attempt));
+    }
+
+    @Override
+    public List<LogChunk> logChunks(String runId, String taskId, int attempt, long afterId, int limit) {
+        return read(c -> query(c, "SELECT id, content FROM log_chunks WHERE run_id = ? AND task_id = ? AND attempt = ?"
+                + " AND id > ? ORDER BY id FETCH FIRST " + positive(limit) + " ROWS ONLY",
+                rs -> new LogChunk(rs.getLong(1), rs.getString(2)), runId, taskId, attempt, afterId));
+    }
+
+    @Override
+    public List<RunEventRecord> events(String runId, long afterId, int limit) {
+        return read(c -> query(c, "SELECT id, run_id, at, task_id, status, attempt, reason FROM run_events"
+                + " WHERE run_id = ? AND id > ? ORDER BY id FETCH FIRST " + positive(limit) + " ROWS ONLY",
+                rs -> new RunEventRecord(rs.getLong(1), rs.getString(2), Jdbc.getInstant(rs, "at"), rs.getString(4),
+                        rs.getString(5), Jdbc.getInteger(rs, "attempt"), rs.getString(7)), runId, afterId));
+    }
+
+    private static int positive(int limit) {
+        if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, not " + limit);
+        return limit;
     }
 
     @Override

@@ -48,6 +48,9 @@ public interface Store extends AutoCloseable {
     /** Tasks of a run in plan order. */
     List<TaskRecord> tasks(String runId);
 
+    /** One task of a run. */
+    Optional<TaskRecord> task(String runId, String taskId);
+
     /** Attempts of a run, by task then attempt number. */
     List<AttemptRecord> attempts(String runId);
 
@@ -65,6 +68,19 @@ public interface Store extends AutoCloseable {
 
     /** The whole stored log of one attempt ("" when none). */
     String log(String runId, String taskId, int attempt);
+
+    /** One attempt of a task. */
+    Optional<AttemptRecord> attempt(String runId, String taskId, int attempt);
+
+    /** The chunks of an attempt's log written after chunk {@code afterId}, oldest first, at most {@code limit}. */
+    List<LogChunk> logChunks(String runId, String taskId, int attempt, long afterId, int limit);
+
+    /**
+     * State changes of a run and its tasks after event {@code afterId} (0 for all), oldest first, at
+     * most {@code limit}. Every committed {@link Change.CreateRun}, {@link Change.SetRunState} and
+     * {@link Change.SetTaskState} leaves one, in the same transaction.
+     */
+    List<RunEventRecord> events(String runId, long afterId, int limit);
 
     /** The successful attempt this cache key was last put for, with its outputs and metrics. */
     Optional<CacheHit> cacheHit(String cacheKey);

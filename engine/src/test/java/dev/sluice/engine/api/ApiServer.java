@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.engine.expr.Expressions;
 import dev.sluice.engine.scheduler.LocalDispatcher;
 import dev.sluice.engine.scheduler.Owner;
-import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.server.PipelineFolder;
 import dev.sluice.engine.server.Server;
@@ -44,6 +43,7 @@ final class ApiServer implements AutoCloseable {
     private final Scheduler scheduler;
     private final Server server;
     final int port;
+    private final RunSignals signals = new RunSignals();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     ApiServer(Path root) {
@@ -56,8 +56,9 @@ final class ApiServer implements AutoCloseable {
         Owner owner = Owner.self("server");
         executor = new LocalExecutor(artifacts, dataDir.resolve("work"), "local@test", Duration.ofSeconds(1));
         scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test"), artifacts, new Expressions(),
-                Clock.systemUTC(), 4, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE);
-        ApiContext api = new ApiContext(store, scheduler, artifacts, pipelinesDir.toAbsolutePath(), Clock.systemUTC(), owner.toString());
+                Clock.systemUTC(), 4, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, signals);
+        ApiContext api = new ApiContext(store, scheduler, artifacts, pipelinesDir.toAbsolutePath(), Clock.systemUTC(), owner.toString(),
+                signals);
         server = new Server(api, "127.0.0.1", 0, dataDir.resolve("tmp/vertx"));
         port = server.start();
     }

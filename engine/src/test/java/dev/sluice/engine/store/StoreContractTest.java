@@ -250,6 +250,39 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void recordsEveryStateChangeOfARunAndItsTasksInCommitOrder() {
+        store.commit(List.of(create(run("r1"), "a", "b")));
+        store.commit(List.of(runState("r1", RunState.QUEUED, RunState.RUNNING, at(1)),
+                taskState("r1", "a", StepState.PENDING, StepState.QUEUED, at(1))));
+        store.commit(List.of(new SetTaskState("r1", "a", StepState.QUEUED, StepState.RUNNING, null, at(2), 1, null,
+                null, null, null)));
+        store.commit(List.of(new SetTaskState("r1", "a", StepState.RUNNING, StepState.FAILED, "exit code 2", at(3),
+                null, null, null, null, 2), new SetTaskState("r1", "b", StepState.PENDING, StepState.SKIPPED,
+                "upstream failed", at(3), null, null, null, null, null),
+                new SetRunState("r1", RunState.RUNNING, RunState.FAILED, at(3), "a failed")));
+
+        List<RunEventRecord> events = store.events("r1", 0, 100);
+        assertThat(events).extracting(e -> e.taskId() + " " + e.status() + " " + e.attempt() + " " + e.reason())
+                .containsExactly("null QUEUED null null", "null RUNNING null null", "a QUEUED 0 null", "a RUNNING 1 null",
+                        "a FAILED 1 exit code 2", "b SKIPPED 0 upstream failed", "null FAILED null a failed");
+        assertThat(events.get(3).at()).isEqualTo(at(2));
+        assertThat(events).extracting(RunEventRecord::id).isSorted().doesNotHaveDuplicates();
+
+        long seen = events.get(2).id();
+        assertThat(store.events("r1", seen, 2)).extracting(RunEventRecord::status).containsExactly("RUNNING", "FAILED");
+        assertThat(store.events("other", 0, 10)).isEmpty();
+    }
+
+    @Test
+    void aRolledBackBatchLeavesNoEvents() {
+        store.commit(List.of(create(run("r1"), "a")));
+        assertThatThrownBy(() -> store.commit(List.of(runState("r1", RunState.QUEUED, RunState.RUNNING, at(1)),
+                taskState("r1", "a", StepState.RUNNING, StepState.SUCCEEDED, at(1)))))
+                .isInstanceOf(ConflictException.class);
+        assertThat(store.events("r1", 0, 10)).extracting(RunEventRecord::status).containsExactly("QUEUED");
+    }
+
+    @Test
     void setsAndClearsTheOwnerOfARun() {
         store.commit(List.of(create(run("r1"))));
 
@@ -364,6 +397,21 @@ abstract class StoreContractTest {
         assertThat(failed.worker()).isEqualTo("local");
         assertThat(failed.startedAt()).isEqualTo(at(1));
         assertThat(failed.counted()).isTrue();
+    }
+
+    @Test
+    void readsLogChunksAfterTheLastOneSeenAndOneAttempt() {
+        store.commit(List.of(create(run("r1"), "a"), start("r1", "a", 1, at(1))));
+        store.commit(List.of(new AppendLog("r1", "a", 1, "one\n")));
+        store.commit(List.of(new AppendLog("r1", "a", 1, "two\nthree\n")));
+
+        List<LogChunk> chunks = store.logChunks("r1", "a", 1, 0, 10);
+        assertThat(chunks).extracting(LogChunk::text).containsExactly("one\n", "two\nthree\n");
+        assertThat(store.logChunks("r1", "a", 1, chunks.get(0).id(), 10)).extracting(LogChunk::text)
+                .containsExactly("two\nthree\n");
+        assertThat(store.logChunks("r1", "a", 1, 0, 1)).hasSize(1);
+        assertThat(store.attempt("r1", "a", 1)).get().extracting(AttemptRecord::status).isEqualTo("RUNNING");
+        assertThat(store.attempt("r1", "a", 2)).isEmpty();
     }
 
     @Test
