@@ -1,5 +1,6 @@
 package dev.sluice.engine.app;
 
+import dev.sluice.engine.client.ClientException;
 import dev.sluice.engine.store.StoreException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "Sluice 0.1.0",
         description = "Workflow orchestration for MLOps: run pipelines of shell steps as a DAG.",
         subcommands = {ValidateCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class,
-                LogsCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
+                LogsCommand.class, TriggerCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the run failed, 2 invalid input, 3 Sluice could not do its work, "
                 + "130 cancelled."})
 public final class Main implements Runnable {
@@ -56,6 +57,10 @@ public final class Main implements Runnable {
     private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         Throwable e = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+        if (e instanceof ClientException c) {
+            err.println("sluice: " + c.getMessage());
+            return c.kind() == ClientException.Kind.INPUT ? INVALID : ERROR;
+        }
         if (e instanceof IllegalArgumentException) {
             err.println("sluice: " + e.getMessage());
             return INVALID;

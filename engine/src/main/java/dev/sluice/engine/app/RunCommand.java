@@ -106,7 +106,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             if (json) out.println(Json.writePretty(report));
             else {
                 RunPrinter.summary(report, out);
-                RunPrinter.failures(report, engine.store, out, 10, 5);
+                RunPrinter.failures(report, engine.store::log, out, 10, 5);
             }
             out.flush();
             return end.status() == RunState.SUCCEEDED ? 0 : end.status() == RunState.CANCELLED ? Main.CANCELLED : Main.FAILED;

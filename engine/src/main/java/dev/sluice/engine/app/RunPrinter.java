@@ -30,8 +30,13 @@ final class RunPrinter {
         out.flush();
     }
 
+    /** Where {@link #failures} reads an attempt's log: the store, or a server. */
+    interface Logs {
+        String log(String runId, String stepId, int attempt);
+    }
+
     /** For each FAILED step, the last lines of its last attempt's log: why it failed, without another command. */
-    static void failures(RunReport r, dev.sluice.engine.store.Store store, PrintWriter out, int lines, int maxSteps) {
+    static void failures(RunReport r, Logs logs, PrintWriter out, int lines, int maxSteps) {
         int shown = 0;
         for (StepReport s : r.steps()) {
             if (!s.status().equals("FAILED") || s.attempts().isEmpty()) continue;
@@ -40,7 +45,7 @@ final class RunPrinter {
                 break;
             }
             int attempt = s.attempts().get(s.attempts().size() - 1).attempt();
-            List<String> log = store.log(r.id(), s.id(), attempt).lines().toList();
+            List<String> log = logs.log(r.id(), s.id(), attempt).lines().toList();
             if (log.isEmpty()) continue;
             out.printf("%n%s failed (attempt %d); the last %d lines of its log (sluice logs %s '%s'):%n", s.id(), attempt,
                     Math.min(lines, log.size()), r.id(), s.id());
