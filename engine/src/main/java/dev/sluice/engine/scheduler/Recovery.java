@@ -78,7 +78,7 @@ public final class Recovery {
         List<Change> changes = new ArrayList<>();
         for (AttemptRecord a : store.attempts(run.id())) {
             if (a.status().equals("RUNNING")) {
-                changes.add(new Change.FinishAttempt(run.id(), a.taskId(), a.attempt(), "FAILED", now, null, INTERRUPTED,
+                changes.add(new Change.FinishAttempt(run.id(), a.taskId(), a.attempt(), "FAILED", null, now, null, INTERRUPTED,
                         "the process running this attempt is gone", false, List.of(), null, List.of()));
             }
         }

@@ -342,7 +342,7 @@ public final class Scheduler implements AutoCloseable {
         for (AttemptKey key : run.orphanedAttempts) {
             int attempt = key.attempt();
             String taskId = key.taskId();
-            b.changes.add(new Change.FinishAttempt(run.id(), taskId, attempt, "FAILED", b.now, null, ENGINE_RESTART,
+            b.changes.add(new Change.FinishAttempt(run.id(), taskId, attempt, "FAILED", null, b.now, null, ENGINE_RESTART,
                     "the engine running this attempt stopped", false, List.of(), null, List.of()));
             TaskRecord t = run.tasks.get(taskId);
             if (t.status() == StepState.RUNNING && t.attempts() == attempt) {
@@ -494,7 +494,7 @@ public final class Scheduler implements AutoCloseable {
             case CANCELLED -> "cancelled";
             default -> result.exitCode() != null && result.exitCode() != 0 ? "exit code " + result.exitCode() : "error";
         };
-        b.changes.add(new Change.FinishAttempt(runId, key.taskId(), key.attempt(), attemptStatus, result.endedAt(),
+        b.changes.add(new Change.FinishAttempt(runId, key.taskId(), key.attempt(), attemptStatus, result.startedAt(), result.endedAt(),
                 result.exitCode(), attemptReason, result.error(), s.counted(), result.outputs(), result.metrics(),
                 run.inputs.remove(key)));
         if (outcome == AttemptOutcome.SUCCEEDED) {
@@ -582,7 +582,7 @@ public final class Scheduler implements AutoCloseable {
         b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING",
                 dispatcher.worker(), b.now, null, null, null, null, true, false)));
         b.changes.add(new Change.AppendLog(run.id(), task.id(), attempt, LogBuffers.format(b.now, 'S', from)));
-        b.changes.add(new Change.FinishAttempt(run.id(), task.id(), attempt, "SUCCEEDED", b.now, null, "cached",
+        b.changes.add(new Change.FinishAttempt(run.id(), task.id(), attempt, "SUCCEEDED", null, b.now, null, "cached",
                 null, false, hit.outputs(), hit.metrics(), p.inputs()));
         run.outputs.put(task.id(), hit.outputs());
         run.metrics.put(task.id(), hit.metrics());

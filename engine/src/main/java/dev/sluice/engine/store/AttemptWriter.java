@@ -24,7 +24,7 @@ final class AttemptWriter {
             + " started_at, ended_at, exit_code, reason, error, cached, counted)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String FINISH_ATTEMPT = "UPDATE attempts SET status = ?, ended_at = ?, exit_code = ?,"
-            + " reason = ?, error = ?, counted = ? WHERE run_id = ? AND task_id = ? AND attempt = ?"
+            + " reason = ?, error = ?, counted = ?, started_at = COALESCE(?, started_at) WHERE run_id = ? AND task_id = ? AND attempt = ?"
             + " AND status = 'RUNNING'";
     private static final String INSERT_OUTPUT = "INSERT INTO outputs (run_id, task_id, attempt, path, sha256, size)"
             + " VALUES (?, ?, ?, ?, ?, ?)";
@@ -84,9 +84,10 @@ final class AttemptWriter {
                 ps.setString(4, change.reason());
                 ps.setString(5, change.error());
                 ps.setBoolean(6, change.counted());
-                ps.setString(7, change.runId());
-                ps.setString(8, change.taskId());
-                ps.setInt(9, change.attempt());
+                Jdbc.setInstant(ps, 7, change.startedAt());
+                ps.setString(8, change.runId());
+                ps.setString(9, change.taskId());
+                ps.setInt(10, change.attempt());
                 ps.addBatch();
             }
             Batches.checkEachMatched(ps.executeBatch(), group, change -> new ConflictException(

@@ -55,13 +55,16 @@ public sealed interface Change {
 
     /**
      * Record how a RUNNING attempt ended, with what it produced and consumed. Compare-and-set on the
-     * attempt being RUNNING, so a late or duplicate result is refused.
+     * attempt being RUNNING, so a late or duplicate result is refused. {@code startedAt}, when set,
+     * replaces the attempt's start (stored when it was handed to the worker) with the moment the
+     * worker started its process.
      */
     record FinishAttempt(
             String runId,
             String taskId,
             int attempt,
             String status,
+            Instant startedAt,
             Instant endedAt,
             Integer exitCode,
             String reason,

@@ -415,6 +415,15 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void anAttemptsStartBecomesTheWorkersProcessStartWhenItEndsWithOne() {
+        store.commit(List.of(create(run("r1"), "a", "b"), start("r1", "a", 1, at(1)), start("r1", "b", 1, at(1))));
+        store.commit(List.of(new Change.FinishAttempt("r1", "a", 1, "SUCCEEDED", at(2), at(3), 0, null, null, false,
+                List.of(), null, List.of()), succeed("r1", "b", 1, at(3))));
+
+        assertThat(store.attempts("r1")).extracting(AttemptRecord::startedAt).containsExactly(at(2), at(1));
+    }
+
+    @Test
     void finishingAnAttemptTwiceIsRefused() {
         store.commit(List.of(create(run("r1"), "a"), start("r1", "a", 1, at(1))));
         store.commit(List.of(finish("r1", "a", 1, "SUCCEEDED", at(2), List.of(file("a", "m.json", "v1")),
@@ -559,7 +568,7 @@ abstract class StoreContractTest {
         store.commit(List.of(create(run("r2"), "train"),
                 new Change.StartAttempt(new AttemptRecord("r2", "train", 1, "RUNNING", null, at(5), null, null,
                         null, null, true, false)),
-                new Change.FinishAttempt("r2", "train", 1, "SUCCEEDED", at(5), null, "cached", null, false,
+                new Change.FinishAttempt("r2", "train", 1, "SUCCEEDED", null, at(5), null, "cached", null, false,
                         hit.outputs(), hit.metrics(), List.of()),
                 new SetTaskState("r2", "train", StepState.PENDING, StepState.SUCCEEDED, "cached", at(5), 1, null,
                         true, null, null),

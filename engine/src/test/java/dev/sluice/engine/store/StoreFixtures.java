@@ -61,7 +61,7 @@ final class StoreFixtures {
 
     static FinishAttempt finish(String runId, String taskId, int attempt, String status, Instant at,
             List<Artifact> outputs, Map<String, Double> metrics, List<Artifact> inputs) {
-        return new FinishAttempt(runId, taskId, attempt, status, at, "SUCCEEDED".equals(status) ? 0 : 1,
+        return new FinishAttempt(runId, taskId, attempt, status, null, at, "SUCCEEDED".equals(status) ? 0 : 1,
                 "SUCCEEDED".equals(status) ? null : "exit code 1", null, true, outputs, metrics, inputs);
     }
 
