@@ -104,7 +104,7 @@ public final class Stores {
         if (password != null) {
             config.setPassword(password);
         }
-        config.setMaximumPoolSize(4);
+        config.setMaximumPoolSize(8);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
         if (dialect == Dialect.H2) {
@@ -113,12 +113,34 @@ public final class Stores {
             config.setMaxLifetime(0);
         }
         HikariDataSource dataSource;
-        try {
-            dataSource = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot open the database " + Jdbc.redact(jdbcUrl) + ": " + rootMessage(e), e);
+        long giveUpAt = System.nanoTime() + LOCKED_RETRY_NANOS;
+        while (true) {
+            try {
+                dataSource = new HikariDataSource(config);
+                break;
+            } catch (RuntimeException e) {
+                String message = rootMessage(e);
+                // an embedded file another process is just closing (or a killed one left) frees up in moments
+                if (dialect == Dialect.H2 && message.toLowerCase(java.util.Locale.ROOT).contains("locked")
+                        && System.nanoTime() < giveUpAt) {
+                    sleepQuietly(200);
+                    continue;
+                }
+                throw new StoreException("cannot open the database " + Jdbc.redact(jdbcUrl) + ": " + message, e);
+            }
         }
         return new JdbcStore(dataSource, clock);
+    }
+
+    private static final long LOCKED_RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the database file", e);
+        }
     }
 
     /** The driver's own words (the first SQLException in the chain) say most, else the root cause. */

@@ -116,7 +116,8 @@ final class WriterProcess implements AutoCloseable {
 
     private String stderrTail() {
         try {
-            List<String> all = Files.readAllLines(stderr);
+            // the messages of the exception and its causes, without their stack frames
+            List<String> all = Files.readAllLines(stderr).stream().filter(l -> !l.startsWith("\t")).toList();
             return "its stderr ends: " + String.join(" | ", all.subList(Math.max(0, all.size() - 5), all.size()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
