@@ -13,8 +13,17 @@ import java.util.Objects;
  * @param baseDir the folder step workdirs of pipelines sent over HTTP are relative to (the
  *                pipelines folder, or the data dir)
  * @param owner   the owner recorded on runs this server starts, e.g. {@code server:host:pid:start}
+ * @param pipelinesChanged told after a pipeline is saved, paused, unpaused or deleted (the cron
+ *                service looks again at once)
  */
-public record ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner) {
+public record ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
+        Runnable pipelinesChanged) {
+
+    /** Without anyone to tell of pipeline changes. */
+    public ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner) {
+        this(store, scheduler, artifacts, baseDir, clock, owner, () -> { });
+    }
+
     public ApiContext {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(scheduler, "scheduler");
@@ -22,5 +31,6 @@ public record ApiContext(Store store, Scheduler scheduler, ContentStore artifact
         Objects.requireNonNull(baseDir, "baseDir");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(pipelinesChanged, "pipelinesChanged");
     }
 }
