@@ -17,11 +17,13 @@ import java.util.Optional;
  * @param owner   the owner recorded on runs this server starts, e.g. {@code server:host:pid:start}
  * @param signals told of the scheduler's changes (it must be one of the scheduler's listeners), so
  *                event streams follow runs without delay
+ * @param pipelinesChanged told after a pipeline is saved, paused, unpaused or deleted (the cron
+ *                service looks again at once)
  * @param token   the bearer token {@code /api} and {@code /metrics} need ({@link BearerAuth}); none: open
  * @param metrics what {@code GET /metrics} shows; none: no such route
  */
 public record ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
-        RunSignals signals, Optional<String> token, Optional<EngineMetrics> metrics) {
+        RunSignals signals, Runnable pipelinesChanged, Optional<String> token, Optional<EngineMetrics> metrics) {
     public ApiContext {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(scheduler, "scheduler");
@@ -30,22 +32,27 @@ public record ApiContext(Store store, Scheduler scheduler, ContentStore artifact
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(signals, "signals");
+        Objects.requireNonNull(pipelinesChanged, "pipelinesChanged");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** No token, no metrics. */
+    /** No token, no metrics, no one to tell of pipeline changes. */
     public ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
             RunSignals signals) {
-        this(store, scheduler, artifacts, baseDir, clock, owner, signals, Optional.empty(), Optional.empty());
+        this(store, scheduler, artifacts, baseDir, clock, owner, signals, () -> { }, Optional.empty(), Optional.empty());
+    }
+
+    public ApiContext withPipelinesChanged(Runnable r) {
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, r, token, metrics);
     }
 
     public ApiContext withToken(Optional<String> t) {
-        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, t, metrics);
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, pipelinesChanged, t, metrics);
     }
 
     public ApiContext withMetrics(EngineMetrics m) {
-        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, token, Optional.of(m));
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, pipelinesChanged, token, Optional.of(m));
     }
 
     /** Never the token: a record's own toString would print it into any log line holding the context. */

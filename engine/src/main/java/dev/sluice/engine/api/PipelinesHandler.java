@@ -6,6 +6,7 @@ import dev.sluice.engine.pipeline.Schedule;
 import dev.sluice.engine.schedule.CronTrigger;
 import dev.sluice.engine.schedule.ScheduleDescription;
 import dev.sluice.engine.pipeline.PipelineLoader;
+import dev.sluice.engine.store.PipelineState;
 import dev.sluice.engine.store.PipelineVersion;
 import dev.sluice.engine.store.RunQuery;
 import dev.sluice.engine.store.RunRecord;
@@ -18,25 +19,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code /api/pipelines}: saved pipelines, their versions, and saving a new text. */
+/**
+ * {@code /api/pipelines}: saved pipelines, their versions, saving a new text, pausing, deleting.
+ * A deleted pipeline answers 404 everywhere here; its runs stay readable under {@code /api/runs}.
+ */
 public final class PipelinesHandler {
 
     private final Store store;
     private final Path baseDir;
     private final java.time.Clock clock;
+    private final Runnable pipelinesChanged;
 
     public PipelinesHandler(ApiContext api) {
         this.store = api.store();
         this.baseDir = api.baseDir();
         this.clock = api.clock();
+        this.pipelinesChanged = api.pipelinesChanged();
     }
 
     /** {@code GET /api/pipelines}: each pipeline's latest version. */
     public void list(RoutingContext ctx) {
         Http.blocking(ctx, () -> {
+            Map<String, RunRecord> lastRuns = store.latestRuns();
             List<Map<String, Object>> out = new ArrayList<>();
-            for (String name : store.pipelineNames()) {
-                store.latestPipeline(name).ifPresent(v -> out.add(summary(v, 1)));
+            for (PipelineState state : store.pipelineStates()) {
+                store.pipelineVersion(state.name(), state.latestVersion())
+                        .ifPresent(v -> out.add(summary(v, state, lastRuns.get(state.name()), 1)));
             }
             return Reply.ok(out);
         });
@@ -53,10 +61,43 @@ public final class PipelinesHandler {
         });
     }
 
+    /** {@code POST /api/pipelines/{name}/pause}: its schedule fires nothing until unpaused. */
+    public void pause(RoutingContext ctx) {
+        setPaused(ctx, true);
+    }
+
+    /** {@code POST /api/pipelines/{name}/unpause}: its schedule fires again, from now on (no catch-up). */
+    public void unpause(RoutingContext ctx) {
+        setPaused(ctx, false);
+    }
+
+    private void setPaused(RoutingContext ctx, boolean paused) {
+        String name = ctx.pathParam("name");
+        Http.blocking(ctx, () -> {
+            store.setPaused(name, paused).orElseThrow(() -> noPipeline(name));
+            pipelinesChanged.run();
+            return Reply.ok(summary(latest(name), 1));
+        });
+    }
+
+    /**
+     * {@code DELETE /api/pipelines/{name}}: gone from the lists and its schedule stops; its
+     * versions and runs stay, active runs go on. Saving the name again brings it back.
+     */
+    public void delete(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        Http.blocking(ctx, () -> {
+            if (!store.deletePipeline(name)) throw noPipeline(name);
+            pipelinesChanged.run();
+            return new Reply(204, "text/plain; charset=utf-8", "");
+        });
+    }
+
     /** {@code GET /api/pipelines/{name}/versions}. */
     public void versions(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         Http.blocking(ctx, () -> {
+            if (store.pipelineState(name).filter(s -> !s.deleted()).isEmpty()) throw noPipeline(name);
             List<PipelineVersion> versions = store.pipelineVersions(name);
             if (versions.isEmpty()) throw noPipeline(name);
             List<Map<String, Object>> out = new ArrayList<>();
@@ -89,6 +130,7 @@ public final class PipelinesHandler {
             }
             Optional<PipelineVersion> before = store.latestPipeline(name);
             PipelineVersion saved = store.savePipeline(name, text);
+            pipelinesChanged.run();
             boolean created = before.map(b -> b.version() != saved.version()).orElse(true);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("name", saved.name());
@@ -107,14 +149,24 @@ public final class PipelinesHandler {
         return ApiException.notFound("no pipeline " + name);
     }
 
-    /** A pipeline's latest version; its schedule in words with the next {@code fireTimes} ticks. */
     private Map<String, Object> summary(PipelineVersion v, int fireTimes) {
+        PipelineState state = store.pipelineState(v.name()).orElseThrow(() -> noPipeline(v.name()));
+        List<RunRecord> last = store.runs(new RunQuery(v.name(), null, null, 1));
+        return summary(v, state, last.isEmpty() ? null : last.get(0), fireTimes);
+    }
+
+    /**
+     * A pipeline's latest version; its schedule in words with the next {@code fireTimes} ticks
+     * (when it would fire: a paused one does not), whether it is paused, its newest run.
+     */
+    private Map<String, Object> summary(PipelineVersion v, PipelineState state, RunRecord lastRun, int fireTimes) {
         Pipeline p = PipelineLoader.parse(v.name() + ".yaml", v.text(), baseDir).pipeline();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", v.name());
         m.put("description", p == null ? "" : p.description());
         m.put("version", v.version());
         m.put("sha256", v.sha256());
+        m.put("paused", state.paused());
         if (p != null && p.schedule() != null) {
             Schedule sc = p.schedule();
             Map<String, Object> schedule = new LinkedHashMap<>();
@@ -127,8 +179,15 @@ public final class PipelinesHandler {
         } else {
             m.put("schedule", null);
         }
-        List<RunRecord> last = store.runs(new RunQuery(v.name(), null, null, 1));
-        m.put("lastRun", last.isEmpty() ? null : Map.of("id", last.get(0).id(), "status", last.get(0).status().name()));
+        if (lastRun == null) {
+            m.put("lastRun", null);
+        } else {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("id", lastRun.id());
+            run.put("status", lastRun.status().name());
+            run.put("createdAt", lastRun.createdAt());
+            m.put("lastRun", run);
+        }
         return m;
     }
 }

@@ -10,11 +10,13 @@ import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.server.PipelineFolder;
 import dev.sluice.engine.server.Server;
+import dev.sluice.engine.trigger.CronService;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"Serve the REST API and the designer, and run pipelines on the embedded worker.",
-                "Loads every *.yaml of the pipelines folder as a pipeline version; stops on Ctrl-C or SIGTERM."})
+                "Loads every *.yaml of the pipelines folder as a pipeline version and watches it for changes;",
+                "fires pipeline schedules; stops on Ctrl-C or SIGTERM."})
 final class ServerCommand implements java.util.concurrent.Callable<Integer> {
 
     @Spec
@@ -55,6 +58,9 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     StoreOptions storeOptions;
 
+    /** How often the pipelines folder is looked at. */
+    static final Duration WATCH_EVERY = Duration.ofSeconds(1);
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -78,10 +84,11 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
         // metrics close last: the scheduler, stopping with the engine, may still tell them of changes
-        try (EngineMetrics metrics = new EngineMetrics(java.time.Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions)) {
-            if (folder != null) {
-                int loaded = PipelineFolder.load(engine.store, folder).size();
-                err.printf("loaded %d pipeline(s) from %s%n", loaded, folder);
+        try (EngineMetrics metrics = new EngineMetrics(java.time.Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions);
+                PipelineFolder files = folder == null ? null : new PipelineFolder(engine.store, folder)) {
+            if (files != null) {
+                int loaded = files.scan().size();
+                err.printf("loaded %d pipeline(s) from %s (watching it for changes)%n", loaded, folder);
             }
             Owner owner = Owner.self("server");
             RunSignals signals = new RunSignals();
@@ -89,9 +96,12 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             Path baseDir = folder != null ? folder.toAbsolutePath().normalize() : engine.dataDir;
             List<String> resumed = Takeover.resumeServerRuns(engine.store, scheduler, baseDir, engine.clock);
             if (!resumed.isEmpty()) err.printf("resuming %d run(s) a previous server left unfinished: %s%n", resumed.size(), resumed);
+            CronService cron = new CronService(engine.store, CronService.RunStarter.of(scheduler), baseDir, engine.clock, owner.toString());
             ApiContext api = new ApiContext(engine.store, scheduler, engine.artifacts, baseDir, engine.clock, owner.toString(), signals)
-                    .withToken(token).withMetrics(metrics);
-            try (Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"))) {
+                    .withPipelinesChanged(cron::wake).withToken(token).withMetrics(metrics);
+            try (cron; Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"))) {
+                cron.start();
+                if (files != null) files.watch(WATCH_EVERY, cron::wake);
                 int bound = server.start();
                 String host = bind.contains(":") ? "[" + bind + "]" : bind;
                 out.printf("http://%s:%d/%n", host, bound);

@@ -63,6 +63,9 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/pipelines/:name").handler(pipelines::get);
         router.put("/api/pipelines/:name").handler(pipelines::put);
         router.get("/api/pipelines/:name/versions").handler(pipelines::versions);
+        router.delete("/api/pipelines/:name").handler(pipelines::delete);
+        router.post("/api/pipelines/:name/pause").handler(pipelines::pause);
+        router.post("/api/pipelines/:name/unpause").handler(pipelines::unpause);
         router.post("/api/pipelines/:name/runs").handler(runs::trigger);
         router.post("/api/validate").handler(validate::validate);
         router.get("/api/runs").handler(runs::list);

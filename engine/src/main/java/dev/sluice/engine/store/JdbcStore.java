@@ -30,6 +30,7 @@ import java.util.Optional;
 public final class JdbcStore implements Store {
 
     private static final String VERSION_COLUMNS = "name, version, sha256, content, created_at";
+    private static final String STATE_COLUMNS = "name, latest_version, paused, schedule_since, deleted_at";
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -87,27 +88,29 @@ public final class JdbcStore implements Store {
 
     private PipelineVersion savePipeline(Connection c, String name, String text, String sha) throws SQLException {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Integer latest;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT latest_version FROM pipelines WHERE name = ? FOR UPDATE")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                latest = rs.next() ? rs.getInt(1) : null;
-            }
+        Optional<Object[]> row = queryOne(c, "SELECT latest_version, deleted_at FROM pipelines WHERE name = ? FOR UPDATE",
+                rs -> new Object[] {rs.getInt(1), Jdbc.getInstant(rs, "deleted_at")}, name);
+        if (row.isEmpty()) {
+            execute(c, "INSERT INTO pipelines (name, latest_version, created_at, updated_at, schedule_since)"
+                    + " VALUES (?, 1, ?, ?, ?)", name, now, now, now);
+            return insertVersion(c, name, 1, sha, text, now);
         }
-        if (latest == null) {
-            execute(c, "INSERT INTO pipelines (name, latest_version, created_at, updated_at) VALUES (?, 1, ?, ?)",
-                    name, now, now);
-        } else {
-            Optional<PipelineVersion> current = queryOne(c, "SELECT " + VERSION_COLUMNS
-                    + " FROM pipeline_versions WHERE name = ? AND version = ?", rows::version, name, latest);
-            if (current.isPresent() && current.get().sha256().equals(sha)) {
-                return current.get();
-            }
-            execute(c, "UPDATE pipelines SET latest_version = ?, updated_at = ? WHERE name = ?",
-                    latest + 1, now, name);
+        int latest = (Integer) row.get()[0];
+        if (row.get()[1] != null) {
+            execute(c, "UPDATE pipelines SET deleted_at = NULL, paused = FALSE, schedule_since = ?, updated_at = ?"
+                    + " WHERE name = ?", now, now, name);
         }
-        int version = latest == null ? 1 : latest + 1;
+        Optional<PipelineVersion> current = queryOne(c, "SELECT " + VERSION_COLUMNS
+                + " FROM pipeline_versions WHERE name = ? AND version = ?", rows::version, name, latest);
+        if (current.isPresent() && current.get().sha256().equals(sha)) {
+            return current.get();
+        }
+        execute(c, "UPDATE pipelines SET latest_version = ?, updated_at = ? WHERE name = ?", latest + 1, now, name);
+        return insertVersion(c, name, latest + 1, sha, text, now);
+    }
+
+    private static PipelineVersion insertVersion(Connection c, String name, int version, String sha, String text,
+            Instant now) throws SQLException {
         execute(c, "INSERT INTO pipeline_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
                 name, version, sha, text, now);
         return new PipelineVersion(name, version, sha, text, now);
@@ -123,7 +126,7 @@ public final class JdbcStore implements Store {
     public Optional<PipelineVersion> latestPipeline(String name) {
         return read(c -> queryOne(c, "SELECT v.name, v.version, v.sha256, v.content, v.created_at"
                 + " FROM pipelines p JOIN pipeline_versions v ON v.name = p.name AND v.version = p.latest_version"
-                + " WHERE p.name = ?", rows::version, name));
+                + " WHERE p.name = ? AND p.deleted_at IS NULL", rows::version, name));
     }
 
     @Override
@@ -134,7 +137,66 @@ public final class JdbcStore implements Store {
 
     @Override
     public List<String> pipelineNames() {
-        return read(c -> query(c, "SELECT DISTINCT name FROM pipeline_versions ORDER BY name", rs -> rs.getString(1)));
+        return read(c -> query(c, "SELECT name FROM pipelines WHERE deleted_at IS NULL ORDER BY name",
+                rs -> rs.getString(1)));
+    }
+
+    @Override
+    public Optional<PipelineState> pipelineState(String name) {
+        return read(c -> queryOne(c, "SELECT " + STATE_COLUMNS + " FROM pipelines WHERE name = ?", JdbcStore::state, name));
+    }
+
+    @Override
+    public List<PipelineState> pipelineStates() {
+        return read(c -> query(c, "SELECT " + STATE_COLUMNS + " FROM pipelines WHERE deleted_at IS NULL ORDER BY name",
+                JdbcStore::state));
+    }
+
+    @Override
+    public Optional<PipelineState> setPaused(String name, boolean paused) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return write("cannot " + (paused ? "pause" : "unpause") + " pipeline " + name, c -> {
+            if (paused) {
+                execute(c, "UPDATE pipelines SET paused = TRUE, updated_at = ?"
+                        + " WHERE name = ? AND deleted_at IS NULL AND paused = FALSE", now, name);
+            } else {
+                execute(c, "UPDATE pipelines SET paused = FALSE, schedule_since = ?, updated_at = ?"
+                        + " WHERE name = ? AND deleted_at IS NULL AND paused = TRUE", now, now, name);
+            }
+            return queryOne(c, "SELECT " + STATE_COLUMNS + " FROM pipelines WHERE name = ? AND deleted_at IS NULL",
+                    JdbcStore::state, name);
+        });
+    }
+
+    @Override
+    public boolean deletePipeline(String name) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return write("cannot delete pipeline " + name, c -> execute(c,
+                "UPDATE pipelines SET deleted_at = ?, updated_at = ? WHERE name = ? AND deleted_at IS NULL",
+                now, now, name) == 1);
+    }
+
+    @Override
+    public Optional<Instant> latestScheduleTick(String name) {
+        return read(c -> query(c, "SELECT MAX(schedule_tick) AS tick FROM runs WHERE pipeline = ?",
+                rs -> Optional.ofNullable(Jdbc.getInstant(rs, "tick")), name).get(0));
+    }
+
+    @Override
+    public Map<String, RunRecord> latestRuns() {
+        List<RunRecord> newest = read(c -> query(c, "SELECT " + Rows.RUN_COLUMNS + " FROM runs r WHERE r.created_at ="
+                + " (SELECT MAX(n.created_at) FROM runs n WHERE n.pipeline = r.pipeline) ORDER BY r.pipeline, r.id",
+                rows::run));
+        Map<String, RunRecord> byPipeline = new LinkedHashMap<>();
+        for (RunRecord run : newest) {
+            byPipeline.put(run.pipeline(), run); // runs created in the same microsecond: the greatest id
+        }
+        return Collections.unmodifiableMap(byPipeline);
+    }
+
+    private static PipelineState state(ResultSet rs) throws SQLException {
+        return new PipelineState(rs.getString("name"), rs.getInt("latest_version"), rs.getBoolean("paused"),
+                Jdbc.getInstant(rs, "schedule_since"), Jdbc.getInstant(rs, "deleted_at"));
     }
 
     @Override
@@ -377,10 +439,27 @@ public final class JdbcStore implements Store {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
-    private static void execute(Connection c, String sql, Object... args) throws SQLException {
+    private static int execute(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
-            ps.executeUpdate();
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Runs the work in one transaction. */
+    private <T> T write(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what + ": " + Jdbc.message(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.engine.store;
 
 import dev.sluice.engine.run.RunState;
 import dev.sluice.worker.protocol.Artifact;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,18 +17,50 @@ public interface Store extends AutoCloseable {
 
     /**
      * Save a pipeline text as a new immutable version, unless it equals (by sha256) the latest
-     * version, which is then returned.
+     * version, which is then returned. Saving the name of a deleted pipeline brings it back,
+     * unpaused, its schedule counting from now; its version numbers go on from the deleted ones.
      */
     PipelineVersion savePipeline(String name, String text);
 
+    /** One version, of a deleted pipeline too (its runs name it). */
     Optional<PipelineVersion> pipelineVersion(String name, int version);
 
+    /** The newest version; empty for an unknown or deleted pipeline. */
     Optional<PipelineVersion> latestPipeline(String name);
 
+    /** Every version, oldest first, of a deleted pipeline too. */
     List<PipelineVersion> pipelineVersions(String name);
 
-    /** Names of every saved pipeline, in alphabetical order. */
+    /** Names of every pipeline not deleted, in alphabetical order. */
     List<String> pipelineNames();
+
+    /** A pipeline's state, deleted or not; empty when the name was never saved. */
+    Optional<PipelineState> pipelineState(String name);
+
+    /** The state of every pipeline not deleted, in alphabetical order. */
+    List<PipelineState> pipelineStates();
+
+    /**
+     * Pause or unpause a pipeline that is not deleted. Unpausing a paused pipeline moves its
+     * {@link PipelineState#scheduleSince} to now: the ticks of the paused time never fire.
+     *
+     * @return the state after, or empty for an unknown or deleted pipeline
+     */
+    Optional<PipelineState> setPaused(String name, boolean paused);
+
+    /**
+     * Soft-delete a pipeline: it leaves {@link #pipelineNames} and {@link #latestPipeline}; its
+     * versions and runs stay.
+     *
+     * @return false for an unknown or already deleted pipeline
+     */
+    boolean deletePipeline(String name);
+
+    /** The latest logical date a schedule fired for this pipeline, ever (its deleted life too). */
+    Optional<Instant> latestScheduleTick(String name);
+
+    /** The newest run (by creation time) of each pipeline that has runs, keyed by pipeline name. */
+    Map<String, RunRecord> latestRuns();
 
     /**
      * Apply every change in one transaction, in order; throws {@link ConflictException} (and changes

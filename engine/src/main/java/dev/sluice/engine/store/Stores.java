@@ -58,6 +58,11 @@ public final class Stores {
         return open(dbUrl, dataDir, System.getenv(), Clock.systemUTC());
     }
 
+    /** As {@link #open(String, Path)}, stamping pipeline versions and states with the given clock (tests). */
+    public static Store open(String dbUrl, Path dataDir, Clock clock) {
+        return open(dbUrl, dataDir, System.getenv(), clock);
+    }
+
     static Store open(String dbUrl, Path dataDir, Map<String, String> env, Clock clock) {
         if (dbUrl == null || dbUrl.isBlank()) {
             Objects.requireNonNull(dataDir, "dataDir");

@@ -128,6 +128,10 @@ final class ApiServer implements AutoCloseable {
         return send(b.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    HttpResponse<String> delete(String path) {
+        return send(request(path).DELETE());
+    }
+
     HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -131,6 +131,137 @@ abstract class StoreContractTest {
         assertThat(store.pipelineVersions("nothing")).isEmpty();
     }
 
+    // ---- pipeline state: paused, deleted, schedule since
+
+    @Test
+    void aNewPipelineIsActiveAndItsScheduleCountsFromItsCreation() {
+        PipelineVersion v1 = store.savePipeline("churn", "a");
+
+        PipelineState state = store.pipelineState("churn").orElseThrow();
+
+        assertThat(state.paused()).isFalse();
+        assertThat(state.deleted()).isFalse();
+        assertThat(state.latestVersion()).isEqualTo(1);
+        assertThat(state.scheduleSince()).isEqualTo(v1.createdAt());
+        assertThat(store.pipelineState("nothing")).isEmpty();
+    }
+
+    @Test
+    void aNewVersionLeavesTheScheduleStartAlone() {
+        PipelineVersion v1 = store.savePipeline("churn", "a");
+        store.savePipeline("churn", "b");
+
+        assertThat(store.pipelineState("churn").orElseThrow().scheduleSince()).isEqualTo(v1.createdAt());
+    }
+
+    @Test
+    void pausesAndUnpausesAndUnpausingMovesTheScheduleStartToNow() {
+        PipelineVersion v1 = store.savePipeline("churn", "a");
+
+        PipelineState paused = store.setPaused("churn", true).orElseThrow();
+        assertThat(paused.paused()).isTrue();
+        assertThat(paused.scheduleSince()).isEqualTo(v1.createdAt());
+        assertThat(store.setPaused("churn", true).orElseThrow().scheduleSince()).as("pausing twice changes nothing")
+                .isEqualTo(v1.createdAt());
+
+        PipelineState unpaused = store.setPaused("churn", false).orElseThrow();
+        assertThat(unpaused.paused()).isFalse();
+        assertThat(unpaused.scheduleSince()).isAfter(v1.createdAt());
+        assertThat(store.setPaused("churn", false).orElseThrow().scheduleSince())
+                .as("unpausing an active pipeline changes nothing").isEqualTo(unpaused.scheduleSince());
+    }
+
+    @Test
+    void cannotPauseAnUnknownOrDeletedPipeline() {
+        store.savePipeline("churn", "a");
+        store.deletePipeline("churn");
+
+        assertThat(store.setPaused("churn", true)).isEmpty();
+        assertThat(store.setPaused("churn", false)).isEmpty();
+        assertThat(store.setPaused("nothing", true)).isEmpty();
+        assertThat(store.pipelineState("churn").orElseThrow().paused()).isFalse();
+    }
+
+    @Test
+    void aDeletedPipelineLeavesTheListsButKeepsItsVersionsAndRuns() {
+        store.savePipeline("churn", "a");
+        store.savePipeline("etl", "b");
+        store.commit(List.of(create(run("r1"), "a")));
+
+        assertThat(store.deletePipeline("churn")).isTrue();
+        assertThat(store.deletePipeline("churn")).as("already deleted").isFalse();
+        assertThat(store.deletePipeline("nothing")).isFalse();
+
+        assertThat(store.pipelineNames()).containsExactly("etl");
+        assertThat(store.pipelineStates()).extracting(PipelineState::name).containsExactly("etl");
+        assertThat(store.latestPipeline("churn")).isEmpty();
+        assertThat(store.pipelineVersion("churn", 1)).isPresent();
+        assertThat(store.pipelineVersions("churn")).hasSize(1);
+        assertThat(store.run("r1")).isPresent();
+        assertThat(store.pipelineState("churn").orElseThrow().deleted()).isTrue();
+    }
+
+    @Test
+    void savingADeletedNameBringsItBackActiveWithTheNextVersionNumber() {
+        store.savePipeline("churn", "a");
+        store.savePipeline("churn", "b");
+        store.setPaused("churn", true);
+        store.deletePipeline("churn");
+
+        PipelineVersion back = store.savePipeline("churn", "c");
+
+        assertThat(back.version()).isEqualTo(3);
+        assertThat(store.latestPipeline("churn")).contains(back);
+        PipelineState state = store.pipelineState("churn").orElseThrow();
+        assertThat(state.deleted()).isFalse();
+        assertThat(state.paused()).isFalse();
+        assertThat(state.scheduleSince()).isEqualTo(back.createdAt());
+        assertThat(store.pipelineNames()).containsExactly("churn");
+    }
+
+    @Test
+    void savingTheDeletedTextAgainBringsItBackWithoutANewVersion() {
+        PipelineVersion v1 = store.savePipeline("churn", "a");
+        store.deletePipeline("churn");
+
+        assertThat(store.savePipeline("churn", "a")).isEqualTo(v1);
+        assertThat(store.latestPipeline("churn")).contains(v1);
+        assertThat(store.pipelineState("churn").orElseThrow().scheduleSince()).isAfter(v1.createdAt());
+    }
+
+    @Test
+    void findsTheLatestScheduleTickOfAPipeline() {
+        assertThat(store.latestScheduleTick("churn")).isEmpty();
+        store.commit(List.of(
+                new CreateRun(new RunRecord("s1", "churn", 1, RunState.QUEUED, Map.of(), at(60), "schedule", at(61),
+                        null, null, null, null, null), List.of()),
+                new CreateRun(new RunRecord("s2", "churn", 1, RunState.QUEUED, Map.of(), at(120), "schedule", at(62),
+                        null, null, null, null, null), List.of()),
+                new CreateRun(new RunRecord("m1", "churn", 1, RunState.QUEUED, Map.of(), at(600), "manual", at(63),
+                        null, null, null, null, null), List.of()),
+                new CreateRun(new RunRecord("s3", "etl", 1, RunState.QUEUED, Map.of(), at(900), "schedule", at(64),
+                        null, null, null, null, null), List.of())));
+
+        assertThat(store.latestScheduleTick("churn")).as("manual runs do not count").contains(at(120));
+        assertThat(store.latestScheduleTick("etl")).contains(at(900));
+    }
+
+    @Test
+    void findsTheNewestRunOfEachPipeline() {
+        assertThat(store.latestRuns()).isEmpty();
+        store.commit(List.of(
+                create(run("c1", "churn", RunState.SUCCEEDED, at(1))),
+                create(run("c2", "churn", RunState.FAILED, at(2))),
+                create(run("e1", "etl", RunState.QUEUED, at(1)))));
+
+        Map<String, RunRecord> newest = store.latestRuns();
+
+        assertThat(newest).containsOnlyKeys("churn", "etl");
+        assertThat(newest.get("churn").id()).isEqualTo("c2");
+        assertThat(newest.get("churn").status()).isEqualTo(RunState.FAILED);
+        assertThat(newest.get("etl").id()).isEqualTo("e1");
+    }
+
     @Test
     void keepsALargePipelineTextWhole() {
         String text = "# " + "x".repeat(1_100_000) + "\n";
