@@ -8,9 +8,12 @@ import dev.sluice.engine.pipeline.PipelineLoader;
 import java.nio.file.Path;
 
 /**
- * Not a test: prints how long each engine takes on random DAGs. Run with
- * {@code mvn -q -pl engine exec:java}-free plain java: see docs in the class's main.
- * <pre>java -cp engine/target/classes:engine/target/test-classes:$(cat cp.txt) dev.sluice.engine.layout.LayoutBench [sizes...]</pre>
+ * Not a test: prints how long each engine takes on random DAGs (each task needing up to 3
+ * earlier ones), the best of three runs after a warm-up. After {@code mvn -pl engine -am test-compile}:
+ * <pre>
+ * mvn -q -pl engine dependency:build-classpath -Dmdep.outputFile=cp.txt
+ * java -cp engine/target/classes:engine/target/test-classes:$(cat cp.txt) dev.sluice.engine.layout.LayoutBench [tasks...]
+ * </pre>
  */
 public final class LayoutBench {
 
@@ -24,13 +27,14 @@ public final class LayoutBench {
         Plan warm = plan(300, 1);
         for (int i = 0; i < 3; i++) {
             elk.layout(warm);
+            layers.layout(warm);
 
         }
         for (int n : sizes) {
             Plan plan = plan(n, 42);
             Graph g = Layouts.graph(plan);
-            System.out.printf("%5d tasks, %5d edges: elk %6d ms%n", n, g.links().size(),
-                    time(elk, g));
+            System.out.printf("%5d tasks, %5d edges: elk %6d ms, layers %4d ms%n", n, g.links().size(),
+                    time(elk, g), time(layers, g));
         }
     }
 
