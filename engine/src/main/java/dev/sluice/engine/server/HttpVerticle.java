@@ -2,6 +2,7 @@ package dev.sluice.engine.server;
 
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.ArtifactsHandler;
+import dev.sluice.engine.api.GraphHandler;
 import dev.sluice.engine.api.HealthHandler;
 import dev.sluice.engine.api.Http;
 import dev.sluice.engine.api.PipelinesHandler;
@@ -53,6 +54,7 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/pipelines/:name").handler(pipelines::get);
         router.put("/api/pipelines/:name").handler(pipelines::put);
         router.get("/api/pipelines/:name/versions").handler(pipelines::versions);
+        router.get("/api/pipelines/:name/graph").handler(new GraphHandler(api)::get);
         router.post("/api/pipelines/:name/runs").handler(runs::trigger);
         router.post("/api/validate").handler(validate::validate);
         router.get("/api/runs").handler(runs::list);
