@@ -4,6 +4,7 @@ import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.ArtifactsHandler;
 import dev.sluice.engine.api.BearerAuth;
 import dev.sluice.engine.api.DocsHandler;
+import dev.sluice.engine.api.GraphHandler;
 import dev.sluice.engine.api.HealthHandler;
 import dev.sluice.engine.api.Http;
 import dev.sluice.engine.api.MetricsHandler;
@@ -66,6 +67,7 @@ final class HttpVerticle extends VerticleBase {
         router.delete("/api/pipelines/:name").handler(pipelines::delete);
         router.post("/api/pipelines/:name/pause").handler(pipelines::pause);
         router.post("/api/pipelines/:name/unpause").handler(pipelines::unpause);
+        router.get("/api/pipelines/:name/graph").handler(new GraphHandler(api)::get);
         router.post("/api/pipelines/:name/runs").handler(runs::trigger);
         router.post("/api/validate").handler(validate::validate);
         router.get("/api/runs").handler(runs::list);

@@ -148,7 +148,10 @@ class PipelinesApiTest {
         assertThat(body.get("graph").get("nodes")).extracting(n -> n.get("id").asText() + "/" + n.get("step").asText())
                 .containsExactly("a/a", "b/b", "c/c");
         assertThat(body.get("graph").get("edges")).extracting(e -> e.get("from").asText() + "->" + e.get("to").asText())
+                .containsExactly("a->b", "a->c", "b->c");
+        assertThat(body.get("graph").get("reducedEdges")).extracting(e -> e.get("from").asText() + "->" + e.get("to").asText())
                 .containsExactlyInAnyOrder("a->b", "b->c");
+        assertThat(body.get("graph").get("layout").get("nodes")).hasSize(3);
         assertThat(body.get("graph").get("criticalPath")).extracting(JsonNode::asText).containsExactly("a", "b", "c");
         assertThat(api.get("/api/pipelines/graph").statusCode()).isEqualTo(404);
 

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Random;
 
 /** Test helper: the YAML of a random DAG pipeline, each step needing up to 3 earlier ones. */
-final class RandomPipelines {
+public final class RandomPipelines {
 
     private RandomPipelines() {
     }
 
     /** Steps {@code s0..s(n-1)}; step i needs up to {@code maxParents} distinct steps before it. */
-    static String yaml(int steps, int maxParents, long seed) {
+    public static String yaml(int steps, int maxParents, long seed) {
         Random random = new Random(seed);
         StringBuilder sb = new StringBuilder(steps * 48).append("name: random\nsteps:\n");
         for (int i = 0; i < steps; i++) {
