@@ -27,12 +27,14 @@ public final class PipelinesHandler {
 
     private final Store store;
     private final Path baseDir;
+    private final ParsedVersions parsedVersions;
     private final java.time.Clock clock;
     private final Runnable pipelinesChanged;
 
     public PipelinesHandler(ApiContext api) {
         this.store = api.store();
         this.baseDir = api.baseDir();
+        this.parsedVersions = new ParsedVersions(api.baseDir());
         this.clock = api.clock();
         this.pipelinesChanged = api.pipelinesChanged();
     }
@@ -160,7 +162,7 @@ public final class PipelinesHandler {
      * (when it would fire: a paused one does not), whether it is paused, its newest run.
      */
     private Map<String, Object> summary(PipelineVersion v, PipelineState state, RunRecord lastRun, int fireTimes) {
-        Pipeline p = PipelineLoader.parse(v.name() + ".yaml", v.text(), baseDir).pipeline();
+        Pipeline p = parsedVersions.of(v).result().pipeline();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", v.name());
         m.put("description", p == null ? "" : p.description());

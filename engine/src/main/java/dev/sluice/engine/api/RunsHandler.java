@@ -2,10 +2,8 @@ package dev.sluice.engine.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.engine.dag.Plan;
-import dev.sluice.engine.dag.Planner;
 import dev.sluice.engine.pipeline.ParamValues;
 import dev.sluice.engine.pipeline.ParseResult;
-import dev.sluice.engine.pipeline.PipelineLoader;
 import dev.sluice.engine.report.RunReport;
 import dev.sluice.engine.report.StepLog;
 import dev.sluice.engine.run.RunState;
@@ -41,6 +39,7 @@ public final class RunsHandler {
     private final Path baseDir;
     private final Clock clock;
     private final String owner;
+    private final ParsedVersions parsedVersions;
 
     public RunsHandler(ApiContext api) {
         this.store = api.store();
@@ -48,6 +47,7 @@ public final class RunsHandler {
         this.baseDir = api.baseDir();
         this.clock = api.clock();
         this.owner = api.owner();
+        this.parsedVersions = new ParsedVersions(api.baseDir());
     }
 
     /** {@code POST /api/pipelines/{name}/runs} with {@code {"params": {...}}} or no body: a manual run. */
@@ -57,7 +57,8 @@ public final class RunsHandler {
         Map<String, Object> given = body.isBlank() ? Map.of() : params(ctx, body);
         Http.blocking(ctx, () -> {
             PipelineVersion version = store.latestPipeline(name).orElseThrow(() -> PipelinesHandler.noPipeline(name));
-            ParseResult parsed = PipelineLoader.parse(name + ".yaml", version.text(), baseDir);
+            ParsedVersions.Parsed cached = parsedVersions.of(version);
+            ParseResult parsed = cached.result();
             if (!parsed.ok()) throw ProblemsJson.invalid(parsed.problems());
             Map<String, Object> values;
             try {
@@ -65,7 +66,7 @@ public final class RunsHandler {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("bad-params", e.getMessage());
             }
-            Plan plan = Planner.plan(parsed.pipeline());
+            Plan plan = cached.plan();
             Instant now = clock.instant();
             Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, values, "manual", now, now, owner);
             store.commit(List.of(create));

@@ -154,6 +154,22 @@ final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** Starts a run (params as a JSON body, or none) and returns its id; anything but 201 fails the test. */
+    String trigger(String pipeline, String body) {
+        HttpResponse<String> r = post("/api/pipelines/" + pipeline + "/runs", body == null ? null : "application/json", body);
+        org.assertj.core.api.Assertions.assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String id = json(r).get("id").asText();
+        org.assertj.core.api.Assertions.assertThat(r.headers().firstValue("Location")).contains("/api/runs/" + id);
+        return id;
+    }
+
+    /** Waits (30 s at most) for a run to reach a status, and returns its report. */
+    JsonNode awaitStatus(String runId, String status) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> json(get("/api/runs/" + runId)).get("status").asText().equals(status));
+        return json(get("/api/runs/" + runId));
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         try {
             return MAPPER.readTree(response.body());

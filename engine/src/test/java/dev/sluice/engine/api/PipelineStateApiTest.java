@@ -72,8 +72,8 @@ class PipelineStateApiTest {
     @Test
     void aDeletedPipelineVanishesButItsRunsStayReadable() {
         put("doomed", "name: doomed\nsteps:\n  - id: a\n    run: echo a\n");
-        String runId = trigger("doomed");
-        awaitStatus(runId, "SUCCEEDED");
+        String runId = api.trigger("doomed", null);
+        api.awaitStatus(runId, "SUCCEEDED");
 
         HttpResponse<String> deleted = api.delete("/api/pipelines/doomed");
 
@@ -112,22 +112,22 @@ class PipelineStateApiTest {
     void deletingLetsActiveRunsFinish() throws IOException {
         Path go = root.resolve("go");
         put("busy", "name: busy\nsteps:\n  - id: wait\n    run: while [ ! -f '" + go + "' ]; do sleep 0.05; done\n");
-        String runId = trigger("busy");
+        String runId = api.trigger("busy", null);
         await().atMost(RUN_TIMEOUT).until(() -> json(api.get("/api/runs/" + runId)).get("status").asText().equals("RUNNING"));
 
         assertThat(api.delete("/api/pipelines/busy").statusCode()).isEqualTo(204);
         Files.writeString(go, "");
 
-        awaitStatus(runId, "SUCCEEDED");
+        api.awaitStatus(runId, "SUCCEEDED");
     }
 
     @Test
     void listsTheLastRunOfEachPipeline() {
         put("counted", "name: counted\nsteps:\n  - id: a\n    run: echo a\n");
         assertThat(find(json(api.get("/api/pipelines")), "counted").get("lastRun").isNull()).isTrue();
-        awaitStatus(trigger("counted"), "SUCCEEDED");
-        String second = trigger("counted");
-        awaitStatus(second, "SUCCEEDED");
+        api.awaitStatus(api.trigger("counted", null), "SUCCEEDED");
+        String second = api.trigger("counted", null);
+        api.awaitStatus(second, "SUCCEEDED");
 
         JsonNode lastRun = find(json(api.get("/api/pipelines")), "counted").get("lastRun");
 
@@ -140,16 +140,6 @@ class PipelineStateApiTest {
     private void put(String name, String text) {
         HttpResponse<String> r = api.put("/api/pipelines/" + name, "application/yaml", text);
         assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    }
-
-    private String trigger(String name) {
-        HttpResponse<String> r = api.post("/api/pipelines/" + name + "/runs", null, null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return json(r).get("id").asText();
-    }
-
-    private void awaitStatus(String runId, String status) {
-        await().atMost(RUN_TIMEOUT).until(() -> json(api.get("/api/runs/" + runId)).get("status").asText().equals(status));
     }
 
     private static JsonNode find(JsonNode list, String name) {

@@ -33,18 +33,6 @@ class RunsApiTest {
         api.close();
     }
 
-    private String trigger(String pipeline, String body) {
-        HttpResponse<String> r = api.post("/api/pipelines/" + pipeline + "/runs", body == null ? null : "application/json", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        assertThat(r.headers().firstValue("Location")).contains("/api/runs/" + json(r).get("id").asText());
-        return json(r).get("id").asText();
-    }
-
-    private JsonNode awaitStatus(String runId, String status) {
-        await().atMost(RUN_TIMEOUT).until(() -> json(api.get("/api/runs/" + runId)).get("status").asText().equals(status));
-        return json(api.get("/api/runs/" + runId));
-    }
-
     private static JsonNode step(JsonNode report, String id) {
         for (JsonNode s : report.get("steps")) if (s.get("id").asText().equals(id)) return s;
         throw new AssertionError("no step " + id + " in " + report);
@@ -52,9 +40,9 @@ class RunsApiTest {
 
     @Test
     void runsAPipelineWithParamsAndReportsStepsAttemptsMetricsAndOutputs() throws IOException {
-        String id = trigger("hello", "{\"params\": {\"who\": \"sluice\", \"times\": 2}}");
+        String id = api.trigger("hello", "{\"params\": {\"who\": \"sluice\", \"times\": 2}}");
 
-        JsonNode report = awaitStatus(id, "SUCCEEDED");
+        JsonNode report = api.awaitStatus(id, "SUCCEEDED");
 
         assertThat(report.get("pipeline").asText()).isEqualTo("hello");
         assertThat(report.get("trigger").asText()).isEqualTo("manual");
@@ -89,9 +77,9 @@ class RunsApiTest {
 
     @Test
     void runsWithTheDefaultsWhenTheBodyIsEmpty() {
-        String id = trigger("hello", null);
+        String id = api.trigger("hello", null);
 
-        JsonNode report = awaitStatus(id, "SUCCEEDED");
+        JsonNode report = api.awaitStatus(id, "SUCCEEDED");
 
         assertThat(report.get("params").get("who").asText()).isEqualTo("world");
     }
@@ -126,8 +114,8 @@ class RunsApiTest {
         assertThat(api.post("/api/runs/nope/cancel", null, null).statusCode()).isEqualTo(404);
         assertThat(api.get("/api/runs/nope/steps/greet/logs").statusCode()).isEqualTo(404);
 
-        String id = trigger("hello", null);
-        awaitStatus(id, "SUCCEEDED");
+        String id = api.trigger("hello", null);
+        api.awaitStatus(id, "SUCCEEDED");
         assertThat(api.get("/api/runs/" + id + "/steps/nope/logs").statusCode()).isEqualTo(404);
         HttpResponse<String> attempt = api.get("/api/runs/" + id + "/steps/greet/logs?attempt=2");
         assertThat(attempt.statusCode()).isEqualTo(404);
@@ -137,14 +125,14 @@ class RunsApiTest {
 
     @Test
     void cancelsALongRunAndRefusesToCancelItAgain() {
-        String id = trigger("slow", null);
+        String id = api.trigger("slow", null);
         await().atMost(RUN_TIMEOUT).until(() -> step(json(api.get("/api/runs/" + id)), "wait").get("status").asText().equals("RUNNING"));
 
         HttpResponse<String> cancel = api.post("/api/runs/" + id + "/cancel", null, null);
         assertThat(cancel.statusCode()).isEqualTo(202);
         assertThat(json(cancel).get("id").asText()).isEqualTo(id);
 
-        JsonNode report = awaitStatus(id, "CANCELLED");
+        JsonNode report = api.awaitStatus(id, "CANCELLED");
         assertThat(step(report, "wait").get("status").asText()).isEqualTo("CANCELLED");
         assertThat(step(report, "after").get("status").asText()).isEqualTo("CANCELLED");
 
@@ -156,14 +144,14 @@ class RunsApiTest {
     @Test
     void retriesTheFailedStepsOfARunOnTheSameRun(@TempDir Path dir) throws IOException {
         Path fixed = dir.resolve("fixed");
-        String id = trigger("flaky", "{\"params\": {\"fixed\": \"" + fixed + "\"}}");
-        awaitStatus(id, "FAILED");
+        String id = api.trigger("flaky", "{\"params\": {\"fixed\": \"" + fixed + "\"}}");
+        api.awaitStatus(id, "FAILED");
         java.nio.file.Files.writeString(fixed, "");
 
         HttpResponse<String> retry = api.post("/api/runs/" + id + "/retry", null, null);
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
 
-        JsonNode report = awaitStatus(id, "SUCCEEDED");
+        JsonNode report = api.awaitStatus(id, "SUCCEEDED");
         assertThat(step(report, "first").get("attempts")).as("not run again").hasSize(1);
         assertThat(step(report, "check").get("attempts")).extracting(a -> a.get("status").asText())
                 .containsExactly("FAILED", "SUCCEEDED");
@@ -193,10 +181,10 @@ class RunsApiTest {
 
     @Test
     void listsRunsNewestFirstWithFilters() {
-        String first = trigger("nightly", null);
-        awaitStatus(first, "SUCCEEDED");
-        String second = trigger("nightly", null);
-        awaitStatus(second, "SUCCEEDED");
+        String first = api.trigger("nightly", null);
+        api.awaitStatus(first, "SUCCEEDED");
+        String second = api.trigger("nightly", null);
+        api.awaitStatus(second, "SUCCEEDED");
 
         JsonNode runs = json(api.get("/api/runs?pipeline=nightly"));
         assertThat(runs).extracting(r -> r.get("id").asText()).containsExactly(second, first);
@@ -213,8 +201,8 @@ class RunsApiTest {
     void servesTheLogOfAMatrixVariantNamedByItsUrlEncodedTaskId() {
         String text = "name: grid\nsteps:\n  - id: train\n    matrix: { c: [1, 2] }\n    run: echo \"c is ${{ matrix.c }}\"\n";
         assertThat(api.put("/api/pipelines/grid", "application/yaml", text).statusCode()).isEqualTo(201);
-        String id = trigger("grid", "{}");
-        JsonNode report = awaitStatus(id, "SUCCEEDED");
+        String id = api.trigger("grid", "{}");
+        JsonNode report = api.awaitStatus(id, "SUCCEEDED");
         String variant = report.get("steps").get(1).get("id").asText();
 
         String encoded = java.net.URLEncoder.encode(variant, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");

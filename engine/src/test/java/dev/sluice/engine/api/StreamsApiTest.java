@@ -41,12 +41,6 @@ class StreamsApiTest {
         api.close();
     }
 
-    private String trigger(String pipeline, String body) {
-        HttpResponse<String> r = api.post("/api/pipelines/" + pipeline + "/runs", body == null ? null : "application/json", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return json(r).get("id").asText();
-    }
-
     private SseReader open(String path, String lastEventId) {
         var request = api.request(path).GET();
         if (lastEventId != null) request.header("Last-Event-ID", lastEventId);
@@ -75,7 +69,7 @@ class StreamsApiTest {
 
     @Test
     void followsEveryStateChangeOfARunToItsEnd() {
-        String id = trigger("hello", null);
+        String id = api.trigger("hello", null);
 
         List<Frame> frames;
         try (SseReader events = open("/api/runs/" + id + "/events", null)) {
@@ -96,7 +90,7 @@ class StreamsApiTest {
 
     @Test
     void aClientReconnectingWithLastEventIdGetsExactlyWhatItMissed() {
-        String id = trigger("hello", null);
+        String id = api.trigger("hello", null);
         List<Frame> all;
         try (SseReader events = open("/api/runs/" + id + "/events", null)) {
             all = events.untilEnd();
@@ -116,7 +110,7 @@ class StreamsApiTest {
     @Test
     void followsAStepLogLiveUntilItsAttemptEnds() throws IOException {
         Path gate = root.resolve("gate");
-        String id = trigger("ticker", "{\"params\": {\"gate\": \"" + gate + "\"}}");
+        String id = api.trigger("ticker", "{\"params\": {\"gate\": \"" + gate + "\"}}");
 
         try (SseReader log = open("/api/runs/" + id + "/steps/talk/logs?follow=true", null)) {
             Frame first = log.next();
@@ -138,7 +132,7 @@ class StreamsApiTest {
     @Test
     void followingAStepThatHasNotStartedWaitsForItsFirstAttempt() throws IOException {
         Path gate = root.resolve("gate2");
-        String id = trigger("ticker", "{\"params\": {\"gate\": \"" + gate + "\"}}");
+        String id = api.trigger("ticker", "{\"params\": {\"gate\": \"" + gate + "\"}}");
 
         try (SseReader log = open("/api/runs/" + id + "/steps/after/logs?follow=true", null)) {
             Files.writeString(gate, "go");
@@ -150,7 +144,7 @@ class StreamsApiTest {
 
     @Test
     void aFollowedLogOfAnEndedAttemptIsSentWholeAndCloses() {
-        String id = trigger("hello", null);
+        String id = api.trigger("hello", null);
         try (SseReader events = open("/api/runs/" + id + "/events", null)) {
             events.untilEnd();
         }
@@ -165,7 +159,7 @@ class StreamsApiTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).get("message").asText()).isEqualTo("no run nope");
 
-        String id = trigger("hello", null);
+        String id = api.trigger("hello", null);
         HttpResponse<String> noStep = api.get("/api/runs/" + id + "/steps/nope/logs?follow=true");
         assertThat(noStep.statusCode()).isEqualTo(404);
         assertThat(json(noStep).get("message").asText()).contains("has no step 'nope'");
