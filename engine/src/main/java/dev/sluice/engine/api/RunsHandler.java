@@ -145,7 +145,7 @@ public final class RunsHandler {
         m.put("version", r.version());
         m.put("status", r.status().name());
         m.put("reason", r.reason());
-        m.put("params", dev.sluice.engine.report.RunReport.masked(r.params()));
+        m.put("params", RunReport.masked(r.params()));
         m.put("logicalDate", r.logicalDate());
         m.put("trigger", r.trigger());
         m.put("createdAt", r.createdAt());

@@ -2,10 +2,11 @@ package dev.sluice.engine.app;
 
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.BearerAuth;
+import dev.sluice.engine.api.RunSignals;
 import dev.sluice.engine.metrics.EngineMetrics;
+import dev.sluice.engine.pipeline.Durations;
 import dev.sluice.engine.scheduler.Owner;
 import dev.sluice.engine.scheduler.RunListener;
-import dev.sluice.engine.api.RunSignals;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.server.PipelineFolder;
@@ -16,9 +17,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Serve the REST API and the designer, and run pipelines on the embedded worker.",
                 "Loads every *.yaml of the pipelines folder as a pipeline version and watches it for changes;",
                 "fires pipeline schedules; stops on Ctrl-C or SIGTERM."})
-final class ServerCommand implements java.util.concurrent.Callable<Integer> {
+final class ServerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -72,9 +75,9 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         if (tokenFile != null && BearerAuth.readableByOthers(tokenFile)) {
             err.printf("sluice server: warning: %s can be read by other users (chmod 600 %s)%n", tokenFile, tokenFile);
         }
-        java.time.Duration graceDuration;
+        Duration graceDuration;
         try {
-            graceDuration = dev.sluice.engine.pipeline.Durations.parse(grace);
+            graceDuration = Durations.parse(grace);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--grace: " + e.getMessage() + " (e.g. 30s or 2m)");
         }
@@ -84,7 +87,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
         // metrics close last: the scheduler, stopping with the engine, may still tell them of changes
-        try (EngineMetrics metrics = new EngineMetrics(java.time.Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions);
+        try (EngineMetrics metrics = new EngineMetrics(Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions);
                 PipelineFolder files = folder == null ? null : new PipelineFolder(engine.store, folder)) {
             if (files != null) {
                 int loaded = files.scan().size();

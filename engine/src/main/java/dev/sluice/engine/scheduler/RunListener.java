@@ -2,6 +2,7 @@ package dev.sluice.engine.scheduler;
 
 import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.TaskRecord;
+import java.util.List;
 
 /** Told of every committed state change, on the scheduler thread: keep it quick. */
 public interface RunListener {
@@ -14,7 +15,7 @@ public interface RunListener {
 
     /** One listener telling each of {@code listeners} in turn. */
     static RunListener all(RunListener... listeners) {
-        java.util.List<RunListener> each = java.util.List.of(listeners);
+        List<RunListener> each = List.of(listeners);
         return new RunListener() {
             @Override
             public void runChanged(RunRecord run) {

@@ -1,7 +1,9 @@
 package dev.sluice.engine.scheduler;
 
+import dev.sluice.engine.dag.Plan;
 import dev.sluice.engine.dag.Task;
 import dev.sluice.engine.expr.ExpressionException;
+import dev.sluice.engine.expr.Expressions;
 import dev.sluice.engine.run.Decider;
 import dev.sluice.engine.run.Decider.AttemptOutcome;
 import dev.sluice.engine.run.Decider.Settlement;
@@ -26,6 +28,7 @@ import dev.sluice.worker.protocol.TaskResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +63,7 @@ public final class Scheduler implements AutoCloseable {
 
     private record Cancel(String runId) implements Event {}
 
-    private record Retry(dev.sluice.engine.dag.Plan plan, String runId, CompletableFuture<RunRecord> done) implements Event {}
+    private record Retry(Plan plan, String runId, CompletableFuture<RunRecord> done) implements Event {}
 
     /** Draining starts ({@code kill} false) or its grace period is over ({@code kill} true). */
     private record Drain(boolean kill) implements Event {}
@@ -79,7 +82,7 @@ public final class Scheduler implements AutoCloseable {
     private final LogBuffers logs = new LogBuffers();
     private final Map<String, ActiveRun> runs = new LinkedHashMap<>();
     /** QUEUED runs of pipelines at their {@code concurrency}, each pipeline's in arrival order. */
-    private final Map<String, java.util.ArrayDeque<ActiveRun>> waiting = new LinkedHashMap<>();
+    private final Map<String, ArrayDeque<ActiveRun>> waiting = new LinkedHashMap<>();
     /** Runs taken out of {@link #waiting} this turn: decided before the turn ends. */
     private final List<ActiveRun> promoted = new ArrayList<>();
     /** Set by {@link #drain}: no attempt starts any more, and attempts ending are recorded as interrupted. */
@@ -89,7 +92,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile boolean stopped;
     private volatile Throwable failure;
 
-    public Scheduler(Store store, Dispatcher dispatcher, ContentStore artifacts, dev.sluice.engine.expr.Expressions expressions,
+    public Scheduler(Store store, Dispatcher dispatcher, ContentStore artifacts, Expressions expressions,
             Clock clock, int slots, String owner, long maxLogBytes, RunListener listener) {
         this.store = store;
         this.dispatcher = dispatcher;
@@ -109,7 +112,7 @@ public final class Scheduler implements AutoCloseable {
      * scheduler has to stop (the store stayed unreachable). Resuming a RUNNING run comes with the
      * server's restart recovery: its running tasks and upstream outputs must be reloaded first.
      */
-    public CompletableFuture<RunRecord> start(dev.sluice.engine.dag.Plan plan, RunRecord run, List<TaskRecord> tasks) {
+    public CompletableFuture<RunRecord> start(Plan plan, RunRecord run, List<TaskRecord> tasks) {
         ActiveRun active = new ActiveRun(plan, run, tasks);
         if (stopped) {
             active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
@@ -125,7 +128,7 @@ public final class Scheduler implements AutoCloseable {
      * attempt left RUNNING ends FAILED with reason {@value #ENGINE_RESTART} and its step gets a new
      * attempt that does not use up its {@code retries} (the spec's at-least-once execution).
      */
-    public CompletableFuture<RunRecord> resume(dev.sluice.engine.dag.Plan plan, String runId) {
+    public CompletableFuture<RunRecord> resume(Plan plan, String runId) {
         RunRecord run = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
         if (run.status() != RunState.RUNNING) throw new IllegalArgumentException("run " + runId + " is " + run.status() + ", not RUNNING");
         ActiveRun active = new ActiveRun(plan, run, store.tasks(runId));
@@ -157,7 +160,7 @@ public final class Scheduler implements AutoCloseable {
      * exceptionally with {@link IllegalStateException} when the run is not FAILED or CANCELLED (read
      * on the scheduler thread, so two retries at once cannot both start it).
      */
-    public CompletableFuture<RunRecord> retry(dev.sluice.engine.dag.Plan plan, String runId) {
+    public CompletableFuture<RunRecord> retry(Plan plan, String runId) {
         CompletableFuture<RunRecord> done = new CompletableFuture<>();
         if (stopped) done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
         else events.add(new Retry(plan, runId, done));
@@ -319,7 +322,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void onStart(Batch b, ActiveRun run) {
         if (run.record.status() == RunState.QUEUED && (draining || active(run.record.pipeline()) >= concurrency(run))) {
-            waiting.computeIfAbsent(run.record.pipeline(), k -> new java.util.ArrayDeque<>()).add(run);
+            waiting.computeIfAbsent(run.record.pipeline(), k -> new ArrayDeque<>()).add(run);
             log.info("[pipeline {}] [run {}] QUEUED: {} runs of the pipeline are active (concurrency {})",
                     run.record.pipeline(), run.id(), active(run.record.pipeline()), concurrency(run));
             return;
@@ -365,7 +368,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** A run of {@code pipeline} ended: start the runs waiting for its concurrency, oldest first. */
     private void promote(Batch b, String pipeline) {
-        java.util.ArrayDeque<ActiveRun> queue = waiting.get(pipeline);
+        ArrayDeque<ActiveRun> queue = waiting.get(pipeline);
         while (!draining && queue != null && !queue.isEmpty() && active(pipeline) < concurrency(queue.peek())) {
             ActiveRun next = queue.poll();
             onStart(b, next);

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /** Opens the {@link Store} a command line or server names: embedded H2 by default, or PostgreSQL. */
@@ -126,7 +128,7 @@ public final class Stores {
             } catch (RuntimeException e) {
                 String message = rootMessage(e);
                 // an embedded file another process is just closing (or a killed one left) frees up in moments
-                if (dialect == Dialect.H2 && message.toLowerCase(java.util.Locale.ROOT).contains("locked")
+                if (dialect == Dialect.H2 && message.toLowerCase(Locale.ROOT).contains("locked")
                         && System.nanoTime() < giveUpAt) {
                     sleepQuietly(200);
                     continue;
@@ -137,7 +139,7 @@ public final class Stores {
         return new JdbcStore(dataSource, clock);
     }
 
-    private static final long LOCKED_RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final long LOCKED_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static void sleepQuietly(long millis) {
         try {
