@@ -1,5 +1,6 @@
 package dev.sluice.engine.api;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -28,6 +29,8 @@ final class EventFeed {
 
     private final RoutingContext ctx;
     private final Vertx vertx;
+    /** the request's event loop: every field here is touched on it alone */
+    private final Context context;
     private final Callable<Batch> read;
     private Runnable unsubscribe = () -> {};
     private boolean reading;
@@ -39,6 +42,7 @@ final class EventFeed {
     private EventFeed(RoutingContext ctx, Callable<Batch> read) {
         this.ctx = ctx;
         this.vertx = ctx.vertx();
+        this.context = vertx.getOrCreateContext();
         this.read = read;
     }
 
@@ -51,7 +55,9 @@ final class EventFeed {
         EventFeed feed = new EventFeed(ctx, read);
         HttpServerResponse res = ctx.response();
         res.closeHandler(v -> feed.finish());
-        feed.unsubscribe = signals.subscribe(runId, () -> feed.vertx.runOnContext(v -> feed.readSoon()));
+        // the scheduler's thread signals: hop to the request's own event loop (Vertx.runOnContext
+        // from a foreign thread would pick another one, and two reads could then run at once)
+        feed.unsubscribe = signals.subscribe(runId, () -> feed.context.runOnContext(v -> feed.readSoon()));
         feed.reading = true;
         feed.vertx.executeBlocking(read, false).onComplete(ar -> {
             if (ar.failed()) {
