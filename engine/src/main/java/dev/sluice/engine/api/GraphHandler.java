@@ -1,13 +1,10 @@
 package dev.sluice.engine.api;
 
-import dev.sluice.engine.dag.Planner;
 import dev.sluice.engine.layout.Layouts;
 import dev.sluice.engine.pipeline.ParseResult;
-import dev.sluice.engine.pipeline.PipelineLoader;
 import dev.sluice.engine.store.PipelineVersion;
 import dev.sluice.engine.store.Store;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +16,7 @@ import java.util.Map;
 public final class GraphHandler {
 
     private final Store store;
-    private final Path baseDir;
+    private final ParsedVersions parsedVersions;
     private final GraphJson graphs;
 
     public GraphHandler(ApiContext api) {
@@ -28,7 +25,7 @@ public final class GraphHandler {
 
     GraphHandler(ApiContext api, Layouts layouts) {
         this.store = api.store();
-        this.baseDir = api.baseDir();
+        this.parsedVersions = new ParsedVersions(api.baseDir());
         this.graphs = new GraphJson(layouts);
     }
 
@@ -37,10 +34,11 @@ public final class GraphHandler {
         Integer version = version(ctx.request().getParam("version"));
         Http.blocking(ctx, () -> {
             PipelineVersion v = version == null
-                    ? store.latestPipeline(name).orElseThrow(() -> ApiException.notFound("no pipeline " + name))
-                    : store.pipelineVersion(name, version).orElseThrow(() -> ApiException.notFound(
-                            store.latestPipeline(name).isPresent() ? "pipeline " + name + " has no version " + version : "no pipeline " + name));
-            ParseResult parsed = PipelineLoader.parse(name + ".yaml", v.text(), baseDir);
+                    ? store.latestPipeline(name).orElseThrow(() -> PipelinesHandler.noPipeline(name))
+                    : store.pipelineVersion(name, version).orElseThrow(() -> store.latestPipeline(name).isPresent()
+                            ? ApiException.notFound("pipeline " + name + " has no version " + version) : PipelinesHandler.noPipeline(name));
+            ParsedVersions.Parsed cached = parsedVersions.of(v);
+            ParseResult parsed = cached.result();
             if (!parsed.ok()) {
                 String first = parsed.problems().isEmpty() ? "" : ": " + parsed.problems().get(0).format();
                 throw new ApiException(409, "invalid", "version " + v.version() + " of pipeline " + name + " no longer validates" + first,
@@ -49,7 +47,7 @@ public final class GraphHandler {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("name", v.name());
             out.put("version", v.version());
-            out.putAll(graphs.of(Planner.plan(parsed.pipeline())));
+            out.putAll(graphs.of(cached.plan()));
             return Reply.ok(out);
         });
     }

@@ -85,8 +85,12 @@ public final class Scheduler implements AutoCloseable {
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new LinkedHashMap<>();
     /** Runs taken out of {@link #waiting} this turn: decided before the turn ends. */
     private final List<ActiveRun> promoted = new ArrayList<>();
-    /** Set by {@link #drain}: no attempt starts any more, and attempts ending are recorded as interrupted. */
+    /** Set by {@link #drain}: no attempt starts any more. */
     private volatile boolean draining;
+    /** Set once a drain's grace is over: attempts ending now were killed by it, and are recorded as interrupted. */
+    private boolean killOnDrain;
+    /** Attempts running, as of the end of the last turn (read by {@link #drain} from another thread). */
+    private volatile int runningCount;
     private final Thread thread;
     private Instant lastHeartbeat = Instant.EPOCH;
     private volatile boolean stopped;
@@ -148,6 +152,9 @@ public final class Scheduler implements AutoCloseable {
     /** The reason of attempts ended because the engine running them stopped. */
     public static final String ENGINE_RESTART = "engine restart";
 
+    /** The reason of attempts killed because the server was shutting down. */
+    public static final String INTERRUPTED = "interrupted";
+
     /** Cancels a run: queued steps are CANCELLED, running ones killed, and the run ends CANCELLED. */
     public void cancel(String runId) {
         events.add(new Cancel(runId));
@@ -188,11 +195,6 @@ public final class Scheduler implements AutoCloseable {
         while (running() > 0 && clock.instant().isBefore(killDeadline) && !stopped) Thread.sleep(50);
         return killed;
     }
-
-    /** The reason of attempts killed because the server was shutting down. */
-    public static final String INTERRUPTED = "interrupted";
-
-    private volatile int runningCount;
 
     private int running() {
         return runningCount;
@@ -428,8 +430,6 @@ public final class Scheduler implements AutoCloseable {
         killOnDrain = true;
         for (ActiveRun r : runs.values()) killRunning(r);
     }
-
-    private boolean killOnDrain;
 
     private void onCancel(Batch b, String runId) {
         ActiveRun waitingRun = takeWaiting(runId);
