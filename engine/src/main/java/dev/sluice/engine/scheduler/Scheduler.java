@@ -34,7 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * commits it, and only then starts attempts and tells listeners: a state is stored before anyone
  * hears of it.
  */
-public final class Scheduler implements AutoCloseable {
+public final class Scheduler implements RunControl, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
@@ -70,6 +72,8 @@ public final class Scheduler implements AutoCloseable {
 
     private record Stop() implements Event {}
 
+    private record Abandon() implements Event {}
+
     /** Workers came or slots freed up outside of a result: look at the queued steps again. */
     private record Wake() implements Event {}
 
@@ -83,6 +87,8 @@ public final class Scheduler implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final LogBuffers logs = new LogBuffers();
     private final Map<String, ActiveRun> runs = new LinkedHashMap<>();
+    /** Ids of the runs this scheduler has (active or waiting), readable from any thread. */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** QUEUED runs of pipelines at their {@code concurrency}, each pipeline's in arrival order. */
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new LinkedHashMap<>();
     /** Runs taken out of {@link #waiting} this turn: decided before the turn ends. */
@@ -117,12 +123,14 @@ public final class Scheduler implements AutoCloseable {
      * scheduler has to stop (the store stayed unreachable). Resuming a RUNNING run comes with the
      * server's restart recovery: its running tasks and upstream outputs must be reloaded first.
      */
+    @Override
     public CompletableFuture<RunRecord> start(Plan plan, RunRecord run, List<TaskRecord> tasks) {
         ActiveRun active = new ActiveRun(plan, run, tasks);
         if (stopped) {
             active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
             return active.done;
         }
+        known.add(active.id());
         events.add(new Start(active));
         return active.done;
     }
@@ -146,6 +154,7 @@ public final class Scheduler implements AutoCloseable {
             active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
             return active.done;
         }
+        known.add(active.id());
         events.add(new Start(active));
         return active.done;
     }
@@ -165,6 +174,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Cancels a run: queued steps are CANCELLED, running ones killed, and the run ends CANCELLED. */
+    @Override
     public void cancel(String runId) {
         events.add(new Cancel(runId));
     }
@@ -176,6 +186,7 @@ public final class Scheduler implements AutoCloseable {
      * exceptionally with {@link IllegalStateException} when the run is not FAILED or CANCELLED (read
      * on the scheduler thread, so two retries at once cannot both start it).
      */
+    @Override
     public CompletableFuture<RunRecord> retry(Plan plan, String runId) {
         CompletableFuture<RunRecord> done = new CompletableFuture<>();
         if (stopped) done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
@@ -207,6 +218,20 @@ public final class Scheduler implements AutoCloseable {
 
     private int running() {
         return runningCount;
+    }
+
+    /** Whether this scheduler has the run (running, or waiting for its pipeline's concurrency, or about to start). */
+    public boolean has(String runId) {
+        return known.contains(runId);
+    }
+
+    /**
+     * Stops at once without writing anything more, for a server that lost its leadership: another
+     * holds the runs now. Processes still running here are killed; the runs' futures fail.
+     */
+    public void abandon() {
+        events.add(new Abandon());
+        close();
     }
 
     @Override
@@ -264,6 +289,9 @@ public final class Scheduler implements AutoCloseable {
             r.done.completeExceptionally(e);
         }
         runs.clear();
+        for (var queue : waiting.values()) queue.forEach(r -> r.done.completeExceptionally(e));
+        waiting.clear();
+        known.clear();
         for (Event ev; (ev = events.poll()) != null; ) {
             if (ev instanceof Start st) st.run().done.completeExceptionally(e);
         }
@@ -278,6 +306,10 @@ public final class Scheduler implements AutoCloseable {
             else if (e instanceof Retry r) onRetry(b, r);
             else if (e instanceof Drain d) {
                 if (d.kill()) onKill();
+            }
+            else if (e instanceof Abandon) {
+                fail(new IllegalStateException("this server is no longer the leader"));
+                return;
             }
             else if (e instanceof Stop) stopped = true;
         }
@@ -422,6 +454,7 @@ public final class Scheduler implements AutoCloseable {
         b.changes.add(new Change.SetRunState(runId, current, next, b.now, null));
         run.setRun(next, b.now, null);
         runs.put(runId, run);
+        known.add(runId);
         b.changes.add(new Change.SetRunOwner(runId, owner, b.now));
         for (TaskRecord t : List.copyOf(run.tasks.values())) {
             StepState s = t.status();
@@ -641,6 +674,7 @@ public final class Scheduler implements AutoCloseable {
         b.changes.add(new Change.SetRunOwner(run.id(), null, b.now));
         run.setRun(next, b.now, reason);
         runs.remove(run.id());
+        known.remove(run.id());
         promote(b, run.record.pipeline());
         RunRecord done = run.record;
         log.info("[pipeline {}] [run {}] {}", done.pipeline(), done.id(), next);
