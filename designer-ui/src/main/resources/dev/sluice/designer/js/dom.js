@@ -70,3 +70,44 @@ export function errorBox(err) {
   return h('div', { class: 'alert alert-error', role: 'alert', 'data-test': 'error' },
     h('strong', null, err && err.code ? err.code : 'error'), ' ', err && err.message ? err.message : String(err));
 }
+
+/** A short message at the bottom right for a few seconds. */
+export function toast(message, attrs = {}) {
+  const el = h('div', { class: 'toast', role: 'status', 'data-test': 'toast', ...attrs }, message);
+  document.body.append(el);
+  setTimeout(() => el.remove(), 5000);
+  return el;
+}
+
+/** A modal dialog holding content; resolves with what close(value) was given (undefined on Escape). */
+export function modal(build, attrs = {}) {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { class: 'dialog', ...attrs });
+    let result;
+    const close = (value) => { result = value; dialog.close(); };
+    dialog.addEventListener('close', () => { dialog.remove(); resolve(result); });
+    dialog.append(build(close));
+    document.body.append(dialog);
+    dialog.showModal();
+    const first = dialog.querySelector('input, select, textarea, button.btn-primary');
+    if (first) first.focus();
+  });
+}
+
+/** A small inline SVG icon by name. */
+export function icon(name) {
+  const paths = {
+    play: 'M4 3l9 5-9 5z',
+    pause: 'M4 3h3v10H4zM9 3h3v10H9z',
+    edit: 'M11 2l3 3-8 8H3v-3zM9.5 3.5l3 3',
+    clock: 'M8 1.5a6.5 6.5 0 100 13 6.5 6.5 0 000-13zM8 4v4l3 2',
+    plus: 'M7 2h2v5h5v2H9v5H7V9H2V7h5z',
+    stop: 'M4 4h8v8H4z',
+    retry: 'M3 8a5 5 0 019-3V2h2v6H8V6h2.6A3 3 0 105 8z',
+    download: 'M7 2h2v6l2.5-2.5L13 7l-5 5-5-5 1.5-1.5L7 8zM3 13h10v1.5H3z',
+  };
+  const d = paths[name] || '';
+  const stroke = name === 'clock' || name === 'edit';
+  return s('svg', { viewBox: '0 0 16 16', 'aria-hidden': 'true', class: `icon icon-${name}` },
+    s('path', stroke ? { d, fill: 'none', stroke: 'currentColor', 'stroke-width': '1.6', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' } : { d }));
+}

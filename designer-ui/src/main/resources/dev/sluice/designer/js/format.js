@@ -76,3 +76,17 @@ export function bytes(n) {
   while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }
+
+/** today 02:00 / tomorrow 02:00 / Mon 24 Nov 02:00 (local time) */
+export function when(iso, now = Date.now()) {
+  const t = parseTime(iso);
+  if (t === null) return '';
+  const d = new Date(t);
+  const p = (n) => String(n).padStart(2, '0');
+  const hm = `${p(d.getHours())}:${p(d.getMinutes())}`;
+  const day = (x) => new Date(x).toDateString();
+  if (day(t) === day(now)) return `today ${hm}`;
+  if (day(t) === day(now + 86400000)) return `tomorrow ${hm}`;
+  if (day(t) === day(now - 86400000)) return `yesterday ${hm}`;
+  return `${d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short' })} ${hm}`;
+}
