@@ -109,7 +109,7 @@ class ClusterServerTest {
     }
 
     /** A worker process's parts: a clustered Vert.x of its own and an agent. */
-    private record Worker(Vertx vertx, LocalExecutor executor, ExecutorService io) implements AutoCloseable {
+    private record Worker(String name, Vertx vertx, LocalExecutor executor, ExecutorService io) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             executor.close();
@@ -129,7 +129,7 @@ class ClusterServerTest {
                 Optional.of("s3cret"), "127.0.0.1", ProcessHandle.current().pid(), null), executor, new ArtifactClient(store, root.resolve("downloads"), io));
         vertx.deployVerticle(agent).await(30, TimeUnit.SECONDS);
         agent.registered().await(30, TimeUnit.SECONDS);
-        Worker w = new Worker(vertx, executor, io);
+        Worker w = new Worker(name, vertx, executor, io);
         closing.add(w);
         return w;
     }
@@ -168,5 +168,27 @@ class ClusterServerTest {
                 .satisfies(a -> assertThat(a.worker()).startsWith("etl-box"));
         assertThat(store.logChunks(end.id(), "report", 1, 0, 100)).extracting(c -> c.text()).anyMatch(t -> t.contains("trained"));
         assertThat(node.members()).extracting(Member::role).containsExactly("engine", "worker", "worker");
+    }
+
+    @Test
+    void aLostWorkersStepGetsANewAttemptOnAnotherWorker() throws Exception {
+        Worker first = worker("gpu-1", "gpu");
+        Worker second = worker("gpu-2", "gpu");
+        String runId = run("slow.yaml", Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(dir.resolve("started")));
+        String busy = store.attempts(runId).get(0).worker();
+        Worker lost = busy.startsWith("gpu-1") ? first : second;
+
+        // cut off from the cluster: its heartbeats stop reaching the leader, its step goes on running
+        Clustering.hazelcast(lost.vertx()).orElseThrow().getLifecycleService().terminate();
+
+        RunRecord end = awaitEnd(runId);
+        assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+        List<AttemptRecord> attempts = store.attempts(runId);
+        assertThat(attempts).extracting(AttemptRecord::attempt, AttemptRecord::status, AttemptRecord::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "FAILED", "worker lost"),
+                        org.assertj.core.groups.Tuple.tuple(2, "SUCCEEDED", null));
+        assertThat(attempts.get(1).worker()).doesNotStartWith(lost.name());
+        assertThat(attempts.get(0).counted()).isFalse();
     }
 }
