@@ -17,6 +17,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -111,7 +112,8 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until the condition gives something other than null or false. */
     public <T> T wait(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).until(condition);
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+                .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Waits until an element matching the selector holds the text. */
@@ -120,9 +122,22 @@ public final class Browser implements AutoCloseable {
         return find(css);
     }
 
-    /** Clicks the visible element once it is clickable. */
+    /** Waits until an element matching the selector has the attribute with that value. */
+    public WebElement awaitAttribute(String css, String attribute, String value) {
+        wait(ExpectedConditions.attributeToBe(By.cssSelector(css), attribute, value));
+        return find(css);
+    }
+
+    /** Clicks the element once it is clickable (found again if the page redrew it meanwhile). */
     public Browser click(String css) {
-        wait(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+                .ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    WebElement e = ExpectedConditions.elementToBeClickable(By.cssSelector(css)).apply(d);
+                    if (e == null) return false;
+                    e.click();
+                    return true;
+                });
         return this;
     }
 
