@@ -82,7 +82,7 @@ export function mount(root, store, params) {
     tookEl = took ? h('span', null, `${r.endedAt ? 'took' : 'running for'} ${took}`) : null;
     replace(header,
       h('div', { class: 'titles' },
-        h('div', { class: 'crumbs' }, h('a', { href: '#/runs' }, 'Runs'), '/',
+        h('div', { class: 'crumbs' }, h('a', { href: '#/runs' }, 'Runs'), h('span', null, '/'),
           h('a', { href: `#/runs?pipeline=${encodeURIComponent(r.pipeline)}` }, r.pipeline)),
         h('div', { class: 'row title-row' }, h('h1', { class: 'mono run-id' }, r.id), statusBadge(r.status, { 'data-test': 'run-status' })),
         h('div', { class: 'meta' },
