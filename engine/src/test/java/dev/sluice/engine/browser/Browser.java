@@ -78,6 +78,7 @@ public final class Browser implements AutoCloseable {
         }
         driver = started;
         driver.manage().timeouts().scriptTimeout(WAIT);
+        size(1280, 800);
     }
 
     public WebDriver driver() {
@@ -91,9 +92,14 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
-    /** Resizes the window (the inner size is about this less the headless chrome's frame, i.e. the same). */
+    /** Resizes the window so that the page itself (the viewport) is width x height pixels. */
     public Browser size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
+        long innerWidth = script("return window.innerWidth");
+        long innerHeight = script("return window.innerHeight");
+        if (innerWidth != width || innerHeight != height) {
+            driver.manage().window().setSize(new Dimension(2 * width - (int) innerWidth, 2 * height - (int) innerHeight));
+        }
         return this;
     }
 

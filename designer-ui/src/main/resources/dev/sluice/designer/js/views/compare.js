@@ -39,6 +39,7 @@ export function mount(root, store, params) {
   const ids = String((params.query || {}).runs || '').split(',').map((x) => x.trim()).filter(Boolean);
   let alive = true;
   let plot = null;
+  let resize = null;
   const content = h('div', null, h('div', { class: 'loading' }, 'Loading runs…'));
   replace(root, h('section', { class: 'page page-wide compare-page', 'data-test': 'compare-page' },
     h('div', { class: 'page-header' }, h('div', { class: 'titles' },
@@ -84,7 +85,7 @@ export function mount(root, store, params) {
     const chosen = points.map((p) => (picked.has(p.id) ? p.v : null));
     const host = h('div', { class: 'chart', 'data-test': 'chart' });
     replace(box, host);
-    const width = Math.max(host.getBoundingClientRect().width, 300);
+    const width = Math.max(Math.floor(box.getBoundingClientRect().width), 300);
     if (plot) plot.destroy();
     plot = new uPlot({
       width, height: 300,
@@ -98,6 +99,12 @@ export function mount(root, store, params) {
         { label: 'compared runs', stroke: 'transparent', paths: () => null, points: { show: true, size: 11, fill: '#f59e0b', stroke: '#b45309' } },
       ],
     }, [xs, all, chosen], host);
+    if (resize) resize.disconnect();
+    resize = new ResizeObserver(() => {
+      const w = Math.floor(box.getBoundingClientRect().width);
+      if (plot && w > 0 && w !== plot.width) plot.setSize({ width: w, height: 300 });
+    });
+    resize.observe(box);
     select.disabled = false;
   };
 
@@ -159,5 +166,5 @@ export function mount(root, store, params) {
     if (numeric.length) redraw();
   })().catch((e) => { if (alive) replace(content, errorBox(e)); });
 
-  return () => { alive = false; if (plot) plot.destroy(); };
+  return () => { alive = false; if (resize) resize.disconnect(); if (plot) plot.destroy(); };
 }

@@ -3,7 +3,7 @@
 import { h, replace, statusBadge, errorBox, empty, toast, icon } from '../dom.js';
 import { get, post, seg, stream } from '../api.js';
 import { duration, between, dateTime, relative, value } from '../format.js';
-import { createGraphView } from './run-graph.js';
+import { createGraphView } from '../graph/index.js';
 import { createStepPanel } from './run-step.js';
 import { gantt } from './run-gantt.js';
 
@@ -28,8 +28,7 @@ export function mount(root, store, params) {
   const graphCard = h('section', { class: 'card graph-card' },
     h('div', { class: 'card-header' }, h('h2', null, 'Graph'), h('span', { class: 'spacer' }),
       h('span', { class: 'muted small legend' }, ['SUCCEEDED', 'RUNNING', 'FAILED', 'QUEUED', 'SKIPPED'].map((st) =>
-        h('span', { class: 'legend-item' }, h('span', { class: ['dot', `status-${st}`] }), st.toLowerCase()))),
-      h('button', { class: 'btn btn-sm', type: 'button', onclick: () => graphView && graphView.fit() }, 'Fit')),
+        h('span', { class: 'legend-item' }, h('span', { class: ['dot', `status-${st}`] }), st.toLowerCase())))),
     graphBox);
   const timeline = h('div', { class: 'card-body' });
   const timelineCard = h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Timeline')), timeline);
@@ -191,7 +190,8 @@ export function mount(root, store, params) {
     store.set({ [key]: r });
     replace(page, header, body);
     render();
-    graphView = createGraphView(graphBox, { onSelect: (id) => select(id) });
+    // the view reports {type: 'node', id}, {type: 'edge', ...} or null; only steps matter here
+    graphView = createGraphView(graphBox, { onSelect: (sel) => select(sel && sel.type === 'node' ? sel.id : null) });
     try {
       const graph = await get(`/api/pipelines/${seg(r.pipeline)}/graph?version=${r.version}`);
       if (!alive) return;
