@@ -1,7 +1,7 @@
 package dev.sluice.engine.api;
 
 import dev.sluice.engine.metrics.EngineMetrics;
-import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.store.Store;
 import dev.sluice.worker.artifact.ContentStore;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param token   the bearer token {@code /api} and {@code /metrics} need ({@link BearerAuth}); none: open
  * @param metrics what {@code GET /metrics} shows; none: no such route
  */
-public record ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
+public record ApiContext(Store store, RunControl scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
         RunSignals signals, Runnable pipelinesChanged, Optional<String> token, Optional<EngineMetrics> metrics) {
     public ApiContext {
         Objects.requireNonNull(store, "store");
@@ -38,7 +38,7 @@ public record ApiContext(Store store, Scheduler scheduler, ContentStore artifact
     }
 
     /** No token, no metrics, no one to tell of pipeline changes. */
-    public ApiContext(Store store, Scheduler scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
+    public ApiContext(Store store, RunControl scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
             RunSignals signals) {
         this(store, scheduler, artifacts, baseDir, clock, owner, signals, () -> { }, Optional.empty(), Optional.empty());
     }

@@ -1,6 +1,7 @@
 package dev.sluice.engine.api;
 
 import dev.sluice.engine.pipeline.ParseResult;
+import dev.sluice.engine.pipeline.Param;
 import dev.sluice.engine.pipeline.Pipeline;
 import dev.sluice.engine.pipeline.Schedule;
 import dev.sluice.engine.schedule.CronTrigger;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -169,6 +171,18 @@ public final class PipelinesHandler {
         m.put("version", v.version());
         m.put("sha256", v.sha256());
         m.put("paused", state.paused());
+        // what a run form needs: each param with its type and default, in file order
+        List<Map<String, Object>> params = new ArrayList<>();
+        if (p != null) {
+            for (Param param : p.params().values()) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("name", param.name());
+                one.put("type", param.type().name().toLowerCase(Locale.ROOT));
+                one.put("default", param.defaultValue());
+                params.add(one);
+            }
+        }
+        m.put("params", params);
         if (p != null && p.schedule() != null) {
             Schedule sc = p.schedule();
             Map<String, Object> schedule = new LinkedHashMap<>();

@@ -8,7 +8,7 @@ import dev.sluice.engine.report.RunReport;
 import dev.sluice.engine.report.StepLog;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.scheduler.NewRun;
-import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.PipelineVersion;
@@ -35,7 +35,7 @@ public final class RunsHandler {
     static final int MAX_LIMIT = 500;
 
     private final Store store;
-    private final Scheduler scheduler;
+    private final RunControl scheduler;
     private final Path baseDir;
     private final Clock clock;
     private final String owner;
@@ -168,7 +168,7 @@ public final class RunsHandler {
         Http.blocking(ctx, () -> {
             RunRecord run = store.run(id).orElseThrow(() -> noRun(id));
             if (run.status().terminal()) throw ApiException.conflict("run " + id + " already ended " + run.status());
-            if (run.owner() != null && !run.owner().equals(owner)) {
+            if (run.owner() != null && !run.owner().equals(owner) && !scheduler.reaches(run.owner())) {
                 throw ApiException.conflict("run " + id + " is run by " + run.owner() + ", not by this server: cancel it there");
             }
             scheduler.cancel(id);

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * An engine in this process: the store (interrupted runs already marked), the content store,
@@ -60,8 +61,8 @@ final class LocalEngine implements AutoCloseable {
     Scheduler scheduler(int slots, Owner owner, RunListener listener) {
         String worker = "local@" + owner.host();
         executor = new LocalExecutor(artifacts, dataDir.resolve("work"), worker, KILL_GRACE);
-        scheduler = new Scheduler(store, new LocalDispatcher(executor, worker), artifacts, new Expressions(), clock,
-                slots, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, listener);
+        scheduler = new Scheduler(store, new LocalDispatcher(executor, worker, slots, Set.of()), artifacts,
+                new Expressions(), clock, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, listener);
         return scheduler;
     }
 

@@ -34,7 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * commits it, and only then starts attempts and tells listeners: a state is stored before anyone
  * hears of it.
  */
-public final class Scheduler implements AutoCloseable {
+public final class Scheduler implements RunControl, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
@@ -70,17 +72,23 @@ public final class Scheduler implements AutoCloseable {
 
     private record Stop() implements Event {}
 
+    private record Abandon() implements Event {}
+
+    /** Workers came or slots freed up outside of a result: look at the queued steps again. */
+    private record Wake() implements Event {}
+
     private final Store store;
     private final Dispatcher dispatcher;
     private final ContentStore artifacts;
     private final TaskPreparer preparer;
     private final Clock clock;
-    private final int slots;
     private final String owner;
     private final RunListener listener;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final LogBuffers logs = new LogBuffers();
     private final Map<String, ActiveRun> runs = new LinkedHashMap<>();
+    /** Ids of the runs this scheduler has (active or waiting), readable from any thread. */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** QUEUED runs of pipelines at their {@code concurrency}, each pipeline's in arrival order. */
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new LinkedHashMap<>();
     /** Runs taken out of {@link #waiting} this turn: decided before the turn ends. */
@@ -97,13 +105,12 @@ public final class Scheduler implements AutoCloseable {
     private volatile Throwable failure;
 
     public Scheduler(Store store, Dispatcher dispatcher, ContentStore artifacts, Expressions expressions,
-            Clock clock, int slots, String owner, long maxLogBytes, RunListener listener) {
+            Clock clock, String owner, long maxLogBytes, RunListener listener) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.artifacts = artifacts;
         this.preparer = new TaskPreparer(expressions, maxLogBytes);
         this.clock = clock;
-        this.slots = slots;
         this.owner = owner;
         this.listener = listener;
         this.thread = new Thread(this::loop, "sluice-scheduler");
@@ -116,12 +123,14 @@ public final class Scheduler implements AutoCloseable {
      * scheduler has to stop (the store stayed unreachable). Resuming a RUNNING run comes with the
      * server's restart recovery: its running tasks and upstream outputs must be reloaded first.
      */
+    @Override
     public CompletableFuture<RunRecord> start(Plan plan, RunRecord run, List<TaskRecord> tasks) {
         ActiveRun active = new ActiveRun(plan, run, tasks);
         if (stopped) {
             active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
             return active.done;
         }
+        known.add(active.id());
         events.add(new Start(active));
         return active.done;
     }
@@ -145,6 +154,7 @@ public final class Scheduler implements AutoCloseable {
             active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
             return active.done;
         }
+        known.add(active.id());
         events.add(new Start(active));
         return active.done;
     }
@@ -152,10 +162,19 @@ public final class Scheduler implements AutoCloseable {
     /** The reason of attempts ended because the engine running them stopped. */
     public static final String ENGINE_RESTART = "engine restart";
 
+    /** The reason of attempts whose worker was lost (it stopped heartbeating): the step gets a new attempt elsewhere. */
+    public static final String WORKER_LOST = "worker lost";
+
     /** The reason of attempts killed because the server was shutting down. */
     public static final String INTERRUPTED = "interrupted";
 
+    /** Looks at the queued steps again: call when workers joined or their slots freed up. */
+    public void wake() {
+        events.add(new Wake());
+    }
+
     /** Cancels a run: queued steps are CANCELLED, running ones killed, and the run ends CANCELLED. */
+    @Override
     public void cancel(String runId) {
         events.add(new Cancel(runId));
     }
@@ -167,6 +186,7 @@ public final class Scheduler implements AutoCloseable {
      * exceptionally with {@link IllegalStateException} when the run is not FAILED or CANCELLED (read
      * on the scheduler thread, so two retries at once cannot both start it).
      */
+    @Override
     public CompletableFuture<RunRecord> retry(Plan plan, String runId) {
         CompletableFuture<RunRecord> done = new CompletableFuture<>();
         if (stopped) done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
@@ -198,6 +218,20 @@ public final class Scheduler implements AutoCloseable {
 
     private int running() {
         return runningCount;
+    }
+
+    /** Whether this scheduler has the run (running, or waiting for its pipeline's concurrency, or about to start). */
+    public boolean has(String runId) {
+        return known.contains(runId);
+    }
+
+    /**
+     * Stops at once without writing anything more, for a server that lost its leadership: another
+     * holds the runs now. Processes still running here are killed; the runs' futures fail.
+     */
+    public void abandon() {
+        events.add(new Abandon());
+        close();
     }
 
     @Override
@@ -255,6 +289,9 @@ public final class Scheduler implements AutoCloseable {
             r.done.completeExceptionally(e);
         }
         runs.clear();
+        for (var queue : waiting.values()) queue.forEach(r -> r.done.completeExceptionally(e));
+        waiting.clear();
+        known.clear();
         for (Event ev; (ev = events.poll()) != null; ) {
             if (ev instanceof Start st) st.run().done.completeExceptionally(e);
         }
@@ -270,7 +307,11 @@ public final class Scheduler implements AutoCloseable {
             else if (e instanceof Drain d) {
                 if (d.kill()) onKill();
             }
-            else stopped = true;
+            else if (e instanceof Abandon) {
+                fail(new IllegalStateException("this server is no longer the leader"));
+                return;
+            }
+            else if (e instanceof Stop) stopped = true;
         }
         for (var entry : logs.takeAll()) {
             AttemptKey k = entry.getKey();
@@ -413,6 +454,7 @@ public final class Scheduler implements AutoCloseable {
         b.changes.add(new Change.SetRunState(runId, current, next, b.now, null));
         run.setRun(next, b.now, null);
         runs.put(runId, run);
+        known.add(runId);
         b.changes.add(new Change.SetRunOwner(runId, owner, b.now));
         for (TaskRecord t : List.copyOf(run.tasks.values())) {
             StepState s = t.status();
@@ -471,8 +513,9 @@ public final class Scheduler implements AutoCloseable {
             case FAILED -> AttemptOutcome.FAILED;
             case TIMED_OUT -> AttemptOutcome.TIMED_OUT;
             case CANCELLED -> AttemptOutcome.CANCELLED;
+            case LOST -> AttemptOutcome.LOST;
         };
-        String detail = result.error() != null ? result.error()
+        String detail = outcome == AttemptOutcome.LOST ? WORKER_LOST : result.error() != null ? result.error()
                 : result.exitCode() != null ? "exit code " + result.exitCode() : outcome.name().toLowerCase();
         var step = plan.step();
         boolean interrupted = draining && killOnDrain && outcome != AttemptOutcome.SUCCEEDED && !run.cancelRequested;
@@ -493,6 +536,7 @@ public final class Scheduler implements AutoCloseable {
         };
         String attemptReason = interrupted ? INTERRUPTED : switch (outcome) {
             case SUCCEEDED -> null;
+            case LOST -> WORKER_LOST;
             case TIMED_OUT -> "timeout";
             case CANCELLED -> "cancelled";
             default -> result.exitCode() != null && result.exitCode() != 0 ? "exit code " + result.exitCode() : "error";
@@ -514,7 +558,8 @@ public final class Scheduler implements AutoCloseable {
     private void decide(Batch b, ActiveRun run) {
         // Decide again while tasks end at once (cache hits, preparation errors): that can free more work.
         while (true) {
-            int free = draining ? 0 : slots - runningEverywhere();
+            // every due step is offered: with worker labels, one that cannot be placed must not hold back one that can
+            int free = draining || dispatcher.freeSlots() == 0 ? 0 : Integer.MAX_VALUE;
             Decision d = Decider.decide(run.snapshot(free), taskId -> preparer.condition(run, run.tasksById.get(taskId)), b.now);
             run.wakeAt = d.wakeAt();
             if (d.isEmpty()) return;
@@ -536,18 +581,26 @@ public final class Scheduler implements AutoCloseable {
 
     /** @return true when the task ended at once (cache hit or preparation error), so deciding again may help */
     private boolean dispatch(Batch b, ActiveRun run, Task task) {
+        if (dispatcher.freeSlots() == 0) return false;
         TaskRecord t = run.tasks.get(task.id());
+        Placement placement = dispatcher.place(task.step().labels());
+        if (!placement.placed()) {
+            noteWait(b, run, t, placement.waitReason());
+            return false;
+        }
         TaskPreparer.Prepared p;
         try {
             p = preparer.prepare(run, task);
         } catch (ExpressionException e) {
+            dispatcher.release(placement);
             setTask(b, run, task.id(), StepEvent.FAIL, "expression error: " + e.getMessage(), null, null, null, null);
             return true;
         }
         if (p.cacheKey() != null) {
             Optional<CacheHit> hit = store.cacheHit(p.cacheKey()).filter(h -> h.outputs().stream().allMatch(a -> artifacts.contains(a.sha256())));
             if (hit.isPresent()) {
-                serveFromCache(b, run, task, t, hit.get(), p);
+                dispatcher.release(placement);
+                serveFromCache(b, run, task, t, hit.get(), p, placement.worker());
                 return true;
             }
         }
@@ -555,35 +608,50 @@ public final class Scheduler implements AutoCloseable {
         AttemptKey key = new AttemptKey(run.id(), task.id(), attempt);
         TaskRequest request = preparer.request(p, task, key);
         b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING",
-                dispatcher.worker(), b.now, null, null, null, null, false, false)));
+                placement.worker(), b.now, null, null, null, null, false, false)));
         setTask(b, run, task.id(), StepEvent.DISPATCH, null, attempt, null, null, null);
         run.inputs.put(key, p.inputs());
         if (p.cacheKey() != null) run.cacheKeys.put(key, p.cacheKey());
-        b.afterCommit.add(() -> dispatch(run.id(), request));
+        b.afterCommit.add(() -> dispatch(run.id(), request, placement));
         return false;
     }
 
-    /** Hands an attempt to the worker; a worker that cannot take it gives a FAILED result, never silence. */
-    private void dispatch(String runId, TaskRequest request) {
+    /**
+     * A queued step no live worker can take (its labels): the reason is stored on the step, once, so
+     * that a person sees why it waits. Waiting for a busy worker's slot is normal queueing, not noted.
+     */
+    private void noteWait(Batch b, ActiveRun run, TaskRecord t, String reason) {
+        if (!reason.startsWith("no worker") || reason.equals(t.reason())) return;
+        b.changes.add(new Change.SetTaskState(run.id(), t.taskId(), StepState.QUEUED, StepState.QUEUED, reason, b.now,
+                null, null, null, t.notBefore(), null));
+        TaskRecord updated = run.setTask(t.taskId(), StepState.QUEUED, reason, b.now, null, null, null, t.notBefore(), null);
+        RunRecord r = run.record;
+        log.info("[pipeline {}] [run {}] [step {}#{}] QUEUED ({})", r.pipeline(), r.id(), t.taskId(), t.attempts(), reason);
+        b.afterCommit.add(() -> listener.taskChanged(r, updated));
+    }
+
+    /** Hands an attempt to its worker; a worker that cannot take it gives a FAILED result, never silence. */
+    private void dispatch(String runId, TaskRequest request, Placement placement) {
         CompletableFuture<TaskResult> future;
         try {
-            future = dispatcher.dispatch(request, logs);
+            future = dispatcher.dispatch(request, placement, logs);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }
         future.whenComplete((result, error) -> {
             TaskResult r = error == null ? result : new TaskResult(request.key(), TaskResult.Outcome.FAILED, null,
                     "the worker could not run the step: " + error, clock.instant(), clock.instant(), List.of(), Map.of(),
-                    dispatcher.worker());
+                    placement.worker());
             events.add(new Result(runId, r));
         });
     }
 
-    private void serveFromCache(Batch b, ActiveRun run, Task task, TaskRecord t, CacheHit hit, TaskPreparer.Prepared p) {
+    private void serveFromCache(Batch b, ActiveRun run, Task task, TaskRecord t, CacheHit hit, TaskPreparer.Prepared p,
+            String worker) {
         int attempt = t.attempts() + 1;
         String from = "cached from run " + hit.runId() + " step " + hit.taskId() + " attempt " + hit.attempt();
         b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING",
-                dispatcher.worker(), b.now, null, null, null, null, true, false)));
+                worker, b.now, null, null, null, null, true, false)));
         b.changes.add(new Change.AppendLog(run.id(), task.id(), attempt, LogBuffers.format(b.now, 'S', from)));
         b.changes.add(new Change.FinishAttempt(run.id(), task.id(), attempt, "SUCCEEDED", null, b.now, null, "cached",
                 null, false, hit.outputs(), hit.metrics(), p.inputs()));
@@ -606,6 +674,7 @@ public final class Scheduler implements AutoCloseable {
         b.changes.add(new Change.SetRunOwner(run.id(), null, b.now));
         run.setRun(next, b.now, reason);
         runs.remove(run.id());
+        known.remove(run.id());
         promote(b, run.record.pipeline());
         RunRecord done = run.record;
         log.info("[pipeline {}] [run {}] {}", done.pipeline(), done.id(), next);

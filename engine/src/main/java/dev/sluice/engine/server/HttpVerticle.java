@@ -29,6 +29,8 @@ final class HttpVerticle extends VerticleBase {
     /** Largest request body; a larger one gets 413 (by its Content-Length at once, else after 2 MiB). */
     static final long BODY_LIMIT = 2L * 1024 * 1024;
     private static final String DESIGNER = "dev/sluice/designer";
+    /** Class-path folder holding {@code webjars/}: a request path {@code /webjars/x} is {@code META-INF/resources/webjars/x}. */
+    private static final String WEBJARS_ROOT = "META-INF/resources";
 
     private final ApiContext api;
     private final String host;
@@ -84,6 +86,10 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/docs").handler(docs::page);
         for (String file : BearerAuth.DOCS_ASSETS) router.get("/api/docs/" + file).handler(docs::asset);
         api.metrics().ifPresent(m -> router.get("/metrics").handler(new MetricsHandler(m)::get));
+
+        // the designer's browser libraries (CodeMirror, uPlot) from their WebJars: /webjars/<name>/<version>/...;
+        // a regex route, so it is not an API route (the files are versioned, so they may be cached)
+        router.routeWithRegex(HttpMethod.GET, "^/webjars/.+").handler(StaticHandler.create(WEBJARS_ROOT));
 
         // no day-long immutable caching: a new version of the designer must show up on the next reload
         StaticHandler designer = StaticHandler.create(DESIGNER).setIndexPage("index.html").setCachingEnabled(false);

@@ -6,7 +6,7 @@ import dev.sluice.engine.pipeline.ParamValues;
 import dev.sluice.engine.schedule.CronTrigger;
 import dev.sluice.engine.schedule.Due;
 import dev.sluice.engine.scheduler.NewRun;
-import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.ConflictException;
 import dev.sluice.engine.store.PipelineState;
@@ -50,13 +50,13 @@ public final class CronService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CronService.class);
 
-    /** Starts a committed run; the server passes its {@link Scheduler}. */
+    /** Starts a committed run; the server passes its {@link RunControl}. */
     @FunctionalInterface
     public interface RunStarter {
         void start(Plan plan, RunRecord run, List<TaskRecord> tasks);
 
         /** Runs go to the scheduler; a run it cannot finish is logged. */
-        static RunStarter of(Scheduler scheduler) {
+        static RunStarter of(RunControl scheduler) {
             return (plan, run, tasks) -> scheduler.start(plan, run, tasks).whenComplete((end, error) -> {
                 if (error != null) {
                     log.error("[pipeline {}] [run {}] the scheduler could not finish it: {}", run.pipeline(), run.id(), error.toString());

@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -65,8 +66,8 @@ final class ApiServer implements AutoCloseable {
         artifacts = new ContentStore(dataDir.resolve("artifacts"));
         Owner owner = Owner.self("server");
         executor = new LocalExecutor(artifacts, dataDir.resolve("work"), "local@test", Duration.ofSeconds(1));
-        scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test"), artifacts, new Expressions(),
-                Clock.systemUTC(), 4, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.all(signals, metrics));
+        scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test", 4, Set.of()), artifacts,
+                new Expressions(), Clock.systemUTC(), owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.all(signals, metrics));
         ApiContext api = new ApiContext(store, scheduler, artifacts, pipelinesDir.toAbsolutePath(), Clock.systemUTC(), owner.toString(),
                 signals).withToken(Optional.ofNullable(token)).withMetrics(metrics);
         server = new Server(api, "127.0.0.1", 0, dataDir.resolve("tmp/vertx"));

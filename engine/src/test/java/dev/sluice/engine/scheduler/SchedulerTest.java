@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +72,7 @@ class SchedulerTest {
 
     private Scheduler scheduler(Dispatcher dispatcher) {
         return new Scheduler(store, dispatcher, new ContentStore(dir.resolve("artifacts")), new Expressions(),
-                Clock.systemUTC(), 2, "test", TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE);
+                Clock.systemUTC(), "test", TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE);
     }
 
     @Test
@@ -87,7 +88,7 @@ class SchedulerTest {
                     needs: [slow]
                     run: echo never
                 """);
-        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test"))) {
+        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test", 2, Set.of()))) {
             CompletableFuture<RunRecord> done = scheduler.start(s.plan(), s.create().run(), s.create().tasks());
             String runId = s.create().run().id();
             await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -112,20 +113,10 @@ class SchedulerTest {
                     needs: [a]
                     run: echo b
                 """);
-        Dispatcher broken = new Dispatcher() {
+        Dispatcher broken = new FakeDispatcher("broken") {
             @Override
-            public String worker() {
-                return "broken";
-            }
-
-            @Override
-            public CompletableFuture<TaskResult> dispatch(TaskRequest request, LogSink sink) {
+            public CompletableFuture<TaskResult> dispatch(TaskRequest request, Placement placement, LogSink sink) {
                 return CompletableFuture.failedFuture(new IllegalStateException("worker closed"));
-            }
-
-            @Override
-            public boolean cancel(AttemptKey key) {
-                return false;
             }
         };
         try (Scheduler scheduler = scheduler(broken)) {
@@ -152,21 +143,11 @@ class SchedulerTest {
                 """);
         String runId = s.create().run().id();
         // the state a killed engine leaves: a SUCCEEDED with its output, b RUNNING in attempt 1
-        try (Scheduler first = scheduler(new LocalDispatcher(executor, "test"))) {
-            Dispatcher neverEnds = new Dispatcher() {
+        try (Scheduler first = scheduler(new LocalDispatcher(executor, "test", 2, Set.of()))) {
+            Dispatcher neverEnds = new FakeDispatcher("lost") {
                 @Override
-                public String worker() {
-                    return "lost";
-                }
-
-                @Override
-                public CompletableFuture<TaskResult> dispatch(TaskRequest request, LogSink sink) {
+                public CompletableFuture<TaskResult> dispatch(TaskRequest request, Placement placement, LogSink sink) {
                     return request.key().taskId().equals("a") ? executor.start(request, sink) : new CompletableFuture<>();
-                }
-
-                @Override
-                public boolean cancel(AttemptKey key) {
-                    return false;
                 }
             };
             try (Scheduler crashing = scheduler(neverEnds)) {
@@ -213,7 +194,7 @@ class SchedulerTest {
                 """.formatted(gate));
         Started second = createAgain(first);
         Started third = createAgain(first);
-        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test"))) {
+        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test", 2, Set.of()))) {
             CompletableFuture<RunRecord> a = start(scheduler, first);
             CompletableFuture<RunRecord> b = start(scheduler, second);
             CompletableFuture<RunRecord> c = start(scheduler, third);
@@ -255,7 +236,7 @@ class SchedulerTest {
                     run: echo after
                 """.formatted(fixed));
         String runId = s.create().run().id();
-        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test"))) {
+        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test", 2, Set.of()))) {
             assertThat(start(scheduler, s).get(20, TimeUnit.SECONDS).status()).isEqualTo(RunState.FAILED);
             java.nio.file.Files.writeString(fixed, "");
 
@@ -285,7 +266,7 @@ class SchedulerTest {
                     run: echo next
                 """);
         String runId = s.create().run().id();
-        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test"))) {
+        try (Scheduler scheduler = scheduler(new LocalDispatcher(executor, "test", 2, Set.of()))) {
             start(scheduler, s);
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     store.tasks(runId).stream().filter(t -> t.status() == StepState.RUNNING).count() == 2);

@@ -43,7 +43,12 @@ public record TaskResult(
         /** killed at its timeout */
         TIMED_OUT,
         /** killed because the engine cancelled it */
-        CANCELLED
+        CANCELLED,
+        /**
+         * the worker running it was lost (no heartbeat within its lease): decided by the engine, never
+         * sent by a worker; the step gets a new attempt elsewhere without using up a retry
+         */
+        LOST
     }
 
     public TaskResult {

@@ -1,0 +1,28 @@
+package dev.sluice.engine.scheduler;
+
+import dev.sluice.engine.dag.Plan;
+import dev.sluice.engine.store.RunRecord;
+import dev.sluice.engine.store.TaskRecord;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the API and the cron service ask of whoever runs the runs: this process's {@link Scheduler},
+ * or, on a server that is not the cluster's leader, the leader reached over the event bus.
+ */
+public interface RunControl {
+
+    /** Starts a run stored QUEUED; the future completes when it ends (or when it was handed on). */
+    CompletableFuture<RunRecord> start(Plan plan, RunRecord run, List<TaskRecord> tasks);
+
+    /** Cancels a run: queued steps are CANCELLED, running ones killed. */
+    void cancel(String runId);
+
+    /** Runs the failed, skipped and cancelled steps of a FAILED or CANCELLED run again. */
+    CompletableFuture<RunRecord> retry(Plan plan, String runId);
+
+    /** Whether a run owned by {@code owner} (another process) can be cancelled through this control. */
+    default boolean reaches(String owner) {
+        return false;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.sluice.engine.browser;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) pointed at a server:
+ * open a route, find elements by CSS (interactive ones carry {@code data-test}), wait for what a
+ * page shows, and save screenshots into {@code target/screenshots/<name>.png}. One per test class;
+ * close it after.
+ */
+public final class Browser implements AutoCloseable {
+
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final String base;
+    private final Path profile;
+    private final ChromeDriverService service;
+    private final ChromeDriver driver;
+
+    /** @param base the server's root URL, e.g. {@code http://127.0.0.1:41234} */
+    public Browser(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        try {
+            profile = Files.createTempDirectory("sluice-chromium-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-default-apps", "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1",
+                "--window-size=1280,800", "--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver started;
+        try {
+            started = new ChromeDriver(service, options);
+        } catch (RuntimeException e) {
+            service.stop();
+            deleteProfile();
+            throw e;
+        }
+        driver = started;
+        driver.manage().timeouts().scriptTimeout(WAIT);
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Opens a designer route, e.g. {@code "#/runs"} or {@code "/"}; waits for the page's module to start. */
+    public Browser open(String route) {
+        String url = route.startsWith("#") ? base + "/" + route : base + (route.startsWith("/") ? route : "/" + route);
+        driver.get(url);
+        return this;
+    }
+
+    /** Resizes the window (the inner size is about this less the headless chrome's frame, i.e. the same). */
+    public Browser size(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+        return this;
+    }
+
+    public WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    public List<WebElement> all(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** Waits until an element matching the selector is visible, and returns it. */
+    public WebElement await(String css) {
+        return wait(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    /** Waits until the condition gives something other than null or false. */
+    public <T> T wait(Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).until(condition);
+    }
+
+    /** Waits until an element matching the selector holds the text. */
+    public WebElement awaitText(String css, String text) {
+        wait(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        return find(css);
+    }
+
+    /** Clicks the visible element once it is clickable. */
+    public Browser click(String css) {
+        wait(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T script(String js, Object... args) {
+        return (T) ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** Whether a JavaScript alert is open (an injected {@code alert(1)} would open one). */
+    public boolean alertOpen() {
+        try {
+            driver.switchTo().alert();
+            return true;
+        } catch (NoAlertPresentException e) {
+            return false;
+        }
+    }
+
+    /** Console errors logged by the page so far (read once: the log is drained). */
+    public List<String> consoleErrors() {
+        try {
+            return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .map(LogEntry::getMessage)
+                    .toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Saves what the window shows as {@code target/screenshots/<name>.png} and returns the file. */
+    public Path screenshot(String name) {
+        Path dir = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
+        try {
+            Files.createDirectories(dir);
+            File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Path to = dir.resolve(name + ".png");
+            Files.copy(shot.toPath(), to, StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(shot.toPath());
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            service.stop();
+            deleteProfile();
+        }
+    }
+
+    private void deleteProfile() {
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+}

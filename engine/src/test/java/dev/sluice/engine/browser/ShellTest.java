@@ -1,0 +1,67 @@
+package dev.sluice.engine.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The designer's shell: the top bar, routing, the not-found page, and the WebJars it loads. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ShellTest {
+
+    TestServer server;
+    Browser browser;
+
+    @BeforeAll
+    void start(@TempDir Path root) {
+        server = new TestServer(root);
+        browser = new Browser(server.url());
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) browser.close();
+        if (server != null) server.close();
+    }
+
+    @Test
+    void opensTheDesignerWithItsTopBar() {
+        browser.open("/");
+
+        browser.await("[data-test=nav-pipelines][aria-current=page]");
+        assertThat(browser.find("[data-test=nav-runs]").getText()).isEqualTo("Runs");
+        assertThat(browser.find("[data-test=nav-new]").getText()).isEqualTo("New pipeline");
+        browser.screenshot("shell-home");
+    }
+
+    @Test
+    void showsANotFoundPageForAnUnknownRoute() {
+        browser.open("#/no/such/page");
+
+        assertThat(browser.await("[data-test=not-found]").getText()).contains("Page not found").contains("#/no/such/page");
+        browser.screenshot("shell-not-found");
+    }
+
+    @Test
+    void servesTheBrowserLibrariesFromTheirWebJars() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : new String[] {"/webjars/codemirror/5.65.16/lib/codemirror.js",
+                "/webjars/codemirror/5.65.16/mode/yaml/yaml.js", "/webjars/uplot/1.6.30/dist/uPlot.esm.js",
+                "/webjars/uplot/1.6.30/dist/uPlot.min.css"}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+        }
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/webjars/nope/1/x.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+    }
+}
