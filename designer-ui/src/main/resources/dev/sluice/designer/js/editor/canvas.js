@@ -31,6 +31,7 @@ export function createCanvas(container, session, { onSelectStep }) {
 
   let shown = {};
   let shownSel = 'null';
+  let shownIds = null;
   let lastLayout = null;
   let ids = [];
 
@@ -152,6 +153,12 @@ export function createCanvas(container, session, { onSelectStep }) {
         for (const [id, ps] of Object.entries(probs)) messages[id] = ps.map((p) => p.message);
         view.setProblems(messages);
         if (key.rev !== shown.rev && shown.rev !== undefined) view.fit();
+        else if (shownIds) {
+          // a step that came from the text (or a paste) may land off screen: bring it in
+          const fresh = ids.filter((id) => !shownIds.has(id));
+          if (fresh.length) view.reveal(fresh[fresh.length - 1]);
+        }
+        shownIds = new Set(ids);
         shown = key;
       }
       const sel = JSON.stringify(state.selected || null);

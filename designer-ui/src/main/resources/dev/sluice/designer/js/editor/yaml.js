@@ -3,6 +3,7 @@
 // cursor and the scroll stay. Problems get a gutter marker at their line and a list below.
 
 import { h, useCss } from '../dom.js';
+import { diffRange } from './diff.js';
 
 const CM = '/webjars/codemirror/5.65.16';
 let loading = null;
@@ -27,16 +28,6 @@ export function loadCodeMirror() {
       .catch((e) => { loading = null; throw e; });
   }
   return loading;
-}
-
-/** The smallest replacement turning a into b: {from, to} offsets in a and the text to put there. */
-export function diffRange(a, b) {
-  let start = 0;
-  const max = Math.min(a.length, b.length);
-  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let endA = a.length, endB = b.length;
-  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) { endA--; endB--; }
-  return { from: start, to: endA, text: b.slice(start, endB) };
 }
 
 export function createYamlPane(container, session, { onProblemClick, keys }) {
