@@ -1,5 +1,6 @@
 package dev.sluice.engine.api;
 
+import dev.sluice.engine.cluster.ClusterInfo;
 import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.store.Store;
@@ -21,9 +22,11 @@ import java.util.Optional;
  *                service looks again at once)
  * @param token   the bearer token {@code /api} and {@code /metrics} need ({@link BearerAuth}); none: open
  * @param metrics what {@code GET /metrics} shows; none: no such route
+ * @param cluster what {@code GET /api/cluster} shows, and the token workers upload outputs with; none: a server alone
  */
 public record ApiContext(Store store, RunControl scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
-        RunSignals signals, Runnable pipelinesChanged, Optional<String> token, Optional<EngineMetrics> metrics) {
+        RunSignals signals, Runnable pipelinesChanged, Optional<String> token, Optional<EngineMetrics> metrics,
+        Optional<ClusterInfo> cluster) {
     public ApiContext {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(scheduler, "scheduler");
@@ -35,24 +38,29 @@ public record ApiContext(Store store, RunControl scheduler, ContentStore artifac
         Objects.requireNonNull(pipelinesChanged, "pipelinesChanged");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /** No token, no metrics, no one to tell of pipeline changes. */
     public ApiContext(Store store, RunControl scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
             RunSignals signals) {
-        this(store, scheduler, artifacts, baseDir, clock, owner, signals, () -> { }, Optional.empty(), Optional.empty());
+        this(store, scheduler, artifacts, baseDir, clock, owner, signals, () -> { }, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public ApiContext withPipelinesChanged(Runnable r) {
-        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, r, token, metrics);
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, r, token, metrics, cluster);
     }
 
     public ApiContext withToken(Optional<String> t) {
-        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, pipelinesChanged, t, metrics);
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, pipelinesChanged, t, metrics, cluster);
     }
 
     public ApiContext withMetrics(EngineMetrics m) {
-        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, pipelinesChanged, token, Optional.of(m));
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, pipelinesChanged, token, Optional.of(m), cluster);
+    }
+
+    public ApiContext withCluster(ClusterInfo c) {
+        return new ApiContext(store, scheduler, artifacts, baseDir, clock, owner, signals, pipelinesChanged, token, metrics, Optional.of(c));
     }
 
     /** Never the token: a record's own toString would print it into any log line holding the context. */

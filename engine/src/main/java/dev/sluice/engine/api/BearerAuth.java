@@ -37,11 +37,19 @@ public final class BearerAuth implements Handler<RoutingContext> {
     private static final String SCHEME = "Bearer ";
 
     private final byte[] expected;
+    /** Cluster workers' token: good for artifacts only (inputs down, outputs up). */
+    private final byte[] workers;
 
     /** @param token the one token the server accepts; not blank */
     public BearerAuth(String token) {
+        this(token, null);
+    }
+
+    /** @param workerToken also accepted, for {@code GET /api/artifacts/*} and {@code PUT /api/cluster/artifacts/*} only; null for none */
+    public BearerAuth(String token, String workerToken) {
         if (token == null || token.isBlank()) throw new IllegalArgumentException("the token is empty");
         this.expected = sha256(token);
+        this.workers = workerToken == null ? null : sha256(workerToken);
     }
 
     @Override
@@ -55,7 +63,8 @@ public final class BearerAuth implements Handler<RoutingContext> {
         if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"sluice\"");
             Http.error(ctx, 401, "unauthorized", "this server needs a token: send the header Authorization: Bearer <token>");
-        } else if (!matches(header.substring(SCHEME.length()).strip())) {
+        } else if (!matches(header.substring(SCHEME.length()).strip())
+                && !(workers != null && artifactRoute(ctx) && MessageDigest.isEqual(sha256(header.substring(SCHEME.length()).strip()), workers))) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"sluice\", error=\"invalid_token\"");
             Http.error(ctx, 401, "unauthorized", "the token does not match the server's");
         } else {
@@ -66,6 +75,12 @@ public final class BearerAuth implements Handler<RoutingContext> {
     /** Constant time: both sides are hashed first, so neither the content nor the length leaks. */
     boolean matches(String given) {
         return MessageDigest.isEqual(sha256(given), expected);
+    }
+
+    private static boolean artifactRoute(RoutingContext ctx) {
+        String m = ctx.request().method().name();
+        String p = ctx.normalizedPath();
+        return (m.equals("GET") && p.startsWith("/api/artifacts/")) || (m.equals("PUT") && p.startsWith("/api/cluster/artifacts/"));
     }
 
     static boolean guarded(String path) {

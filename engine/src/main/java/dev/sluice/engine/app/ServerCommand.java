@@ -3,15 +3,17 @@ package dev.sluice.engine.app;
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.BearerAuth;
 import dev.sluice.engine.api.RunSignals;
+import dev.sluice.engine.leader.LeaderElection;
 import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.pipeline.Durations;
 import dev.sluice.engine.scheduler.Owner;
 import dev.sluice.engine.scheduler.RunListener;
-import dev.sluice.engine.scheduler.Scheduler;
-import dev.sluice.engine.scheduler.Takeover;
+import dev.sluice.engine.scheduler.LocalDispatcher;
 import dev.sluice.engine.server.PipelineFolder;
 import dev.sluice.engine.server.Server;
-import dev.sluice.engine.trigger.CronService;
+import dev.sluice.engine.store.Fence;
+import dev.sluice.engine.store.LeaderLease;
+import dev.sluice.worker.cluster.ClusterOptions;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -21,8 +23,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,6 +62,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "File holding the token every API call needs (as Authorization: Bearer TOKEN); default: $SLUICE_TOKEN, else none.")
     Path tokenFile;
 
+    @Option(names = "--labels", paramLabel = "LABEL[,LABEL...]", split = ",",
+            description = "Labels of the embedded worker: steps with worker.labels run here only when it carries them all.")
+    List<String> labels = List.of();
+
+    @Option(names = "--no-local-worker", description = "Run no steps in this process: only on the cluster's workers.")
+    boolean noLocalWorker;
+
+    @Mixin
+    ClusterOptionsMixin cluster;
+
     @Mixin
     StoreOptions storeOptions;
 
@@ -86,8 +100,11 @@ final class ServerCommand implements Callable<Integer> {
         // from the start: a SIGTERM while the store opens must not cut a migration short
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
+        // the store refuses state changes unless this server holds the leader lease (see ServerNode)
+        AtomicReference<LeaderElection> election = new AtomicReference<>();
+        Fence fence = () -> election.get() == null ? Optional.empty() : election.get().fence().token();
         // metrics close last: the scheduler, stopping with the engine, may still tell them of changes
-        try (EngineMetrics metrics = new EngineMetrics(Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions);
+        try (EngineMetrics metrics = new EngineMetrics(Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions, fence);
                 PipelineFolder files = folder == null ? null : new PipelineFolder(engine.store, folder)) {
             if (files != null) {
                 int loaded = files.scan().size();
@@ -95,29 +112,49 @@ final class ServerCommand implements Callable<Integer> {
             }
             Owner owner = Owner.self("server");
             RunSignals signals = new RunSignals();
-            Scheduler scheduler = engine.scheduler(slots, owner, RunListener.all(signals, metrics));
             Path baseDir = folder != null ? folder.toAbsolutePath().normalize() : engine.dataDir;
-            List<String> resumed = Takeover.resumeServerRuns(engine.store, scheduler, baseDir, engine.clock);
-            if (!resumed.isEmpty()) err.printf("resuming %d run(s) a previous server left unfinished: %s%n", resumed.size(), resumed);
-            CronService cron = new CronService(engine.store, CronService.RunStarter.of(scheduler), baseDir, engine.clock, owner.toString());
-            ApiContext api = new ApiContext(engine.store, scheduler, engine.artifacts, baseDir, engine.clock, owner.toString(), signals)
-                    .withPipelinesChanged(cron::wake).withToken(token).withMetrics(metrics);
-            try (cron; Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"))) {
-                cron.start();
-                if (files != null) files.watch(WATCH_EVERY, cron::wake);
-                int bound = server.start();
-                String host = bind.contains(":") ? "[" + bind + "]" : bind;
-                out.printf("http://%s:%d/%n", host, bound);
-                out.flush();
-                err.printf("sluice server: listening on http://%s:%d/ (data in %s, %d slots, %s; Ctrl-C stops)%n", host, bound,
-                        engine.dataDir, slots, token.isPresent() ? "API token required" : "no API token");
-                err.flush();
-                stop.await();
-                err.println("sluice server: stopping: no new work; running steps get " + grace + " to finish");
-                err.flush();
+            LocalDispatcher local = noLocalWorker ? null : engine.localWorker(slots, Set.copyOf(labels), owner);
+            Optional<ClusterOptions> clusterOptions = cluster.options();
+            try (ServerNode node = new ServerNode(engine.store, engine.artifacts, baseDir, engine.clock, owner,
+                    RunListener.all(signals, metrics), local, cluster.joinToken())) {
+                ApiContext api = new ApiContext(engine.store, node, engine.artifacts, baseDir, engine.clock, owner.toString(), signals)
+                        .withPipelinesChanged(node::pipelinesChanged).withToken(token).withMetrics(metrics).withCluster(node);
+                try (Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"), clusterOptions)) {
+                    int bound = server.start();
+                    String host = bind.contains(":") ? "[" + bind + "]" : bind;
+                    String url = "http://" + (bind.equals("0.0.0.0") || bind.equals("::") ? cluster.host : host) + ":" + bound;
+                    node.attach(server.vertx(), url, owner.host() + ":" + bound);
+                    LeaderElection leader = new LeaderElection(engine.store.lease(LeaderLease.SCHEDULER), owner.toString(), url,
+                            new LeaderElection.Listener() {
+                                @Override
+                                public void onElected(long epoch) {
+                                    node.lead(epoch);
+                                }
+
+                                @Override
+                                public void onDemoted() {
+                                    node.follow();
+                                }
+                            });
+                    election.set(leader);
+                    leader.start();
+                    if (files != null) files.watch(WATCH_EVERY, node::pipelinesChanged);
+                    out.printf("http://%s:%d/%n", host, bound);
+                    out.flush();
+                    err.printf("sluice server: listening on http://%s:%d/ (data in %s, %s, %s%s; Ctrl-C stops)%n", host, bound,
+                            engine.dataDir, local == null ? "no local worker" : slots + " local slots",
+                            token.isPresent() ? "API token required" : "no API token",
+                            clusterOptions.map(o -> ", cluster " + o.clusterName() + " on " + o.host() + ":" + o.port()).orElse(""));
+                    err.flush();
+                    stop.await();
+                    err.println("sluice server: stopping: no new work; running steps get " + grace + " to finish");
+                    err.flush();
+                    int killed = node.drain(graceDuration);
+                    if (killed > 0) err.printf("sluice server: %d step(s) killed and recorded as interrupted; the next start runs them again%n", killed);
+                    // hand over at once: another server leads within a second instead of after the lease's ttl
+                    leader.close();
+                }
             }
-            int killed = scheduler.drain(graceDuration);
-            if (killed > 0) err.printf("sluice server: %d step(s) killed and recorded as interrupted; the next start runs them again%n", killed);
             err.println("sluice server: stopped");
             err.flush();
         }

@@ -34,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -88,7 +87,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
     private final LogBuffers logs = new LogBuffers();
     private final Map<String, ActiveRun> runs = new LinkedHashMap<>();
     /** Ids of the runs this scheduler has (active or waiting), readable from any thread. */
-    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<RunRecord>> known = new ConcurrentHashMap<>();
     /** QUEUED runs of pipelines at their {@code concurrency}, each pipeline's in arrival order. */
     private final Map<String, ArrayDeque<ActiveRun>> waiting = new LinkedHashMap<>();
     /** Runs taken out of {@link #waiting} this turn: decided before the turn ends. */
@@ -130,7 +129,8 @@ public final class Scheduler implements RunControl, AutoCloseable {
             active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
             return active.done;
         }
-        known.add(active.id());
+        CompletableFuture<RunRecord> had = known.putIfAbsent(active.id(), active.done);
+        if (had != null) return had; // asked twice (a forwarded start and the leader's own look at the store)
         events.add(new Start(active));
         return active.done;
     }
@@ -154,7 +154,8 @@ public final class Scheduler implements RunControl, AutoCloseable {
             active.done.completeExceptionally(failure != null ? failure : new IllegalStateException("scheduler closed"));
             return active.done;
         }
-        known.add(active.id());
+        CompletableFuture<RunRecord> had = known.putIfAbsent(active.id(), active.done);
+        if (had != null) return had; // asked twice (a forwarded start and the leader's own look at the store)
         events.add(new Start(active));
         return active.done;
     }
@@ -222,7 +223,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     /** Whether this scheduler has the run (running, or waiting for its pipeline's concurrency, or about to start). */
     public boolean has(String runId) {
-        return known.contains(runId);
+        return known.containsKey(runId);
     }
 
     /**
@@ -454,7 +455,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
         b.changes.add(new Change.SetRunState(runId, current, next, b.now, null));
         run.setRun(next, b.now, null);
         runs.put(runId, run);
-        known.add(runId);
+        known.put(runId, run.done);
         b.changes.add(new Change.SetRunOwner(runId, owner, b.now));
         for (TaskRecord t : List.copyOf(run.tasks.values())) {
             StepState s = t.status();

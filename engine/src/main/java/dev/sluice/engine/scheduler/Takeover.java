@@ -44,6 +44,11 @@ public final class Takeover {
         return taken;
     }
 
+    /** Kills the step processes a run left behind on this machine (its engine died); @return how many */
+    public static int killLeftovers(String runId) {
+        return Orphans.kill(runId).size();
+    }
+
     /** The plan of the pipeline version a run started with; empty (and logged) when it is gone or no longer validates. */
     public static Optional<Plan> plan(Store store, RunRecord run, Path baseDir) {
         Optional<PipelineVersion> version = store.pipelineVersion(run.pipeline(), run.version());

@@ -3,6 +3,7 @@ package dev.sluice.engine.server;
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.ArtifactsHandler;
 import dev.sluice.engine.api.BearerAuth;
+import dev.sluice.engine.api.ClusterHandler;
 import dev.sluice.engine.api.DocsHandler;
 import dev.sluice.engine.api.GraphHandler;
 import dev.sluice.engine.api.HealthHandler;
@@ -58,7 +59,11 @@ final class HttpVerticle extends VerticleBase {
         this.router = router;
         router.route().handler(Http::secure);
         // before the body is read and before any route: a request without the token goes no further
-        api.token().ifPresent(token -> router.route().handler(new BearerAuth(token)));
+        api.token().ifPresent(token -> router.route().handler(
+                new BearerAuth(token, api.cluster().map(c -> c.uploadToken()).orElse(null))));
+        ClusterHandler cluster = new ClusterHandler(api);
+        // streamed to disk before any body handler: outputs may be far bigger than an API body
+        router.put("/api/cluster/artifacts/:sha256").handler(cluster::upload);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
 
         router.get("/api/health").handler(health::get);
@@ -82,6 +87,7 @@ final class HttpVerticle extends VerticleBase {
             else runs.logs(ctx);
         });
         router.get("/api/artifacts/:sha256").handler(artifacts::get);
+        router.get("/api/cluster").handler(cluster::members);
         router.get("/api/openapi.yaml").handler(docs::openapi);
         router.get("/api/docs").handler(docs::page);
         for (String file : BearerAuth.DOCS_ASSETS) router.get("/api/docs/" + file).handler(docs::asset);

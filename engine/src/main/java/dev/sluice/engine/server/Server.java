@@ -1,7 +1,11 @@
 package dev.sluice.engine.server;
 
 import dev.sluice.engine.api.ApiContext;
+import dev.sluice.worker.cluster.ClusterOptions;
+import dev.sluice.worker.cluster.Clustering;
 import io.vertx.core.Vertx;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Optional;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.io.UncheckedIOException;
@@ -22,6 +26,7 @@ public final class Server implements AutoCloseable {
     private final String host;
     private final int port;
     private final Path cacheDir;
+    private final Optional<ClusterOptions> cluster;
     private Vertx vertx;
     private HttpVerticle verticle;
 
@@ -30,10 +35,16 @@ public final class Server implements AutoCloseable {
      * @param cacheDir where Vert.x may unpack the designer's files from the jar
      */
     public Server(ApiContext api, String host, int port, Path cacheDir) {
+        this(api, host, port, cacheDir, Optional.empty());
+    }
+
+    /** @param cluster the Hazelcast cluster to join (the event bus then reaches workers and other servers) */
+    public Server(ApiContext api, String host, int port, Path cacheDir, Optional<ClusterOptions> cluster) {
         this.api = api;
         this.host = host;
         this.port = port;
         this.cacheDir = cacheDir;
+        this.cluster = cluster;
     }
 
     /**
@@ -42,22 +53,36 @@ public final class Server implements AutoCloseable {
      */
     public synchronized int start() {
         if (vertx != null) throw new IllegalStateException("already started");
-        vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
-                .setFileCacheDir(cacheDir.toAbsolutePath().toString())));
+        FileSystemOptions files = new FileSystemOptions().setFileCacheDir(cacheDir.toAbsolutePath().toString());
         verticle = new HttpVerticle(api, host, port);
         try {
+            if (cluster.isEmpty()) {
+                vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(files));
+            } else {
+                ClusterOptions o = cluster.get();
+                vertx = Vertx.builder().with(Clustering.vertxOptions(o).setFileSystemOptions(files))
+                        .withClusterManager(new HazelcastClusterManager(Clustering.hazelcastConfig(o)))
+                        .buildClustered().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
             vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return verticle.actualPort();
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             close();
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(),
+            String what = vertx == null ? "cannot join the cluster" : "cannot listen on " + host + ":" + port;
+            throw new UncheckedIOException(what + ": " + cause.getMessage(),
                     new java.io.IOException(cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
             throw new IllegalStateException("interrupted while starting the server", e);
         }
+    }
+
+    /** The started server's Vert.x (clustered when a cluster was given). */
+    public synchronized Vertx vertx() {
+        if (vertx == null) throw new IllegalStateException("not started");
+        return vertx;
     }
 
     /** Every route of the started server as {@code "METHOD /path/{param}"}, e.g. {@code "GET /api/runs/{id}"}. */

@@ -2,7 +2,8 @@ package dev.sluice.engine.store;
 
 /**
  * The few statements that differ between H2 and PostgreSQL: both lack a portable "insert unless
- * present" and "upsert" (H2 has no {@code ON CONFLICT}, PostgreSQL 14 no {@code MERGE}).
+ * present" and "upsert" (H2 has no {@code ON CONFLICT}, PostgreSQL 14 no {@code MERGE}), and adding
+ * an interval to a timestamp.
  */
 enum Dialect {
 
@@ -54,6 +55,16 @@ enum Dialect {
     /** Points a cache key at an attempt, replacing an earlier one: key, run, task, attempt, created_at. */
     String upsertCache() {
         return upsertCache;
+    }
+
+    /**
+     * The database's current time plus a number of milliseconds, given as the expression's one
+     * parameter (a long). {@code CURRENT_TIMESTAMP} is the start of the transaction in both.
+     */
+    String nowPlusMillis() {
+        return this == H2
+                ? "DATEADD(MILLISECOND, CAST(? AS BIGINT), CURRENT_TIMESTAMP)"
+                : "CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '1 millisecond'";
     }
 
     static Dialect fromJdbcUrl(String url) {

@@ -35,6 +35,7 @@ public final class JdbcStore implements Store {
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final Clock clock;
+    private final Fence fence;
     private final JsonValues json = new JsonValues();
     private final Rows rows = new Rows(json);
 
@@ -47,8 +48,19 @@ public final class JdbcStore implements Store {
      * @throws StoreException when the schema cannot be migrated (the pool is then closed)
      */
     public JdbcStore(HikariDataSource dataSource, Clock clock) {
+        this(dataSource, clock, null);
+    }
+
+    /**
+     * As {@link #JdbcStore(HikariDataSource, Clock)}, with every {@link #commit} checked against a
+     * leader lease in its own transaction (see {@link Fence}).
+     *
+     * @param fence null for none (the command line)
+     */
+    public JdbcStore(HikariDataSource dataSource, Clock clock, Fence fence) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.fence = fence;
         try {
             this.dialect = Dialect.fromJdbcUrl(dataSource.getJdbcUrl());
             Migrations.migrate(dataSource);
@@ -205,9 +217,16 @@ public final class JdbcStore implements Store {
         if (changes.isEmpty()) {
             return;
         }
+        // a batch that only creates runs (new QUEUED rows) changes nothing another leader holds: any
+        // server may create runs, and the leader starts them
+        boolean creationsOnly = changes.stream().allMatch(ch -> ch instanceof Change.CreateRun);
+        Fence.Token token = creationsOnly ? null : fenceToken();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (token != null) {
+                    LeaderLease.check(c, token);
+                }
                 new ChangeWriter(c, dialect, json, clock.instant()).write(changes);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -217,6 +236,20 @@ public final class JdbcStore implements Store {
         } catch (SQLException e) {
             throw new StoreException("commit failed: " + Jdbc.message(e), e);
         }
+    }
+
+    /** The token to check, null for an unfenced store; refuses at once when the fence has none. */
+    private Fence.Token fenceToken() {
+        if (fence == null) {
+            return null;
+        }
+        return fence.token().orElseThrow(() -> new FencedException(
+                "not the leader: this server holds no leader lease, so it may not change runs; nothing was written"));
+    }
+
+    @Override
+    public LeaderLease lease(String name) {
+        return new LeaderLease(dataSource, dialect, name);
     }
 
     @Override

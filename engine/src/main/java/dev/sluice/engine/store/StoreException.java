@@ -5,8 +5,11 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 
-/** The database could not be reached or answered with an error. */
-public final class StoreException extends RuntimeException {
+/**
+ * The database could not be reached or answered with an error; or, as {@link FencedException}, it
+ * refused a write from a server that is no longer the leader.
+ */
+public class StoreException extends RuntimeException {
 
     /** H2's codes for a broken or closing connection (its SQL states are not standard there). */
     private static final Set<String> H2_CONNECTION_STATES = Set.of("90067", "90098", "90121", "90020");

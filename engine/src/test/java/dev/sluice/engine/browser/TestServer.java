@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
@@ -62,8 +63,8 @@ final class TestServer implements AutoCloseable {
         Owner owner = Owner.self("server");
         RunSignals signals = new RunSignals();
         executor = new LocalExecutor(artifacts, dataDir.resolve("work"), "local@test", Duration.ofSeconds(1));
-        scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test"), artifacts, new Expressions(),
-                Clock.systemUTC(), 4, owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.all(signals));
+        scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test", 4, Set.of()), artifacts,
+                new Expressions(), Clock.systemUTC(), owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.all(signals));
         ApiContext api = new ApiContext(store, scheduler, artifacts, pipelines.toAbsolutePath(), Clock.systemUTC(),
                 owner.toString(), signals).withToken(Optional.ofNullable(token));
         server = new Server(api, "127.0.0.1", 0, dataDir.resolve("tmp/vertx"));

@@ -1,0 +1,257 @@
+package dev.sluice.engine.app;
+
+import dev.sluice.engine.cluster.ClusterDispatcher;
+import dev.sluice.engine.cluster.ClusterInfo;
+import dev.sluice.engine.cluster.EnginePresence;
+import dev.sluice.engine.cluster.Member;
+import dev.sluice.engine.cluster.WorkerGate;
+import dev.sluice.engine.dag.Plan;
+import dev.sluice.engine.expr.Expressions;
+import dev.sluice.engine.run.RunState;
+import dev.sluice.engine.scheduler.LocalDispatcher;
+import dev.sluice.engine.scheduler.Owner;
+import dev.sluice.engine.scheduler.Recovery;
+import dev.sluice.engine.scheduler.RunControl;
+import dev.sluice.engine.scheduler.RunListener;
+import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.scheduler.Takeover;
+import dev.sluice.engine.store.RunRecord;
+import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.StoreException;
+import dev.sluice.engine.store.TaskRecord;
+import dev.sluice.engine.trigger.CronService;
+import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.protocol.TaskRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code sluice server} in its role: the leader runs the scheduler, the cron service and the
+ * workers' door; a follower serves the API and hands run starts, cancels and retries to the
+ * leader over the event bus. A server alone is simply always the leader. The leader also looks at
+ * the store every {@link #ADOPT_EVERY} for runs created by other servers that nobody started (a
+ * forward lost with a crash).
+ */
+final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerNode.class);
+    static final String CONTROL = "sluice.leader.control";
+    static final Duration ADOPT_EVERY = Duration.ofSeconds(2);
+
+    /** What a leader runs; built at election, dropped at demotion. */
+    private record Leading(long epoch, Scheduler scheduler, ClusterDispatcher dispatcher, WorkerGate gate, CronService cron,
+            MessageConsumer<JsonObject> control, long adoptTimer) {}
+
+    private final Store store;
+    private final ContentStore artifacts;
+    private final Path baseDir;
+    private final Clock clock;
+    private final Owner owner;
+    private final RunListener listener;
+    private final LocalDispatcher local;
+    private final Optional<String> joinToken;
+    private final String uploadToken = token();
+    private Vertx vertx;
+    private EnginePresence presence;
+    private volatile Leading leading;
+
+    ServerNode(Store store, ContentStore artifacts, Path baseDir, Clock clock, Owner owner, RunListener listener,
+            LocalDispatcher local, Optional<String> joinToken) {
+        this.store = store;
+        this.artifacts = artifacts;
+        this.baseDir = baseDir;
+        this.clock = clock;
+        this.owner = owner;
+        this.listener = listener;
+        this.local = local;
+        this.joinToken = joinToken;
+    }
+
+    /** Once the HTTP server and (when clustered) the cluster membership are up. */
+    synchronized void attach(Vertx vertx, String apiUrl, String name) {
+        this.vertx = vertx;
+        this.presence = new EnginePresence(vertx, owner.toString(), name, apiUrl, clock, this::leaderFacts);
+    }
+
+    boolean leader() {
+        return leading != null;
+    }
+
+    /** Becomes the leader: takes over the runs other servers left, then schedules. */
+    synchronized void lead(long epoch) {
+        if (leading != null) return;
+        ClusterDispatcher dispatcher = new ClusterDispatcher(vertx, local, artifacts, clock);
+        Scheduler scheduler = new Scheduler(store, dispatcher, artifacts, new Expressions(), clock, owner.toString(),
+                TaskRequest.DEFAULT_MAX_LOG_BYTES, listener);
+        WorkerGate gate = new WorkerGate(vertx, dispatcher, joinToken, presence.apiUrl(), uploadToken, clock, scheduler::wake);
+        gate.bind();
+        CronService cron = new CronService(store, CronService.RunStarter.of(scheduler), baseDir, clock, owner.toString());
+        MessageConsumer<JsonObject> control = vertx.eventBus().consumer(CONTROL, this::onControl);
+        long timer = vertx.setPeriodic(ADOPT_EVERY.toMillis(), id -> vertx.executeBlocking(() -> {
+            adopt(false);
+            return null;
+        }));
+        leading = new Leading(epoch, scheduler, dispatcher, gate, cron, control, timer);
+        try {
+            Recovery.markInterrupted(store, clock);
+        } catch (StoreException e) {
+            log.warn("could not mark the runs of dead sluice run commands interrupted: {}", e.getMessage());
+        }
+        adopt(true);
+        cron.start();
+        log.info("this server leads (epoch {}): scheduling runs and firing schedules", epoch);
+    }
+
+    /** Stops leading at once, writing nothing more: another server holds the runs now. */
+    synchronized void follow() {
+        Leading l = leading;
+        if (l == null) return;
+        leading = null;
+        vertx.cancelTimer(l.adoptTimer());
+        l.control().unregister();
+        l.cron().close();
+        l.gate().close();
+        l.scheduler().abandon();
+        l.dispatcher().close();
+        log.warn("this server no longer leads: it serves the API and hands runs to the leader");
+    }
+
+    /**
+     * Runs no scheduler of this process has: at election every active run of another server (the
+     * old leader's, the followers' new ones); later only QUEUED ones.
+     */
+    private void adopt(boolean all) {
+        Leading l = leading;
+        if (l == null) return;
+        for (RunRecord run : store.runsIn(RunState.QUEUED, RunState.RUNNING)) {
+            if (l.scheduler().has(run.id())) continue;
+            Optional<Owner> by = Owner.parse(run.owner());
+            boolean server = by.map(o -> o.kind().equals("server")).orElse(!"cli".equals(run.trigger()));
+            if (!server || (!all && run.status() != RunState.QUEUED)) continue;
+            if (!all && by.map(o -> o.equals(owner)).orElse(false)) continue; // ours, on its way to the scheduler
+            Optional<Plan> plan = Takeover.plan(store, run, baseDir);
+            if (plan.isEmpty()) continue;
+            if (run.status() == RunState.RUNNING) {
+                Takeover.killLeftovers(run.id());
+                l.scheduler().resume(plan.get(), run.id());
+            }
+            else l.scheduler().start(plan.get(), run, store.tasks(run.id()));
+            log.info("[pipeline {}] [run {}] taken over from {}", run.pipeline(), run.id(), run.owner());
+        }
+    }
+
+    private void onControl(Message<JsonObject> m) {
+        String op = m.body().getString("op", "");
+        String runId = m.body().getString("runId", "");
+        vertx.executeBlocking(() -> {
+            Leading l = leading;
+            if (l == null) throw new IllegalStateException("not the leader any more");
+            if (op.equals("cancel")) {
+                l.scheduler().cancel(runId);
+                return null;
+            }
+            RunRecord run = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+            Plan plan = Takeover.plan(store, run, baseDir).orElseThrow(() -> new IllegalStateException("its pipeline no longer validates"));
+            if (op.equals("start")) l.scheduler().start(plan, run, store.tasks(runId));
+            else if (op.equals("retry")) l.scheduler().retry(plan, runId);
+            else throw new IllegalArgumentException("unknown op " + op);
+            return null;
+        }).onSuccess(v -> m.reply(new JsonObject().put("ok", true))).onFailure(e -> m.fail(409, e.getMessage()));
+    }
+
+    @Override
+    public CompletableFuture<RunRecord> start(Plan plan, RunRecord run, List<TaskRecord> tasks) {
+        Leading l = leading;
+        if (l != null) return l.scheduler().start(plan, run, tasks);
+        return forward("start", run.id()).thenApply(v -> run);
+    }
+
+    @Override
+    public void cancel(String runId) {
+        Leading l = leading;
+        if (l != null) l.scheduler().cancel(runId);
+        else forward("cancel", runId);
+    }
+
+    @Override
+    public CompletableFuture<RunRecord> retry(Plan plan, String runId) {
+        Leading l = leading;
+        if (l != null) return l.scheduler().retry(plan, runId);
+        return forward("retry", runId).thenApply(v -> store.run(runId).orElseThrow());
+    }
+
+    /** Runs of other servers are the leader's: a cancel reaches them through it. */
+    @Override
+    public boolean reaches(String runOwner) {
+        return presence != null && Owner.parse(runOwner).map(o -> o.kind().equals("server")).orElse(false);
+    }
+
+    /** Best effort: a start lost here is found by the leader's look at the store. */
+    private CompletableFuture<Void> forward(String op, String runId) {
+        if (vertx == null) return CompletableFuture.failedFuture(new IllegalStateException("not started"));
+        return vertx.eventBus().request(CONTROL, new JsonObject().put("op", op).put("runId", runId), new DeliveryOptions().setSendTimeout(5_000))
+                .toCompletionStage().toCompletableFuture().thenApply(r -> (Void) null);
+    }
+
+    private JsonObject leaderFacts() {
+        Leading l = leading;
+        JsonObject facts = new JsonObject().put("leader", l != null);
+        if (l != null) facts.put("epoch", l.epoch()).put("workers", EnginePresence.toJson(l.dispatcher().workers(owner.toString(), presence.joinedAt())));
+        return facts;
+    }
+
+    /** Wakes the cron service (a pipeline was saved, paused, unpaused or deleted). */
+    void pipelinesChanged() {
+        Leading l = leading;
+        if (l != null) l.cron().wake();
+    }
+
+    @Override
+    public List<Member> members() {
+        return presence == null ? List.of() : presence.members();
+    }
+
+    @Override
+    public String uploadToken() {
+        return uploadToken;
+    }
+
+    /** For a graceful stop: the leader's scheduler drains; a follower has nothing running. */
+    int drain(Duration grace) throws InterruptedException {
+        Leading l = leading;
+        if (l == null) return 0;
+        l.cron().close();
+        return l.scheduler().drain(grace);
+    }
+
+    @Override
+    public synchronized void close() {
+        Leading l = leading;
+        leading = null;
+        if (presence != null) presence.close();
+        if (l == null) return;
+        l.cron().close();
+        l.gate().close();
+        l.scheduler().close();
+        l.dispatcher().close();
+    }
+
+    private static String token() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

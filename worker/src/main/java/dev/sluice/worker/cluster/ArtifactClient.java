@@ -1,0 +1,137 @@
+package dev.sluice.worker.cluster;
+
+import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.protocol.Artifact;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Moves artifacts between the engine and this worker's {@link ContentStore} over HTTP
+ * ({@code java.net.http}, blocking calls on its own I/O threads, never on an event loop).
+ *
+ * <ul>
+ *   <li>Inputs: {@code GET {engineUrl}/api/artifacts/{sha256}} into a temporary file, then into the
+ *       store; the stored content's sha256 must equal the one asked for, else the input fails
+ *       with {@code sha256 mismatch}. Inputs already in the store are not downloaded.</li>
+ *   <li>Outputs: {@code PUT {engineUrl}/api/cluster/artifacts/{sha256}} with the stored file as the
+ *       body; {@code 200} or {@code 201} is success.</li>
+ * </ul>
+ * Both send {@code Authorization: Bearer <uploadToken>}. Retries are the caller's: it knows
+ * whether the attempt still matters and which token is current.
+ */
+public final class ArtifactClient {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ContentStore store;
+    private final Path downloads;
+    private final ExecutorService io;
+    private final HttpClient http;
+
+    /**
+     * @param downloads folder for partial downloads (created when needed)
+     * @param io        runs the blocking transfers
+     */
+    public ArtifactClient(ContentStore store, Path downloads, ExecutorService io) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.downloads = Objects.requireNonNull(downloads, "downloads");
+        this.io = Objects.requireNonNull(io, "io");
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).executor(io).build();
+    }
+
+    /**
+     * Downloads the inputs that are not in the store yet, one at a time.
+     *
+     * @return fails with an {@link IOException} whose message says which input and why
+     */
+    CompletableFuture<Void> fetchMissing(Endpoint endpoint, List<Artifact> inputs) {
+        return CompletableFuture.runAsync(() -> {
+            Map<String, Artifact> bySha = new LinkedHashMap<>();
+            inputs.forEach(a -> bySha.putIfAbsent(a.sha256(), a));
+            for (Artifact input : bySha.values()) {
+                try {
+                    if (!store.contains(input.sha256())) {
+                        download(endpoint, input);
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new CompletionException(new IOException("input " + input.from() + "/" + input.path() + ": " + e.getMessage(), e));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(new IOException("interrupted", e));
+                }
+            }
+        }, io);
+    }
+
+    /** Uploads one stored content; fails with an {@link IOException} saying why. */
+    CompletableFuture<Void> upload(Endpoint endpoint, String sha256) {
+        return CompletableFuture.runAsync(() -> {
+            String url = endpoint.engineUrl() + "/api/cluster/artifacts/" + sha256;
+            try {
+                HttpRequest request = authorized(URI.create(url), endpoint)
+                        .PUT(HttpRequest.BodyPublishers.ofFile(store.path(sha256)))
+                        .header("Content-Type", "application/octet-stream").build();
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                if (response.statusCode() != 200 && response.statusCode() != 201) {
+                    throw new IOException("PUT " + url + " answered " + response.statusCode() + brief(response.body()));
+                }
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(new IOException("interrupted", e));
+            }
+        }, io);
+    }
+
+    private void download(Endpoint endpoint, Artifact input) throws IOException, InterruptedException {
+        String url = endpoint.engineUrl() + "/api/artifacts/" + input.sha256();
+        Files.createDirectories(downloads);
+        Path part = Files.createTempFile(downloads, "get-", ".part");
+        try {
+            HttpResponse<Path> response = http.send(authorized(URI.create(url), endpoint).GET().build(),
+                    HttpResponse.BodyHandlers.ofFile(part));
+            if (response.statusCode() != 200) {
+                throw new IOException("GET " + url + " answered " + response.statusCode());
+            }
+            Artifact stored = store.put(input.from(), input.path(), part);
+            if (!stored.sha256().equals(input.sha256())) {
+                throw new IOException("sha256 mismatch: expected " + input.sha256() + ", downloaded " + stored.sha256()
+                        + " (" + stored.size() + " bytes)");
+            }
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    private static HttpRequest.Builder authorized(URI uri, Endpoint endpoint) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+        if (endpoint.uploadToken() != null) {
+            builder.header("Authorization", "Bearer " + endpoint.uploadToken());
+        }
+        return builder;
+    }
+
+    private static String brief(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        return ": " + (oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine);
+    }
+}
