@@ -37,7 +37,7 @@ public final class WorkerMain implements Callable<Integer> {
     boolean warmUp;
 
     @Option(names = "--join", split = ",", paramLabel = "HOST:PORT",
-            description = "Cluster members to join (the engine's --cluster-port, default 5701).")
+            description = "Required: cluster members to join (the engine's --cluster-port, default 5701).")
     List<String> join;
 
     @Option(names = "--slots", paramLabel = "N", description = "Steps run at once (default: the number of cores).")
