@@ -153,6 +153,7 @@ final class ServerCommand implements Callable<Integer> {
                     if (killed > 0) err.printf("sluice server: %d step(s) killed and recorded as interrupted; the next start runs them again%n", killed);
                     // hand over at once: another server leads within a second instead of after the lease's ttl
                     leader.close();
+                    node.close();
                 }
             }
             err.println("sluice server: stopped");

@@ -65,7 +65,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     private final Optional<String> joinToken;
     private final String uploadToken = token();
     private Vertx vertx;
-    private EnginePresence presence;
+    private volatile EnginePresence presence;
     private volatile Leading leading;
 
     ServerNode(Store store, ContentStore artifacts, Path baseDir, Clock clock, Owner owner, RunListener listener,
@@ -237,11 +237,13 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         return l.scheduler().drain(grace);
     }
 
+    /** Idempotent; call it before the server's Vert.x closes. */
     @Override
     public synchronized void close() {
         Leading l = leading;
         leading = null;
         if (presence != null) presence.close();
+        presence = null;
         if (l == null) return;
         l.cron().close();
         l.gate().close();

@@ -73,6 +73,13 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     private record Abandon() implements Event {}
 
+    /** How the runs' futures fail when their scheduler is abandoned: not an error of the runs. */
+    public static final class Abandoned extends IllegalStateException {
+        Abandoned() {
+            super("this server is no longer the leader: another one has its runs");
+        }
+    }
+
     /** Workers came or slots freed up outside of a result: look at the queued steps again. */
     private record Wake() implements Event {}
 
@@ -282,7 +289,8 @@ public final class Scheduler implements RunControl, AutoCloseable {
      */
     private void fail(Throwable e) {
         stopped = true;
-        log.error("scheduler stopped: {}", e.toString());
+        if (e instanceof Abandoned) log.info("scheduler stopped: {}", e.getMessage());
+        else log.error("scheduler stopped: {}", e.toString());
         log.debug("scheduler stopped", e);
         failure = e;
         for (ActiveRun r : runs.values()) {
@@ -309,7 +317,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
                 if (d.kill()) onKill();
             }
             else if (e instanceof Abandon) {
-                fail(new IllegalStateException("this server is no longer the leader"));
+                fail(new Abandoned());
                 return;
             }
             else if (e instanceof Stop) stopped = true;
