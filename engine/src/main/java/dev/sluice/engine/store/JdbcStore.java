@@ -25,7 +25,7 @@ import java.util.Optional;
 
 /**
  * The {@link Store} over JDBC, for H2 and PostgreSQL, on a HikariCP pool it owns. Thread-safe: it
- * holds no state but the pool, and every call borrows its own connection.
+ * holds no state but the pool (and an optional {@link Fence}), and every call borrows its own connection.
  */
 public final class JdbcStore implements Store {
 
