@@ -81,9 +81,9 @@ abstract class LeaderContractTest {
         config.setJdbcUrl(databaseUrl());
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(1);
-        Store store = new JdbcStore(new HikariDataSource(config), Clock.systemUTC(), fence);
+        Store store = new JdbcStore(new HikariDataSource(config), Clock.systemUTC());
         opened.add(store);
-        return store;
+        return fence == null ? store : store.withFence(fence);
     }
 
     LeaderLease lease() {

@@ -78,7 +78,8 @@ public final class StoreBench {
 
     /** One run of 1,000 tasks driven the way a scheduler does: queue, start, finish, a few commits per step. */
     private static void commits(Path dir, Fence fence) {
-        try (Store store = Stores.open(null, dir, java.time.Clock.systemUTC(), fence)) {
+        try (Store opened = Stores.open(null, dir)) {
+            Store store = fence == null ? opened : opened.withFence(fence);
             String runId = "bench-" + System.currentTimeMillis();
             String[] tasks = new String[1000];
             for (int i = 0; i < tasks.length; i++) {
@@ -107,7 +108,8 @@ public final class StoreBench {
             LeaderLease lease = plain.lease(LeaderLease.SCHEDULER);
             long epoch = lease.tryAcquire("bench", null, java.time.Duration.ofHours(1))
                     .orElseGet(() -> lease.current().orElseThrow().epoch());
-            try (Store fenced = Stores.open(null, dir, java.time.Clock.systemUTC(), Fence.of(LeaderLease.SCHEDULER, "bench", epoch))) {
+            Store fenced = plain.withFence(Fence.of(LeaderLease.SCHEDULER, "bench", epoch));
+            {
                 List<Long> plainNanos = new ArrayList<>();
                 List<Long> fencedNanos = new ArrayList<>();
                 for (int round = 0; round < 16; round++) {
