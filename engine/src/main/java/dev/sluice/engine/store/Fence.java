@@ -5,13 +5,18 @@ import java.util.Optional;
 
 /**
  * Makes a store refuse state changes from a server that is not (or no longer) the leader. A store
- * opened with a fence checks, inside the transaction of every {@link Store#commit}, that the lease
- * row still names this {@link Token#holder} with this {@link Token#epoch}, locking that row until
- * the commit ends; otherwise it rolls back and throws {@link FencedException}. Because taking the
+ * given a fence ({@link Store#withFence}) checks, inside the transaction of every
+ * {@link Store#commit}, that the lease row still names this {@link Token#holder} with this
+ * {@link Token#epoch}, locking that row until the commit ends; otherwise it rolls back and throws {@link FencedException}. Because taking the
  * lease over raises the epoch (and must wait for that lock), no commit of an old leader can land
  * after a new leader took over. Stores of {@code sluice run} have no fence.
  *
- * <p>{@code LeaderElection.fence()} is the implementation a server uses.
+ * <p>{@code LeaderElection.fence()} is the implementation a server uses:
+ * <pre>
+ *   Store store = Stores.open(db, dataDir);
+ *   LeaderElection election = new LeaderElection(store.lease(LeaderLease.SCHEDULER), holder, url, listener);
+ *   Store fenced = store.withFence(election.fence()); // for the scheduler and the cron service
+ * </pre>
  */
 @FunctionalInterface
 public interface Fence {

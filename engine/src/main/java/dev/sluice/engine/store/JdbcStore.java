@@ -25,7 +25,7 @@ import java.util.Optional;
 
 /**
  * The {@link Store} over JDBC, for H2 and PostgreSQL, on a HikariCP pool it owns. Thread-safe: it
- * holds no state but the pool, and every call borrows its own connection.
+ * holds no state but the pool (and, for {@link #withFence}, a fence), and every call borrows its own connection.
  */
 public final class JdbcStore implements Store {
 
@@ -48,19 +48,9 @@ public final class JdbcStore implements Store {
      * @throws StoreException when the schema cannot be migrated (the pool is then closed)
      */
     public JdbcStore(HikariDataSource dataSource, Clock clock) {
-        this(dataSource, clock, null);
-    }
-
-    /**
-     * As {@link #JdbcStore(HikariDataSource, Clock)}, with every {@link #commit} checked against a
-     * leader lease in its own transaction (see {@link Fence}).
-     *
-     * @param fence null for none (the command line)
-     */
-    public JdbcStore(HikariDataSource dataSource, Clock clock, Fence fence) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.fence = fence;
+        this.fence = null;
         try {
             this.dialect = Dialect.fromJdbcUrl(dataSource.getJdbcUrl());
             Migrations.migrate(dataSource);
@@ -68,6 +58,14 @@ public final class JdbcStore implements Store {
             dataSource.close();
             throw e;
         }
+    }
+
+    /** A view of a migrated store: the same pool, with a fence ({@link #withFence}). */
+    private JdbcStore(JdbcStore store, Fence fence) {
+        this.dataSource = store.dataSource;
+        this.clock = store.clock;
+        this.dialect = store.dialect;
+        this.fence = fence;
     }
 
     @Override
@@ -245,6 +243,11 @@ public final class JdbcStore implements Store {
         }
         return fence.token().orElseThrow(() -> new FencedException(
                 "not the leader: this server holds no leader lease, so it may not change runs; nothing was written"));
+    }
+
+    @Override
+    public Store withFence(Fence fence) {
+        return new JdbcStore(this, Objects.requireNonNull(fence, "fence"));
     }
 
     @Override

@@ -66,15 +66,23 @@ public interface Store extends AutoCloseable {
      * Apply every change in one transaction, in order; throws {@link ConflictException} (and changes
      * nothing) when a compare-and-set fails, when a run id or an attempt already exists, or when a
      * scheduled run repeats its pipeline's logical date. Param and matrix values must be strings,
-     * numbers or booleans ({@link IllegalArgumentException} otherwise). A store opened with a
-     * {@link Fence} first checks, in the same transaction, that this server still holds the leader
-     * lease with its epoch, and throws {@link FencedException} (changing nothing) otherwise.
+     * numbers or booleans ({@link IllegalArgumentException} otherwise). A store with a
+     * {@link Fence} ({@link #withFence}) first checks, in the same transaction, that this server
+     * still holds the leader lease with its epoch, and throws {@link FencedException} (changing
+     * nothing) otherwise.
      * Only commits are fenced: pipeline saves, pauses and deletes are user edits any server may make.
      */
     void commit(List<Change> changes);
 
     /** A lease row of this database (created on first use), e.g. {@link LeaderLease#SCHEDULER}. */
     LeaderLease lease(String name);
+
+    /**
+     * This store, with every {@link #commit} checked against the leader lease the fence names: what a
+     * server of a cluster gives its scheduler and cron service. A view on the same connections:
+     * closing either closes both. Stores of {@code sluice run} have no fence.
+     */
+    Store withFence(Fence fence);
 
     Optional<RunRecord> run(String runId);
 

@@ -65,30 +65,16 @@ public final class Stores {
         return open(dbUrl, dataDir, System.getenv(), clock);
     }
 
-    /**
-     * As {@link #open(String, Path, Clock)}, for a server of a cluster: every {@link Store#commit}
-     * is checked against the leader lease the fence names (see {@link Fence}).
-     *
-     * @param fence null for none, as the command line's {@code sluice run}
-     */
-    public static Store open(String dbUrl, Path dataDir, Clock clock, Fence fence) {
-        return open(dbUrl, dataDir, System.getenv(), clock, fence);
-    }
-
     static Store open(String dbUrl, Path dataDir, Map<String, String> env, Clock clock) {
-        return open(dbUrl, dataDir, env, clock, null);
-    }
-
-    private static Store open(String dbUrl, Path dataDir, Map<String, String> env, Clock clock, Fence fence) {
         if (dbUrl == null || dbUrl.isBlank()) {
             Objects.requireNonNull(dataDir, "dataDir");
             String url = h2Url(dataDir);
-            return openJdbc(url, "sa", H2Password.of(dataDir.toAbsolutePath().normalize()), clock, fence);
+            return openJdbc(url, "sa", H2Password.of(dataDir.toAbsolutePath().normalize()), clock);
         }
         if (dbUrl.startsWith("jdbc:postgresql:")) {
             String user = URL_PARAM_USER.matcher(dbUrl).find() ? null : env.get("SLUICE_DB_USER");
             String password = URL_PARAM_PASSWORD.matcher(dbUrl).find() ? null : env.get("SLUICE_DB_PASSWORD");
-            return openJdbc(dbUrl, user, password, clock, fence);
+            return openJdbc(dbUrl, user, password, clock);
         }
         throw new IllegalArgumentException("unsupported database URL '" + Jdbc.redact(dbUrl)
                 + "': give a jdbc:postgresql: URL, or none for the embedded database");
@@ -115,10 +101,6 @@ public final class Stores {
 
     /** Opens a pool on any supported JDBC URL, migrates the schema, and hands the pool to the store. */
     static JdbcStore openJdbc(String jdbcUrl, String user, String password, Clock clock) {
-        return openJdbc(jdbcUrl, user, password, clock, null);
-    }
-
-    static JdbcStore openJdbc(String jdbcUrl, String user, String password, Clock clock, Fence fence) {
         Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-store");
@@ -154,7 +136,7 @@ public final class Stores {
                 throw new StoreException("cannot open the database " + Jdbc.redact(jdbcUrl) + ": " + message, e);
             }
         }
-        return new JdbcStore(dataSource, clock, fence);
+        return new JdbcStore(dataSource, clock);
     }
 
     private static final long LOCKED_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);

@@ -25,6 +25,8 @@ import java.util.List;
  *   java -cp $CP dev.sluice.engine.store.StoreBench open   /tmp/bench   # Stores.open on a migrated store
  *   java -cp $CP dev.sluice.engine.store.StoreBench flyway /tmp/bench   # the same with Flyway's migrate()
  *   java -cp $CP dev.sluice.engine.store.StoreBench commit /tmp/bench   # latency of small commits
+ *   java -cp $CP dev.sluice.engine.store.StoreBench fenced /tmp/bench   # the same, each checked against the leader lease
+ *   java -cp $CP dev.sluice.engine.store.StoreBench compare /tmp/bench  # both in one JVM, in alternating rounds
  * </pre>
  */
 public final class StoreBench {
@@ -59,14 +61,25 @@ public final class StoreBench {
                     report("flyway migrate() on a migrated store", t1);
                 }
             }
-            case "commit" -> commits(dir);
-            default -> throw new IllegalArgumentException("init | open | flyway | commit");
+            case "commit" -> commits(dir, null);
+            case "fenced" -> {
+                long epoch;
+                try (Store store = Stores.open(null, dir)) {
+                    LeaderLease lease = store.lease(LeaderLease.SCHEDULER);
+                    epoch = lease.tryAcquire("bench", null, java.time.Duration.ofHours(1))
+                            .orElseGet(() -> lease.current().orElseThrow().epoch());
+                }
+                commits(dir, Fence.of(LeaderLease.SCHEDULER, "bench", epoch));
+            }
+            case "compare" -> compare(dir);
+            default -> throw new IllegalArgumentException("init | open | flyway | commit | fenced | compare");
         }
     }
 
     /** One run of 1,000 tasks driven the way a scheduler does: queue, start, finish, a few commits per step. */
-    private static void commits(Path dir) {
-        try (Store store = Stores.open(null, dir)) {
+    private static void commits(Path dir, Fence fence) {
+        try (Store opened = Stores.open(null, dir)) {
+            Store store = fence == null ? opened : opened.withFence(fence);
             String runId = "bench-" + System.currentTimeMillis();
             String[] tasks = new String[1000];
             for (int i = 0; i < tasks.length; i++) {
@@ -87,6 +100,48 @@ public final class StoreBench {
                     sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 9 / 10] / 1e6,
                     sorted[sorted.length * 99 / 100] / 1e6, Arrays.stream(sorted).average().orElse(0) / 1e6);
         }
+    }
+
+    /** Plain and fenced commits of the same kind in alternating rounds, so that a busy machine hurts both alike. */
+    private static void compare(Path dir) {
+        try (Store plain = Stores.open(null, dir)) {
+            LeaderLease lease = plain.lease(LeaderLease.SCHEDULER);
+            long epoch = lease.tryAcquire("bench", null, java.time.Duration.ofHours(1))
+                    .orElseGet(() -> lease.current().orElseThrow().epoch());
+            Store fenced = plain.withFence(Fence.of(LeaderLease.SCHEDULER, "bench", epoch));
+            {
+                List<Long> plainNanos = new ArrayList<>();
+                List<Long> fencedNanos = new ArrayList<>();
+                for (int round = 0; round < 16; round++) {
+                    boolean f = round % 2 == 1;
+                    List<Long> nanos = round < 2 ? new ArrayList<>() : f ? fencedNanos : plainNanos; // rounds 0-1 warm up
+                    Store store = f ? fenced : plain;
+                    String runId = "cmp-" + System.nanoTime();
+                    String[] tasks = new String[100];
+                    for (int i = 0; i < tasks.length; i++) {
+                        tasks[i] = "t" + i;
+                    }
+                    store.commit(List.of(create(run(runId), tasks)));
+                    for (String task : tasks) {
+                        nanos.add(time(store, List.of(taskState(runId, task, StepState.PENDING, StepState.QUEUED, at(1)))));
+                        nanos.add(time(store, List.of(taskState(runId, task, StepState.QUEUED, StepState.RUNNING, at(2)),
+                                start(runId, task, 1, at(2)))));
+                        nanos.add(time(store, List.of(new AppendLog(runId, task, 1, "hello from " + task + "\n"),
+                                succeed(runId, task, 1, at(3)),
+                                taskState(runId, task, StepState.RUNNING, StepState.SUCCEEDED, at(3)))));
+                    }
+                }
+                print("plain ", plainNanos);
+                print("fenced", fencedNanos);
+            }
+        }
+    }
+
+    private static void print(String what, List<Long> nanos) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("%s commits: %d, median %.3f ms, p90 %.3f ms, mean %.3f ms%n", what, sorted.length,
+                sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 9 / 10] / 1e6,
+                Arrays.stream(sorted).average().orElse(0) / 1e6);
     }
 
     private static long time(Store store, List<Change> changes) {
