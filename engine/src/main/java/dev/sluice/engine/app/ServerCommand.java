@@ -100,11 +100,11 @@ final class ServerCommand implements Callable<Integer> {
         // from the start: a SIGTERM while the store opens must not cut a migration short
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
-        // the store refuses state changes unless this server holds the leader lease (see ServerNode)
+        // the scheduler's and cron's commits are refused unless this server holds the leader lease
         AtomicReference<LeaderElection> election = new AtomicReference<>();
         Fence fence = () -> election.get() == null ? Optional.empty() : election.get().fence().token();
         // metrics close last: the scheduler, stopping with the engine, may still tell them of changes
-        try (EngineMetrics metrics = new EngineMetrics(Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions, fence);
+        try (EngineMetrics metrics = new EngineMetrics(Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions);
                 PipelineFolder files = folder == null ? null : new PipelineFolder(engine.store, folder)) {
             if (files != null) {
                 int loaded = files.scan().size();
@@ -115,7 +115,7 @@ final class ServerCommand implements Callable<Integer> {
             Path baseDir = folder != null ? folder.toAbsolutePath().normalize() : engine.dataDir;
             LocalDispatcher local = noLocalWorker ? null : engine.localWorker(slots, Set.copyOf(labels), owner);
             Optional<ClusterOptions> clusterOptions = cluster.options();
-            try (ServerNode node = new ServerNode(engine.store, engine.artifacts, baseDir, engine.clock, owner,
+            try (ServerNode node = new ServerNode(engine.store, fence, engine.artifacts, baseDir, engine.clock, owner,
                     RunListener.all(signals, metrics), local, cluster.joinToken())) {
                 ApiContext api = new ApiContext(engine.store, node, engine.artifacts, baseDir, engine.clock, owner.toString(), signals)
                         .withPipelinesChanged(node::pipelinesChanged).withToken(token).withMetrics(metrics).withCluster(node);

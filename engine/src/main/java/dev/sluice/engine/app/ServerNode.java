@@ -10,14 +10,13 @@ import dev.sluice.engine.expr.Expressions;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.scheduler.LocalDispatcher;
 import dev.sluice.engine.scheduler.Owner;
-import dev.sluice.engine.scheduler.Recovery;
 import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.store.RunRecord;
+import dev.sluice.engine.store.Fence;
 import dev.sluice.engine.store.Store;
-import dev.sluice.engine.store.StoreException;
 import dev.sluice.engine.store.TaskRecord;
 import dev.sluice.engine.trigger.CronService;
 import dev.sluice.worker.artifact.ContentStore;
@@ -56,6 +55,8 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
             MessageConsumer<JsonObject> control, long adoptTimer) {}
 
     private final Store store;
+    /** the same store, its commits checked against the leader lease: the scheduler's and cron's */
+    private final Store fenced;
     private final ContentStore artifacts;
     private final Path baseDir;
     private final Clock clock;
@@ -68,9 +69,10 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     private volatile EnginePresence presence;
     private volatile Leading leading;
 
-    ServerNode(Store store, ContentStore artifacts, Path baseDir, Clock clock, Owner owner, RunListener listener,
+    ServerNode(Store store, Fence fence, ContentStore artifacts, Path baseDir, Clock clock, Owner owner, RunListener listener,
             LocalDispatcher local, Optional<String> joinToken) {
         this.store = store;
+        this.fenced = store.withFence(fence);
         this.artifacts = artifacts;
         this.baseDir = baseDir;
         this.clock = clock;
@@ -94,22 +96,17 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     synchronized void lead(long epoch) {
         if (leading != null) return;
         ClusterDispatcher dispatcher = new ClusterDispatcher(vertx, local, artifacts, clock);
-        Scheduler scheduler = new Scheduler(store, dispatcher, artifacts, new Expressions(), clock, owner.toString(),
+        Scheduler scheduler = new Scheduler(fenced, dispatcher, artifacts, new Expressions(), clock, owner.toString(),
                 TaskRequest.DEFAULT_MAX_LOG_BYTES, listener);
         WorkerGate gate = new WorkerGate(vertx, dispatcher, joinToken, presence.apiUrl(), uploadToken, clock, scheduler::wake);
         gate.bind();
-        CronService cron = new CronService(store, CronService.RunStarter.of(scheduler), baseDir, clock, owner.toString());
+        CronService cron = new CronService(fenced, CronService.RunStarter.of(scheduler), baseDir, clock, owner.toString());
         MessageConsumer<JsonObject> control = vertx.eventBus().consumer(CONTROL, this::onControl);
         long timer = vertx.setPeriodic(ADOPT_EVERY.toMillis(), id -> vertx.executeBlocking(() -> {
             adopt(false);
             return null;
         }));
         leading = new Leading(epoch, scheduler, dispatcher, gate, cron, control, timer);
-        try {
-            Recovery.markInterrupted(store, clock);
-        } catch (StoreException e) {
-            log.warn("could not mark the runs of dead sluice run commands interrupted: {}", e.getMessage());
-        }
         adopt(true);
         cron.start();
         log.info("this server leads (epoch {}): scheduling runs and firing schedules", epoch);

@@ -72,12 +72,12 @@ class ClusterServerTest {
         AtomicReference<LeaderElection> election = new AtomicReference<>();
         Fence fence = () -> election.get() == null ? Optional.empty() : election.get().fence().token();
         Path data = dir.resolve("data");
-        store = Stores.open(null, data, Clock.systemUTC(), fence);
+        store = Stores.open(null, data);
         ContentStore artifacts = new ContentStore(data.resolve("artifacts"));
         Owner owner = Owner.self("server");
         RunSignals signals = new RunSignals();
         // no embedded worker: every step must go to a remote one
-        node = new ServerNode(store, artifacts, dir, Clock.systemUTC(), owner, RunListener.all(signals), null, Optional.of("s3cret"));
+        node = new ServerNode(store, fence, artifacts, dir, Clock.systemUTC(), owner, RunListener.all(signals), null, Optional.of("s3cret"));
         ApiContext api = new ApiContext(store, node, artifacts, dir, Clock.systemUTC(), owner.toString(), signals).withCluster(node);
         Server server = new Server(api, "127.0.0.1", 0, data.resolve("tmp/vertx"),
                 Optional.of(new ClusterOptions(cluster, "127.0.0.1", 0, List.of(), false, Optional.empty())));
