@@ -6,6 +6,7 @@ import dev.sluice.engine.scheduler.Owner;
 import dev.sluice.engine.scheduler.Recovery;
 import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.Scheduler;
+import dev.sluice.engine.store.Fence;
 import dev.sluice.engine.store.Store;
 import dev.sluice.engine.store.Stores;
 import dev.sluice.worker.artifact.ContentStore;
@@ -42,15 +43,23 @@ final class LocalEngine implements AutoCloseable {
     }
 
     static LocalEngine open(StoreOptions options) {
+        return open(options, null);
+    }
+
+    /**
+     * @param fence for a server: its commits are checked against the leader lease (null: none). A
+     *              fenced engine leaves marking dead commands' runs to the leader.
+     */
+    static LocalEngine open(StoreOptions options, Fence fence) {
         Path dir = options.dataDir();
         try {
             Stores.createDataDir(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data dir " + dir + ": " + e.getMessage(), e);
         }
-        Store store = Stores.open(options.db, dir);
+        Store store = fence == null ? Stores.open(options.db, dir) : Stores.open(options.db, dir, Clock.systemUTC(), fence);
         try {
-            Recovery.markInterrupted(store, Clock.systemUTC());
+            if (fence == null) Recovery.markInterrupted(store, Clock.systemUTC());
             return new LocalEngine(dir, store, new ContentStore(dir.resolve("artifacts")));
         } catch (RuntimeException e) {
             store.close();

@@ -3,6 +3,7 @@ package dev.sluice.engine.app;
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.BearerAuth;
 import dev.sluice.engine.api.RunSignals;
+import dev.sluice.engine.leader.LeaderElection;
 import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.pipeline.Durations;
 import dev.sluice.engine.scheduler.Owner;
@@ -10,6 +11,8 @@ import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.LocalDispatcher;
 import dev.sluice.engine.server.PipelineFolder;
 import dev.sluice.engine.server.Server;
+import dev.sluice.engine.store.Fence;
+import dev.sluice.engine.store.LeaderLease;
 import dev.sluice.worker.cluster.ClusterOptions;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -96,8 +100,11 @@ final class ServerCommand implements Callable<Integer> {
         // from the start: a SIGTERM while the store opens must not cut a migration short
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
+        // the store refuses state changes unless this server holds the leader lease (see ServerNode)
+        AtomicReference<LeaderElection> election = new AtomicReference<>();
+        Fence fence = () -> election.get() == null ? Optional.empty() : election.get().fence().token();
         // metrics close last: the scheduler, stopping with the engine, may still tell them of changes
-        try (EngineMetrics metrics = new EngineMetrics(Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions);
+        try (EngineMetrics metrics = new EngineMetrics(Clock.systemUTC()); LocalEngine engine = LocalEngine.open(storeOptions, fence);
                 PipelineFolder files = folder == null ? null : new PipelineFolder(engine.store, folder)) {
             if (files != null) {
                 int loaded = files.scan().size();
@@ -117,7 +124,20 @@ final class ServerCommand implements Callable<Integer> {
                     String host = bind.contains(":") ? "[" + bind + "]" : bind;
                     String url = "http://" + (bind.equals("0.0.0.0") || bind.equals("::") ? cluster.host : host) + ":" + bound;
                     node.attach(server.vertx(), url, owner.host() + ":" + bound);
-                    node.lead(0);
+                    LeaderElection leader = new LeaderElection(engine.store.lease(LeaderLease.SCHEDULER), owner.toString(), url,
+                            new LeaderElection.Listener() {
+                                @Override
+                                public void onElected(long epoch) {
+                                    node.lead(epoch);
+                                }
+
+                                @Override
+                                public void onDemoted() {
+                                    node.follow();
+                                }
+                            });
+                    election.set(leader);
+                    leader.start();
                     if (files != null) files.watch(WATCH_EVERY, node::pipelinesChanged);
                     out.printf("http://%s:%d/%n", host, bound);
                     out.flush();
@@ -131,6 +151,8 @@ final class ServerCommand implements Callable<Integer> {
                     err.flush();
                     int killed = node.drain(graceDuration);
                     if (killed > 0) err.printf("sluice server: %d step(s) killed and recorded as interrupted; the next start runs them again%n", killed);
+                    // hand over at once: another server leads within a second instead of after the lease's ttl
+                    leader.close();
                 }
             }
             err.println("sluice server: stopped");

@@ -10,12 +10,14 @@ import dev.sluice.engine.expr.Expressions;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.scheduler.LocalDispatcher;
 import dev.sluice.engine.scheduler.Owner;
+import dev.sluice.engine.scheduler.Recovery;
 import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.StoreException;
 import dev.sluice.engine.store.TaskRecord;
 import dev.sluice.engine.trigger.CronService;
 import dev.sluice.worker.artifact.ContentStore;
@@ -103,6 +105,11 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
             return null;
         }));
         leading = new Leading(epoch, scheduler, dispatcher, gate, cron, control, timer);
+        try {
+            Recovery.markInterrupted(store, clock);
+        } catch (StoreException e) {
+            log.warn("could not mark the runs of dead sluice run commands interrupted: {}", e.getMessage());
+        }
         adopt(true);
         cron.start();
         log.info("this server leads (epoch {}): scheduling runs and firing schedules", epoch);

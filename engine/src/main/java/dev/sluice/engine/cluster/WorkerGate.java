@@ -3,7 +3,9 @@ package dev.sluice.engine.cluster;
 import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.TaskResult;
 import dev.sluice.worker.protocol.Wire;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -68,12 +70,18 @@ public final class WorkerGate implements AutoCloseable {
 
     /** Registers the consumers; completes once the cluster knows them. */
     public Future<Void> bind() {
-        EventBus bus = vertx.eventBus();
-        consumers.add(bus.consumer(Wire.REGISTER, this::register));
-        consumers.add(bus.consumer(Wire.HEARTBEAT, this::heartbeat));
-        consumers.add(bus.consumer(Wire.LOGS, this::logs));
-        consumers.add(bus.consumer(Wire.RESULT, this::result));
-        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+        // one context for all four: a worker's last log lines are handled before its result
+        Context context = vertx.getOrCreateContext();
+        Promise<Void> bound = Promise.promise();
+        context.runOnContext(v -> {
+            EventBus bus = vertx.eventBus();
+            consumers.add(bus.consumer(Wire.REGISTER, this::register));
+            consumers.add(bus.consumer(Wire.HEARTBEAT, this::heartbeat));
+            consumers.add(bus.consumer(Wire.LOGS, this::logs));
+            consumers.add(bus.consumer(Wire.RESULT, this::result));
+            Future.all(consumers.stream().map(MessageConsumer::completion).toList()).<Void>mapEmpty().onComplete(bound);
+        });
+        return bound.future();
     }
 
     private void register(Message<JsonObject> m) {

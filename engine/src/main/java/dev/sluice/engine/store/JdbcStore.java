@@ -250,7 +250,10 @@ public final class JdbcStore implements Store {
         if (changes.isEmpty()) {
             return;
         }
-        Fence.Token token = fenceToken();
+        // a batch that only creates runs (new QUEUED rows) changes nothing another leader holds: any
+        // server may create runs, and the leader starts them
+        boolean creationsOnly = changes.stream().allMatch(ch -> ch instanceof Change.CreateRun);
+        Fence.Token token = creationsOnly ? null : fenceToken();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

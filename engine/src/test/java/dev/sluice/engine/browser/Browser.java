@@ -17,6 +17,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -77,6 +78,7 @@ public final class Browser implements AutoCloseable {
         }
         driver = started;
         driver.manage().timeouts().scriptTimeout(WAIT);
+        size(1280, 800);
     }
 
     public WebDriver driver() {
@@ -90,9 +92,14 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
-    /** Resizes the window (the inner size is about this less the headless chrome's frame, i.e. the same). */
+    /** Resizes the window so that the page itself (the viewport) is width x height pixels. */
     public Browser size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
+        long innerWidth = script("return window.innerWidth");
+        long innerHeight = script("return window.innerHeight");
+        if (innerWidth != width || innerHeight != height) {
+            driver.manage().window().setSize(new Dimension(2 * width - (int) innerWidth, 2 * height - (int) innerHeight));
+        }
         return this;
     }
 
@@ -111,7 +118,8 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until the condition gives something other than null or false. */
     public <T> T wait(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).until(condition);
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+                .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Waits until an element matching the selector holds the text. */
@@ -120,9 +128,22 @@ public final class Browser implements AutoCloseable {
         return find(css);
     }
 
-    /** Clicks the visible element once it is clickable. */
+    /** Waits until an element matching the selector has the attribute with that value. */
+    public WebElement awaitAttribute(String css, String attribute, String value) {
+        wait(ExpectedConditions.attributeToBe(By.cssSelector(css), attribute, value));
+        return find(css);
+    }
+
+    /** Clicks the element once it is clickable (found again if the page redrew it meanwhile). */
     public Browser click(String css) {
-        wait(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+                .ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    WebElement e = ExpectedConditions.elementToBeClickable(By.cssSelector(css)).apply(d);
+                    if (e == null) return false;
+                    e.click();
+                    return true;
+                });
         return this;
     }
 

@@ -51,6 +51,21 @@ class ShellTest {
     }
 
     @Test
+    void asksForTheTokenOfAServerThatNeedsOneAndSendsIt(@TempDir Path other) {
+        try (TestServer guarded = new TestServer(other, "s3cret-token")) {
+            browser.driver().get(guarded.url() + "/");
+
+            browser.await("[data-test=token-dialog] [data-test=token-input]").sendKeys("s3cret-token");
+            browser.screenshot("shell-token");
+            browser.click("[data-test=token-save]");
+
+            browser.await("[data-test=pipeline][data-name=hello]");
+            assertThat((String) browser.script("return localStorage.getItem('sluice.token')")).isEqualTo("s3cret-token");
+            browser.script("localStorage.clear()");
+        }
+    }
+
+    @Test
     void servesTheBrowserLibrariesFromTheirWebJars() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : new String[] {"/webjars/codemirror/5.65.16/lib/codemirror.js",

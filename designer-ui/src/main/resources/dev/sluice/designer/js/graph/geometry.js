@@ -106,7 +106,7 @@ export function inPort(box) {
 export function routeOrthogonal(a, b, gap = 16) {
   const s = outPort(a);
   const e = inPort(b);
-  if (e.x - s.x >= 2 * gap) {
+  if (e.x - s.x >= 12) {
     if (Math.abs(s.y - e.y) < 0.5) return [[s.x, s.y], [e.x, e.y]];
     const mx = Math.round((s.x + e.x) / 2);
     return [[s.x, s.y], [mx, s.y], [mx, e.y], [e.x, e.y]];

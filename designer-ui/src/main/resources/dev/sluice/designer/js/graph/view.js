@@ -548,8 +548,25 @@ export function createGraphView(parent, opts = {}) {
     root.classList.toggle('gv-empty', scene.nodes.length === 0);
     if (selected) setSelected(selected, false);
     measureSize();
+    // a canvas that starts empty stays at scale 1: boxes dropped on it land where they fell
+    if (!fitted && !scene.nodes.length && opts.editable) fitted = true;
     if (!fitted && scene.nodes.length && width && height) fit();
     else renderNow();
+  }
+
+  /** Pans as little as needed to show box id whole (centres it when it cannot fit). */
+  function reveal(id, margin = 40) {
+    const n = scene.byId.get(id);
+    if (!n) return;
+    measureSize();
+    const b = n.box;
+    const x0 = b.x * view.k + view.tx, y0 = b.y * view.k + view.ty;
+    const x1 = x0 + b.width * view.k, y1 = y0 + b.height * view.k;
+    let dx = 0, dy = 0;
+    if (x1 - x0 + 2 * margin > width || y1 - y0 + 2 * margin > height) { centerOn(b.x + b.width / 2, b.y + b.height / 2); return; }
+    if (x0 < margin) dx = margin - x0; else if (x1 > width - margin) dx = width - margin - x1;
+    if (y0 < margin) dy = margin - y0; else if (y1 > height - margin) dy = height - margin - y1;
+    if (dx || dy) { view = panBy(view, dx, dy); renderNow(); }
   }
 
   return {
@@ -577,6 +594,7 @@ export function createGraphView(parent, opts = {}) {
     },
     selection: () => selected,
     fit,
+    reveal,
     zoomBy,
     toGraphPoint: graphPoint,
     hitAt,

@@ -1,0 +1,253 @@
+// One editing session of a pipeline: the text (the server owns YAML: every change is an edit op
+// or a new text sent to POST /api/designer/edit), its model, graph and problems, the positions
+// placed by hand, the undo history, saving. Its state is published in the store under 'editor';
+// the panels subscribe to it and call the session's methods.
+
+import { request, seg, ApiError } from '../api.js';
+import { createHistory } from './history.js';
+
+const ANALYSE_DELAY = 300;
+const POSITIONS_DELAY = 500;
+
+export function createSession(store, { name = null } = {}) {
+  const history = createHistory('');
+  const state = {
+    name,                 // the saved pipeline's name; null for a new one not saved yet
+    loading: true,
+    loadError: null,
+    text: '',
+    textSource: 'load',   // who set the text last: 'load', 'canvas', 'user', 'history'
+    textRevision: 0,      // bumped each time the text is replaced from outside the YAML view
+    model: null,
+    graph: null,
+    problems: [],
+    pinned: {},           // step id -> {x, y}: positions placed by hand (stored on the server)
+    layoutRevision: 0,    // bumped when the canvas must drop its boxes and lay out again
+    selected: null,       // {type: 'node', id} | {type: 'edge', from, to} | null
+    savedText: null,      // the text of the saved version (null: never saved)
+    version: null,
+    saving: false,
+    pending: 0,           // requests in flight
+    canUndo: false,
+    canRedo: false,
+  };
+  let chain = Promise.resolve();
+  let analyseTimer = 0;
+  let positionsTimer = 0;
+  let destroyed = false;
+  let clipboard = null;
+
+  const publish = () => {
+    if (destroyed) return;
+    state.canUndo = history.canUndo() || state.text !== history.current();
+    state.canRedo = history.canRedo();
+    store.set({ editor: { ...state } });
+  };
+
+  const file = () => `${state.name || (state.model && state.model.name) || 'pipeline'}.yaml`;
+
+  /** Runs requests one after the other: each edit starts from the text the previous one gave. */
+  const queue = (job) => {
+    const next = chain.then(job, job);
+    chain = next.catch(() => {});
+    return next;
+  };
+
+  const track = async (promise) => {
+    state.pending += 1; publish();
+    try { return await promise; } finally { state.pending -= 1; publish(); }
+  };
+
+  function take(result) {
+    state.model = result.model || null;
+    state.graph = result.graph || null;
+    state.problems = Array.isArray(result.problems) ? result.problems : [];
+    if (state.selected && state.selected.type === 'node' && !stepIds().includes(state.selected.id)) state.selected = null;
+  }
+
+  function stepIds() {
+    return state.model && Array.isArray(state.model.steps) ? state.model.steps.map((s) => s.id) : [];
+  }
+
+  function analyseNow(text) {
+    return queue(async () => {
+      if (destroyed) return;
+      const result = await track(request('POST', '/api/designer/edit', { text, file: file(), edits: [] }));
+      if (destroyed || state.text !== text) return; // typed on meanwhile: a newer analysis follows
+      take(result);
+      history.push(text);
+      publish();
+    });
+  }
+
+  function flushTyping() {
+    if (analyseTimer) { clearTimeout(analyseTimer); analyseTimer = 0; }
+    history.push(state.text);
+  }
+
+  return {
+    state: () => state,
+
+    async load() {
+      try {
+        if (state.name) {
+          const p = await request('GET', `/api/pipelines/${seg(state.name)}`);
+          state.text = p.text || '';
+          state.savedText = state.text;
+          state.version = p.version;
+          try {
+            const pos = await request('GET', `/api/pipelines/${seg(state.name)}/positions`);
+            state.pinned = (pos && pos.positions) || {};
+          } catch (e) {
+            state.pinned = {};
+          }
+        } else {
+          state.text = '';
+          state.savedText = null;
+        }
+        history.reset(state.text);
+        state.textSource = 'load';
+        state.textRevision += 1;
+        const result = await request('POST', '/api/designer/edit', { text: state.text, file: file(), edits: [] });
+        take(result);
+      } catch (e) {
+        state.loadError = e;
+      }
+      state.loading = false;
+      publish();
+    },
+
+    /**
+     * Applies edit ops to the current text. Resolves to the server's answer, or rejects with the
+     * ApiError of a refused op (409: a cycle, a duplicate id...), changing nothing.
+     */
+    apply(ops) {
+      flushTyping();
+      return queue(async () => {
+        const base = state.text;
+        const result = await track(request('POST', '/api/designer/edit', { text: base, file: file(), edits: ops }));
+        if (destroyed) return result;
+        if (state.text !== base) {
+          // the text was replaced while the op was in flight (undo): the op no longer applies
+          throw new ApiError(409, 'stale', 'the text changed meanwhile; try again');
+        }
+        take(result);
+        if (result.text !== base) {
+          state.text = result.text;
+          state.textSource = 'canvas';
+          state.textRevision += 1;
+          history.push(result.text);
+        }
+        publish();
+        return result;
+      });
+    },
+
+    /** The YAML view's text changed by typing: analyse it once typing pauses. */
+    typed(text) {
+      if (text === state.text) return;
+      state.text = text;
+      state.textSource = 'user';
+      if (analyseTimer) clearTimeout(analyseTimer);
+      analyseTimer = setTimeout(() => { analyseTimer = 0; analyseNow(state.text); }, ANALYSE_DELAY);
+      publish();
+    },
+
+    undo() { this.travel(() => history.undo()); },
+    redo() { this.travel(() => history.redo()); },
+
+    travel(step) {
+      flushTyping();
+      const text = step();
+      if (text === null || text === undefined) return;
+      state.text = text;
+      state.textSource = 'history';
+      state.textRevision += 1;
+      publish();
+      analyseNow(text);
+    },
+
+    select(sel) {
+      state.selected = sel;
+      publish();
+    },
+
+    /** Pins positions (merged over the current ones) and stores them when the pipeline is saved on the server. */
+    pin(positions, { relayout = false } = {}) {
+      state.pinned = { ...state.pinned, ...positions };
+      if (relayout) state.layoutRevision += 1;
+      publish();
+      this.storePositionsSoon();
+    },
+
+    renamePinned(from, to) {
+      if (!state.pinned[from]) return;
+      const next = { ...state.pinned, [to]: state.pinned[from] };
+      delete next[from];
+      state.pinned = next;
+      publish();
+      this.storePositionsSoon();
+    },
+
+    /** Drops every hand-placed position: the server's layout again. */
+    autoLayout() {
+      state.pinned = {};
+      state.layoutRevision += 1;
+      publish();
+      this.storePositionsSoon();
+    },
+
+    storePositionsSoon() {
+      if (!state.name || state.savedText === null) return;
+      if (positionsTimer) clearTimeout(positionsTimer);
+      positionsTimer = setTimeout(() => { positionsTimer = 0; this.storePositions().catch(() => {}); }, POSITIONS_DELAY);
+    },
+
+    storePositions() {
+      const ids = new Set(stepIds());
+      const positions = {};
+      for (const [id, p] of Object.entries(state.pinned)) {
+        if (ids.has(id)) positions[id] = { x: Math.round(p.x), y: Math.round(p.y) };
+      }
+      return request('PUT', `/api/pipelines/${seg(state.name)}/positions`, { positions });
+    },
+
+    dirty: () => state.savedText === null ? state.text.trim() !== '' : state.text !== state.savedText,
+
+    /** Saves the text as a new version of name (the model's name for a new pipeline). */
+    async save() {
+      flushTyping();
+      await chain;
+      const name = state.name || (state.model && state.model.name);
+      if (!name) throw new ApiError(400, 'no-name', 'give the pipeline a name first (Pipeline settings)');
+      state.saving = true; publish();
+      try {
+        const text = state.text;
+        const saved = await request('PUT', `/api/pipelines/${seg(name)}`, text);
+        state.name = saved.name || name;
+        state.version = saved.version;
+        state.savedText = text;
+        if (positionsTimer) { clearTimeout(positionsTimer); positionsTimer = 0; }
+        await this.storePositions().catch(() => {});
+        return saved;
+      } finally {
+        state.saving = false;
+        publish();
+      }
+    },
+
+    copy(id) {
+      const step = state.model && state.model.steps.find((s) => s.id === id);
+      if (step) clipboard = { id: step.id, fields: JSON.parse(JSON.stringify(step.fields || {})) };
+      return !!step;
+    },
+    clipboard: () => clipboard,
+
+    destroy() {
+      destroyed = true;
+      if (analyseTimer) clearTimeout(analyseTimer);
+      if (positionsTimer) { clearTimeout(positionsTimer); this.storePositions().catch(() => {}); }
+      store.remove('editor');
+    },
+  };
+}

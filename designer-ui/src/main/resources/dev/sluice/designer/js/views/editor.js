@@ -1,0 +1,210 @@
+// The designer: #/new and #/pipelines/{name}/edit. Palette, canvas, property panels and the YAML
+// view around one editing session (js/editor/session.js). Wires only; the parts are in js/editor/.
+
+import { h, useCss, errorBox } from '../dom.js';
+import { createSession } from '../editor/session.js';
+import { createCanvas } from '../editor/canvas.js';
+import { createPalette } from '../editor/palette.js';
+import { createStepPanel } from '../editor/step-panel.js';
+import { createPipelinePanel } from '../editor/pipeline-panel.js';
+import { createYamlPane } from '../editor/yaml.js';
+import { askRun } from '../editor/run-dialog.js';
+import { notify } from '../editor/feedback.js';
+import { request, seg } from '../api.js';
+
+const WIDE = '(min-width: 1600px)';
+
+export function mount(root, store, params = {}) {
+  useCss('css/graph.css');
+  useCss('css/editor.css');
+  const session = createSession(store, { name: params.name || null });
+
+  const title = h('h1', { class: 'ed-title', 'data-test': 'editor-title' }, params.name || 'New pipeline');
+  const version = h('span', { class: 'badge ed-version', 'data-test': 'editor-version' });
+  const saveState = h('span', { class: 'ed-save-state', 'data-test': 'save-state', 'aria-live': 'polite' });
+  const btn = (label, test, attrs = {}) => h('button', { type: 'button', class: 'btn btn-sm', 'data-test': test, ...attrs }, label);
+  const undoBtn = btn('↶ Undo', 'undo', { title: 'Undo (Ctrl+Z)' });
+  const redoBtn = btn('↷ Redo', 'redo', { title: 'Redo (Ctrl+Shift+Z)' });
+  const layoutBtn = btn('Auto-layout', 'auto-layout', { title: 'Forget moved boxes and lay the graph out again' });
+  const saveBtn = h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-test': 'save', title: 'Save a new version (Ctrl+S)' }, 'Save');
+  const runBtn = btn('▶ Run', 'run', { title: 'Save and start a run' });
+
+  const paletteEl = h('aside', { class: 'ed-palette', 'aria-label': 'Step templates' });
+  const canvasEl = h('div', { class: 'ed-canvas', 'data-test': 'canvas' });
+  const propsEl = h('div', { class: 'ed-props', 'data-test': 'properties' });
+  const stepHost = h('div', { class: 'ed-step-host' });
+  const pipelineHost = h('div', { class: 'ed-pipeline-host' });
+  const edgeHost = h('div', { class: 'ed-edge-host' });
+  propsEl.append(stepHost, edgeHost, pipelineHost);
+  const yamlEl = h('div', { class: 'ed-yaml' });
+  const tabProps = h('button', { type: 'button', role: 'tab', class: 'ed-tab', 'data-test': 'tab-properties' }, 'Properties');
+  const tabYaml = h('button', { type: 'button', role: 'tab', class: 'ed-tab', 'data-test': 'tab-yaml' }, 'YAML');
+  const side = h('div', { class: 'ed-side' },
+    h('div', { class: 'ed-tabs', role: 'tablist' }, tabProps, tabYaml),
+    h('div', { class: 'ed-side-body' }, propsEl, yamlEl));
+  const loadError = h('div', { class: 'ed-load-error' });
+
+  const page = h('section', { class: 'editor', 'data-test': 'editor' },
+    h('header', { class: 'ed-bar' },
+      h('div', { class: 'ed-titles' },
+        h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'Pipelines'), h('span', null, '/')),
+        h('div', { class: 'row' }, title, version, saveState)),
+      h('div', { class: 'actions ed-actions' }, undoBtn, redoBtn, layoutBtn, h('span', { class: 'ed-sep' }), saveBtn, runBtn)),
+    loadError,
+    h('div', { class: 'ed-body' }, paletteEl, canvasEl, side));
+  root.replaceChildren(page);
+  root.classList.add('ed-root');
+
+  // ---- tabs: one pane at a time when narrow, both side by side when wide ----
+  let tab = 'properties';
+  const wide = window.matchMedia(WIDE);
+  const showTab = (t) => {
+    tab = t;
+    page.classList.toggle('ed-tab-yaml', t === 'yaml');
+    page.classList.toggle('ed-tab-properties', t === 'properties');
+    tabProps.setAttribute('aria-selected', String(t === 'properties'));
+    tabYaml.setAttribute('aria-selected', String(t === 'yaml'));
+    yaml.refresh();
+  };
+  tabProps.addEventListener('click', () => showTab('properties'));
+  tabYaml.addEventListener('click', () => showTab('yaml'));
+  const onWide = () => { page.classList.toggle('ed-wide', wide.matches); yaml.refresh(); };
+  wide.addEventListener('change', onWide);
+
+  // ---- parts ----
+  const canvas = createCanvas(canvasEl, session, {
+    onSelectStep: (id, focus) => {
+      if (!wide.matches) showTab('properties');
+      if (focus) setTimeout(() => stepPanel.focusId(), 0);
+    },
+  });
+  createPalette(paletteEl, {
+    onDrop: (t, x, y) => canvas.dropAt(t, x, y),
+    onAdd: (t) => canvas.addHere(t),
+  });
+  const stepPanel = createStepPanel(stepHost, session, {
+    onBack: () => session.select(null),
+    onDeleted: () => session.select(null),
+  });
+  const pipelinePanel = createPipelinePanel(pipelineHost, session);
+  const yaml = createYamlPane(yamlEl, session, {
+    keys: { undo: () => session.undo(), redo: () => session.redo(), save: () => save() },
+    onProblemClick: (p) => { if (p.step) session.select({ type: 'node', id: p.step }); },
+  });
+  showTab(wide.matches ? 'properties' : 'properties');
+  onWide();
+
+  function renderEdge(sel) {
+    const del = h('button', { type: 'button', class: 'btn btn-sm btn-danger', 'data-test': 'edge-delete' }, 'Remove this need');
+    del.addEventListener('click', () => canvas.removeSelection());
+    const back = h('button', { type: 'button', class: 'btn btn-sm btn-ghost ed-back' }, '← Pipeline');
+    back.addEventListener('click', () => session.select(null));
+    edgeHost.replaceChildren(h('div', { class: 'ed-panel', 'data-test': 'edge-panel' },
+      h('div', { class: 'ed-panel-head' }, back),
+      h('h2', { class: 'ed-panel-title' }, 'Dependency'),
+      h('p', null, h('span', { class: 'mono' }, sel.to), ' waits for ', h('span', { class: 'mono' }, sel.from), ' to succeed.'),
+      h('p', { class: 'muted small' }, 'Press Delete to remove it, or:'),
+      h('div', { class: 'actions' }, del)));
+  }
+
+  // ---- state -> parts ----
+  let shownEdge = null;
+  const render = () => {
+    const state = store.get('editor');
+    if (!state) return;
+    if (state.loadError) {
+      loadError.replaceChildren(errorBox(state.loadError));
+    }
+    canvas.update(state);
+    yaml.update(state);
+    const sel = state.selected;
+    const stepSel = sel && sel.type === 'node' ? sel.id : null;
+    stepPanel.update(state, stepSel);
+    stepHost.hidden = !stepSel;
+    edgeHost.hidden = !(sel && sel.type === 'edge');
+    if (sel && sel.type === 'edge') {
+      const k = `${sel.from}->${sel.to}`;
+      if (k !== shownEdge) { shownEdge = k; renderEdge(sel); }
+    } else shownEdge = null;
+    pipelineHost.hidden = !!sel;
+    if (!sel) pipelinePanel.update(state);
+    const name = state.name || (state.model && state.model.name) || null;
+    title.textContent = name || 'New pipeline';
+    version.textContent = state.version ? `v${state.version}` : 'not saved';
+    version.classList.toggle('badge-accent', !!state.version);
+    const dirty = session.dirty();
+    saveState.textContent = state.saving ? 'Saving…' : dirty ? 'Unsaved changes' : state.version ? 'Saved' : '';
+    saveState.classList.toggle('ed-dirty', dirty);
+    undoBtn.disabled = !state.canUndo;
+    redoBtn.disabled = !state.canRedo;
+    saveBtn.disabled = state.saving || state.loading || (!dirty && !!state.version);
+    runBtn.disabled = state.loading || state.saving;
+    page.classList.toggle('ed-busy', state.pending > 0);
+  };
+  const unsubscribe = store.subscribe(render, ['editor']);
+
+  // ---- actions ----
+  async function save() {
+    const state = session.state();
+    const name = state.name || (state.model && state.model.name);
+    if (!state.name && name) {
+      // a new pipeline must not overwrite one of the same name without asking
+      const exists = await request('GET', `/api/pipelines/${seg(name)}`).then(() => true, () => false);
+      if (exists && !window.confirm(`A pipeline named ${name} exists already. Save this as its new version?`)) return null;
+    }
+    try {
+      const saved = await session.save();
+      notify(saved.version ? `Saved ${saved.name} version ${saved.version}` : 'Saved');
+      if (!params.name) history.replaceState(null, '', `#/pipelines/${encodeURIComponent(saved.name)}/edit`);
+      return saved;
+    } catch (e) {
+      const details = e.errors && e.errors.length ? `: ${e.errors[0].message}${e.errors.length > 1 ? ` (and ${e.errors.length - 1} more)` : ''}` : '';
+      notify(`Not saved — ${e.message}${details}`, 'error', 6000);
+      return null;
+    }
+  }
+
+  async function run() {
+    if (session.dirty() || !session.state().version) {
+      const saved = await save();
+      if (!saved) return;
+    }
+    const state = session.state();
+    const id = await askRun(state.name, (state.model && state.model.params) || {});
+    if (id) location.hash = `#/runs/${encodeURIComponent(id)}`;
+  }
+
+  undoBtn.addEventListener('click', () => session.undo());
+  redoBtn.addEventListener('click', () => session.redo());
+  layoutBtn.addEventListener('click', () => session.autoLayout());
+  saveBtn.addEventListener('click', () => save());
+  runBtn.addEventListener('click', () => run());
+
+  const typing = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) && !t.closest('.CodeMirror');
+  const onKey = (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (!mod) return;
+    const k = e.key.toLowerCase();
+    if (k === 's') { e.preventDefault(); save(); return; }
+    if (typing(e.target) || (e.target.closest && e.target.closest('.CodeMirror'))) return;
+    if (k === 'z' && !e.shiftKey) { e.preventDefault(); session.undo(); }
+    else if ((k === 'z' && e.shiftKey) || k === 'y') { e.preventDefault(); session.redo(); }
+  };
+  document.addEventListener('keydown', onKey);
+  store.set({ leaveGuard: () => (session.dirty() ? 'This pipeline has unsaved changes. Leave and lose them?' : null) });
+
+  session.load().then(() => {
+    const state = session.state();
+    if (!state.name && !state.text) showTab('properties');
+  });
+
+  return () => {
+    unsubscribe();
+    document.removeEventListener('keydown', onKey);
+    wide.removeEventListener('change', onWide);
+    canvas.destroy();
+    session.destroy();
+    root.classList.remove('ed-root');
+    store.set({ leaveGuard: null });
+  };
+}

@@ -1,0 +1,194 @@
+package dev.sluice.engine.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.engine.api.ApiContext;
+import dev.sluice.engine.api.RunSignals;
+import dev.sluice.engine.cluster.Member;
+import dev.sluice.engine.dag.Plan;
+import dev.sluice.engine.dag.Planner;
+import dev.sluice.engine.leader.LeaderElection;
+import dev.sluice.engine.pipeline.ParseResult;
+import dev.sluice.engine.pipeline.PipelineLoader;
+import dev.sluice.engine.run.RunState;
+import dev.sluice.engine.scheduler.NewRun;
+import dev.sluice.engine.scheduler.Owner;
+import dev.sluice.engine.scheduler.RunListener;
+import dev.sluice.engine.store.AttemptRecord;
+import dev.sluice.engine.store.Change;
+import dev.sluice.engine.store.Fence;
+import dev.sluice.engine.store.LeaderLease;
+import dev.sluice.engine.store.RunRecord;
+import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.Stores;
+import dev.sluice.engine.server.Server;
+import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.cluster.AgentSettings;
+import dev.sluice.worker.cluster.ArtifactClient;
+import dev.sluice.worker.cluster.ClusterOptions;
+import dev.sluice.worker.cluster.Clustering;
+import dev.sluice.worker.cluster.WorkerAgent;
+import dev.sluice.worker.exec.LocalExecutor;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server and remote workers as separate clustered Vert.x instances in one JVM, on loopback:
+ * label routing, inputs and outputs crossing the cluster, a lost worker's step finishing elsewhere.
+ */
+class ClusterServerTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private Store store;
+    private ServerNode node;
+    private int hazelcastPort;
+    /** a cluster of this test's own: tests of other JVMs on this machine must not join it */
+    private final String cluster = "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        AtomicReference<LeaderElection> election = new AtomicReference<>();
+        Fence fence = () -> election.get() == null ? Optional.empty() : election.get().fence().token();
+        Path data = dir.resolve("data");
+        store = Stores.open(null, data, Clock.systemUTC(), fence);
+        ContentStore artifacts = new ContentStore(data.resolve("artifacts"));
+        Owner owner = Owner.self("server");
+        RunSignals signals = new RunSignals();
+        // no embedded worker: every step must go to a remote one
+        node = new ServerNode(store, artifacts, dir, Clock.systemUTC(), owner, RunListener.all(signals), null, Optional.of("s3cret"));
+        ApiContext api = new ApiContext(store, node, artifacts, dir, Clock.systemUTC(), owner.toString(), signals).withCluster(node);
+        Server server = new Server(api, "127.0.0.1", 0, data.resolve("tmp/vertx"),
+                Optional.of(new ClusterOptions(cluster, "127.0.0.1", 0, List.of(), false, Optional.empty())));
+        int port = server.start();
+        hazelcastPort = Clustering.hazelcast(server.vertx()).orElseThrow().getCluster().getLocalMember().getAddress().getPort();
+        String url = "http://127.0.0.1:" + port;
+        node.attach(server.vertx(), url, "test-server");
+        LeaderElection leader = new LeaderElection(store.lease(LeaderLease.SCHEDULER), owner.toString(), url, new LeaderElection.Listener() {
+            @Override
+            public void onElected(long epoch) {
+                node.lead(epoch);
+            }
+
+            @Override
+            public void onDemoted() {
+                node.follow();
+            }
+        });
+        election.set(leader);
+        leader.start();
+        await().atMost(Duration.ofSeconds(10)).until(node::leader);
+        closing.add(store);
+        closing.add(server);
+        closing.add(node);
+        closing.add(leader);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
+    }
+
+    /** A worker process's parts: a clustered Vert.x of its own and an agent. */
+    private record Worker(String name, Vertx vertx, LocalExecutor executor, ExecutorService io) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            executor.close();
+            vertx.close().await(30, TimeUnit.SECONDS);
+            io.shutdownNow();
+        }
+    }
+
+    private Worker worker(String name, String... labels) throws Exception {
+        ClusterOptions options = new ClusterOptions(cluster, "127.0.0.1", 0, List.of("127.0.0.1:" + hazelcastPort), true, Optional.empty());
+        Vertx vertx = Clustering.start(options).await(60, TimeUnit.SECONDS);
+        Path root = dir.resolve(name);
+        ContentStore store = new ContentStore(root.resolve("artifacts"));
+        LocalExecutor executor = new LocalExecutor(store, root.resolve("work"), name, Duration.ofSeconds(1));
+        ExecutorService io = Executors.newCachedThreadPool();
+        WorkerAgent agent = new WorkerAgent(new AgentSettings(name + "-" + System.nanoTime(), name, List.of(labels), 2,
+                Optional.of("s3cret"), "127.0.0.1", ProcessHandle.current().pid(), null), executor, new ArtifactClient(store, root.resolve("downloads"), io));
+        vertx.deployVerticle(agent).await(30, TimeUnit.SECONDS);
+        agent.registered().await(30, TimeUnit.SECONDS);
+        Worker w = new Worker(name, vertx, executor, io);
+        closing.add(w);
+        return w;
+    }
+
+    private String run(String fixture, Map<String, String> env) throws Exception {
+        String yaml = Files.readString(Path.of(getClass().getResource("cluster/" + fixture).toURI()));
+        ParseResult parsed = PipelineLoader.parse(fixture, yaml, dir);
+        assertThat(parsed.problems()).isEmpty();
+        var version = store.savePipeline(parsed.pipeline().name(), yaml);
+        Plan plan = Planner.plan(parsed.pipeline());
+        Instant now = Instant.now();
+        Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, Map.of(), "manual", now, now, null);
+        store.commit(List.of(create));
+        node.start(plan, create.run(), create.tasks());
+        return create.run().id();
+    }
+
+    private RunRecord awaitEnd(String runId) {
+        await().atMost(Duration.ofSeconds(40)).until(() -> store.run(runId).orElseThrow().status().terminal());
+        return store.run(runId).orElseThrow();
+    }
+
+    @Test
+    void stepsGoToTheWorkersCarryingTheirLabelsAndOutputsCrossTheCluster() throws Exception {
+        worker("gpu-box", "gpu");
+        worker("etl-box", "big-mem");
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.members().stream().filter(m -> m.role().equals("worker")).count() == 2);
+
+        RunRecord end = awaitEnd(run("routed.yaml", Map.of()));
+
+        assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+        List<AttemptRecord> attempts = store.attempts(end.id());
+        assertThat(attempts).filteredOn(a -> a.taskId().equals("train")).singleElement()
+                .satisfies(a -> assertThat(a.worker()).startsWith("gpu-box"));
+        assertThat(attempts).filteredOn(a -> a.taskId().equals("report")).singleElement()
+                .satisfies(a -> assertThat(a.worker()).startsWith("etl-box"));
+        assertThat(store.logChunks(end.id(), "report", 1, 0, 100)).extracting(c -> c.text()).anyMatch(t -> t.contains("trained"));
+        assertThat(node.members()).extracting(Member::role).containsExactly("engine", "worker", "worker");
+    }
+
+    @Test
+    void aLostWorkersStepGetsANewAttemptOnAnotherWorker() throws Exception {
+        Worker first = worker("gpu-1", "gpu");
+        Worker second = worker("gpu-2", "gpu");
+        String runId = run("slow.yaml", Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(dir.resolve("started")));
+        String busy = store.attempts(runId).get(0).worker();
+        Worker lost = busy.startsWith("gpu-1") ? first : second;
+
+        // cut off from the cluster: its heartbeats stop reaching the leader, its step goes on running
+        Clustering.hazelcast(lost.vertx()).orElseThrow().getLifecycleService().terminate();
+
+        RunRecord end = awaitEnd(runId);
+        assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+        List<AttemptRecord> attempts = store.attempts(runId);
+        assertThat(attempts).extracting(AttemptRecord::attempt, AttemptRecord::status, AttemptRecord::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "FAILED", "worker lost"),
+                        org.assertj.core.groups.Tuple.tuple(2, "SUCCEEDED", null));
+        assertThat(attempts.get(1).worker()).doesNotStartWith(lost.name());
+        assertThat(attempts.get(0).counted()).isFalse();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.sluice.engine.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
+
+/** The run view: live status of every node, a step's attempts and log, cancel; text that looks like HTML stays text. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunViewTest {
+
+    TestServer server;
+    Browser browser;
+
+    @BeforeAll
+    void start(@TempDir Path root) {
+        server = new TestServer(root);
+        browser = new Browser(server.url());
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) browser.close();
+        if (server != null) server.close();
+    }
+
+    private void awaitEveryNode(String status) {
+        browser.wait(d -> {
+            List<WebElement> nodes = browser.all("[data-test=node]");
+            return !nodes.isEmpty() && nodes.stream().allMatch(n -> status.equals(n.getAttribute("data-status")));
+        });
+    }
+
+    @Test
+    void turnsEveryNodeSucceededAndShowsTheStepsLog() {
+        String id = server.trigger("hello", "{\"who\":\"viewer\"}");
+        browser.size(1280, 800).open("#/runs/" + id);
+
+        awaitEveryNode("SUCCEEDED");
+        browser.awaitAttribute("[data-test=run-status]", "data-status", "SUCCEEDED");
+        browser.click("[data-test=node][data-id=greet]");
+        browser.awaitText("[data-test=log]", "greeting viewer");
+        assertThat(browser.find("[data-test=attempts]").getText()).contains("local@test");
+        assertThat(browser.find("[data-test=metrics]").getText()).contains("letters").contains("11");
+        assertThat(browser.find("[data-test=output]").getAttribute("href")).matches(".*/api/artifacts/[0-9a-f]{64}");
+        assertThat(browser.all("[data-test=gantt] .gantt-bar")).hasSize(2);
+        browser.screenshot("run-succeeded-1280");
+
+        browser.size(1920, 1080);
+        browser.screenshot("run-succeeded-1920");
+        browser.size(1280, 800);
+    }
+
+    @Test
+    void showsIdsLogLinesAndParamsThatLookLikeHtmlAsText() {
+        String id = server.trigger("xss", null);
+        browser.open("#/runs/" + id);
+
+        awaitEveryNode("SUCCEEDED");
+        WebElement node = browser.find("[data-test=node]");
+        assertThat(node.getAttribute("data-id")).isEqualTo("inject[who=<img src onerror>]");
+        assertThat(node.getText()).startsWith("inject[who=<img");
+        node.click();
+        browser.awaitText("[data-test=log]", "<img src=x onerror=alert(2)>");
+        browser.awaitText("[data-test=log]", "<script>alert(4)</script>");
+        assertThat(browser.find("[data-test=step-name]").getText()).isEqualTo("inject[who=<img src onerror>]");
+        browser.screenshot("run-xss");
+        browser.click("[data-test=step-panel] [aria-label=Close]");
+        assertThat(browser.await("[data-test=params]").getText()).contains("<img src=x onerror=alert(3)>");
+
+        browser.open("/");
+        browser.awaitText("[data-test=pipeline][data-name=xss]", "<img src=x onerror=alert(1)> shown as text");
+
+        assertThat(browser.all("img")).isEmpty();
+        assertThat(browser.all("script:not([type=module])")).isEmpty();
+        assertThat(browser.alertOpen()).isFalse();
+    }
+
+    @Test
+    void cancelsARunningRun() {
+        String id = server.trigger("slow", null);
+        browser.open("#/runs/" + id);
+
+        browser.wait(d -> "RUNNING".equals(browser.find("[data-test=node][data-id=wait]").getAttribute("data-status")));
+        browser.click("[data-test=cancel]");
+
+        browser.awaitAttribute("[data-test=run-status]", "data-status", "CANCELLED");
+        browser.await("[data-test=retry]");
+        assertThat(server.run(id).get("status").asText()).isEqualTo("CANCELLED");
+        browser.wait(d -> "CANCELLED".equals(browser.find("[data-test=node][data-id=wait]").getAttribute("data-status")));
+        browser.screenshot("run-cancelled");
+    }
+}
