@@ -30,12 +30,15 @@ final class Doc {
     final String nl;
     /** Char offset of each code point index, or null when the text has no surrogate pairs (then they are equal). */
     private final int[] charAt;
+    /** Offsets where lines start. */
+    private final int[] lineStarts;
 
     private Doc(String text, Node root) {
         this.text = text;
         this.root = root;
         this.nl = text.contains("\r\n") ? "\r\n" : "\n";
         this.charAt = surrogates(text) ? codePointOffsets(text) : null;
+        this.lineStarts = lineStarts(text);
     }
 
     /** @throws YAMLException when the text is not YAML this editor can work on */
@@ -154,12 +157,22 @@ final class Doc {
 
     /** 1-based line number of an offset. */
     int line(int offset) {
-        int line = 1;
-        for (int i = 0; i < offset && i < text.length(); i++) {
+        int i = java.util.Arrays.binarySearch(lineStarts, offset);
+        return i >= 0 ? i + 1 : -i - 1;
+    }
+
+    private static int[] lineStarts(String text) {
+        int[] starts = new int[16];
+        int n = 0;
+        starts[n++] = 0;
+        for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n')) line++;
+            if (c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n')) {
+                if (n == starts.length) starts = java.util.Arrays.copyOf(starts, n * 2);
+                starts[n++] = i + 1;
+            }
         }
-        return line;
+        return java.util.Arrays.copyOf(starts, n);
     }
 
     /** 0-based column (in chars) of an offset. */
