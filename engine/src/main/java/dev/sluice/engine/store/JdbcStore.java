@@ -187,6 +187,39 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public Map<String, Position> positions(String pipeline) {
+        List<Object[]> rows = read(c -> query(c, "SELECT step_id, x, y FROM designer_positions WHERE pipeline = ?"
+                + " ORDER BY step_id", rs -> new Object[] {rs.getString(1), new Position(rs.getDouble(2), rs.getDouble(3))},
+                pipeline));
+        Map<String, Position> out = new LinkedHashMap<>();
+        for (Object[] r : rows) out.put((String) r[0], (Position) r[1]);
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public boolean savePositions(String pipeline, Map<String, Position> positions) {
+        return write("cannot save the positions of pipeline " + pipeline, c -> {
+            if (queryOne(c, "SELECT name FROM pipelines WHERE name = ? FOR UPDATE", rs -> rs.getString(1), pipeline).isEmpty()) {
+                return false;
+            }
+            execute(c, "DELETE FROM designer_positions WHERE pipeline = ?", pipeline);
+            if (positions.isEmpty()) return true;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO designer_positions (pipeline, step_id, x, y) VALUES (?, ?, ?, ?)")) {
+                for (Map.Entry<String, Position> p : positions.entrySet()) {
+                    ps.setString(1, pipeline);
+                    ps.setString(2, p.getKey());
+                    ps.setDouble(3, p.getValue().x());
+                    ps.setDouble(4, p.getValue().y());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return true;
+        });
+    }
+
+    @Override
     public Optional<Instant> latestScheduleTick(String name) {
         return read(c -> query(c, "SELECT MAX(schedule_tick) AS tick FROM runs WHERE pipeline = ?",
                 rs -> Optional.ofNullable(Jdbc.getInstant(rs, "tick")), name).get(0));

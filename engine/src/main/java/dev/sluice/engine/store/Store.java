@@ -56,6 +56,16 @@ public interface Store extends AutoCloseable {
      */
     boolean deletePipeline(String name);
 
+    /** Where the designer draws the steps of a pipeline, by step id, in id order; empty when none were saved. */
+    Map<String, Position> positions(String pipeline);
+
+    /**
+     * Replaces every saved position of a pipeline that exists (deleted or not) by these.
+     *
+     * @return false (and nothing saved) when the pipeline was never saved
+     */
+    boolean savePositions(String pipeline, Map<String, Position> positions);
+
     /** The latest logical date a schedule fired for this pipeline, ever (its deleted life too). */
     Optional<Instant> latestScheduleTick(String name);
 

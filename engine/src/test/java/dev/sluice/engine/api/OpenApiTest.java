@@ -100,6 +100,26 @@ class OpenApiTest {
     }
 
     @Test
+    void designerEndpointsAnswerWithTheDocumentedFields() {
+        String edit = "{\"text\":\"\",\"edits\":[{\"op\":\"setPipelineField\",\"field\":\"name\",\"value\":\"x\"},"
+                + "{\"op\":\"addStep\",\"step\":{\"id\":\"a\",\"run\":\"echo\"}}]}";
+        check(api.post("/api/designer/edit", "application/json", edit), "/api/designer/edit", "post", "200");
+        check(api.post("/api/designer/edit", "application/json", "{\"text\":\"name: [x\"}"), "/api/designer/edit", "post", "200");
+        check(api.post("/api/designer/edit", "application/json", "{\"edits\":[{\"op\":\"removeStep\",\"id\":\"a\"}]}"),
+                "/api/designer/edit", "post", "409");
+        check(api.post("/api/designer/schedule", "application/json", "{\"cron\":\"0 3 * * *\",\"timezone\":\"Europe/Paris\"}"),
+                "/api/designer/schedule", "post", "200");
+        check(api.post("/api/designer/schedule", "application/json", "{\"cron\":\"nope\",\"timezone\":\"Mars/Base\"}"),
+                "/api/designer/schedule", "post", "400");
+        assertThat(api.put("/api/pipelines/hello/positions", "application/json", "{\"positions\":{\"say\":{\"x\":1,\"y\":2.5}}}")
+                .statusCode()).isEqualTo(204);
+        check(api.get("/api/pipelines/hello/positions"), "/api/pipelines/{name}/positions", "get", "200");
+        check(api.get("/api/pipelines/nope/positions"), "/api/pipelines/{name}/positions", "get", "404");
+        check(api.put("/api/pipelines/hello/positions", "application/json", "{\"positions\":[]}"),
+                "/api/pipelines/{name}/positions", "put", "400");
+    }
+
+    @Test
     void servesTheDocsPageWithItsOwnScriptsAndARelaxedPolicyOnlyThere() {
         HttpResponse<String> page = api.get("/api/docs");
 

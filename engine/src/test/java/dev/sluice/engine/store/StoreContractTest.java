@@ -131,6 +131,44 @@ abstract class StoreContractTest {
         assertThat(store.pipelineVersions("nothing")).isEmpty();
     }
 
+    // ---- designer positions
+
+    @Test
+    void keepsDesignerPositionsPerPipelineAndStepReplacingThemAllOnSave() {
+        store.savePipeline("etl", "a");
+        store.savePipeline("churn", "a");
+        assertThat(store.positions("etl")).isEmpty();
+
+        assertThat(store.savePositions("etl", Map.of("load", new Position(10, 20.5), "extract", new Position(-3, 0)))).isTrue();
+        store.savePositions("churn", Map.of("train", new Position(1, 2)));
+
+        assertThat(store.positions("etl")).containsExactly(Map.entry("extract", new Position(-3, 0)),
+                Map.entry("load", new Position(10, 20.5)));
+
+        store.savePositions("etl", Map.of("load", new Position(7, 8)));
+        assertThat(store.positions("etl")).containsExactly(Map.entry("load", new Position(7, 8)));
+        assertThat(store.positions("churn")).containsOnlyKeys("train");
+
+        store.savePositions("etl", Map.of());
+        assertThat(store.positions("etl")).isEmpty();
+    }
+
+    @Test
+    void savesNoPositionsForAPipelineNeverSaved() {
+        assertThat(store.savePositions("nothing", Map.of("a", new Position(1, 1)))).isFalse();
+        assertThat(store.positions("nothing")).isEmpty();
+    }
+
+    @Test
+    void positionsOutliveANewVersionOfTheirPipeline() {
+        store.savePipeline("etl", "a");
+        store.savePositions("etl", Map.of("load", new Position(1, 2)));
+
+        store.savePipeline("etl", "b");
+
+        assertThat(store.positions("etl")).containsEntry("load", new Position(1, 2));
+    }
+
     // ---- pipeline state: paused, deleted, schedule since
 
     @Test
