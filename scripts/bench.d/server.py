@@ -64,7 +64,7 @@ def steps_yaml(name, description, needs):
 class Server:
     """`sluice server --port 0` over a fresh data dir; the URL comes from its first stdout line."""
 
-    def __init__(self, sluice, scratch, pipelines, slots, start_timeout):
+    def __init__(self, sluice, scratch, pipelines, slots, start_timeout, extra=()):
         self.log_path = os.path.join(scratch, "server.log")
         data_dir = os.path.join(scratch, "data")
         pipelines_dir = os.path.join(scratch, "pipelines")
@@ -75,6 +75,7 @@ class Server:
         cmd = [sluice, "server", "--port", "0", "--data-dir", data_dir, "--pipelines", pipelines_dir]
         if slots:
             cmd += ["--slots", str(slots)]
+        cmd += list(extra)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=scratch)
         lines = queue.Queue()

@@ -168,16 +168,16 @@ public final class ClusterDispatcher implements Dispatcher {
     }
 
     /** The attempts of a lost worker end LOST: their steps get new attempts elsewhere. */
-    void lost(String workerId) {
+    void lost(String workerId, String name) {
         for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             Pending p = e.getValue();
             if (!p.workerId.equals(workerId)) continue;
             it.remove();
             AttemptKey key = e.getKey();
-            log.warn("[run {}] [step {}#{}] worker {} lost", key.runId(), key.taskId(), key.attempt(), workerId);
-            p.result.complete(new TaskResult(key, TaskResult.Outcome.LOST, null, "the worker " + workerId
-                    + " running this attempt stopped heartbeating", null, clock.instant(), List.of(), Map.of(), workerId));
+            log.warn("[run {}] [step {}#{}] worker {} lost", key.runId(), key.taskId(), key.attempt(), name);
+            p.result.complete(new TaskResult(key, TaskResult.Outcome.LOST, null, "the worker " + name
+                    + " running this attempt stopped heartbeating", null, clock.instant(), List.of(), Map.of(), name));
         }
     }
 

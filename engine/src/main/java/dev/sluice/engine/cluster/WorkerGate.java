@@ -104,7 +104,7 @@ public final class WorkerGate implements AutoCloseable {
         for (Object l : b.getJsonArray("labels", new JsonArray())) labels.add(String.valueOf(l));
         String address = b.getString("host", "?") + " pid " + b.getValue("pid", "?");
         RemoteWorker w = new RemoteWorker(id, b.getString("name", id), labels, Math.max(1, slots), address, clock.instant());
-        dispatcher.registry().register(w).ifPresent(old -> dispatcher.lost(old.id));
+        dispatcher.registry().register(w).ifPresent(old -> dispatcher.lost(old.id, old.name));
         log.info("worker {} joined: {} slots, labels {}, {}", w.name, w.slots, labels.stream().sorted().toList(), address);
         m.reply(new JsonObject().put("ok", true).put("leaseMillis", LEASE.toMillis()).put("heartbeatMillis", HEARTBEAT.toMillis())
                 .put("engineUrl", engineUrl).put("uploadToken", uploadToken));
@@ -173,7 +173,7 @@ public final class WorkerGate implements AutoCloseable {
     private void expire() {
         for (RemoteWorker w : dispatcher.registry().expire(clock.instant(), LEASE)) {
             log.warn("worker {} lost: no heartbeat for {} s; its running steps get new attempts", w.name, LEASE.toSeconds());
-            dispatcher.lost(w.id);
+            dispatcher.lost(w.id, w.name);
         }
     }
 

@@ -74,7 +74,7 @@ final class WorkerRegistry {
         }
         if (best == null) return Placement.waiting(anyCarries ? "waiting for a free slot" : Placement.noWorker(labels));
         best.used++;
-        return Placement.on(best.id);
+        return Placement.on(best.id, best.name);
     }
 
     /** Gives a slot back; a worker gone meanwhile has nothing to give back. */

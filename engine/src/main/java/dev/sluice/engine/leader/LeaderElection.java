@@ -2,8 +2,11 @@ package dev.sluice.engine.leader;
 
 import dev.sluice.engine.store.Fence;
 import dev.sluice.engine.store.LeaderLease;
+import dev.sluice.engine.scheduler.Owner;
+import dev.sluice.engine.store.LeaseInfo;
 import dev.sluice.engine.store.StoreException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -161,6 +164,7 @@ public final class LeaderElection implements AutoCloseable {
         Optional<Long> got;
         try {
             got = lease.tryAcquire(holder, url, timings.ttl());
+            if (got.isEmpty() && releaseDeadHolder()) got = lease.tryAcquire(holder, url, timings.ttl());
         } catch (StoreException e) {
             log.debug("cannot try the lease {}: {}", lease.name(), e.getMessage());
             return false;
@@ -178,6 +182,24 @@ public final class LeaderElection implements AutoCloseable {
         }
         releaseQuietly(e); // closed while acquiring
         return false;
+    }
+
+    /**
+     * A holder on this machine whose process is gone (e.g. {@code kill -9} of the previous server
+     * here) cannot write any more: its lease is released instead of waiting out the ttl. A holder on
+     * another machine always gets its ttl.
+     *
+     * @return whether a dead holder's lease was released
+     */
+    private boolean releaseDeadHolder() {
+        Optional<LeaseInfo> current = lease.current();
+        if (current.isEmpty()) return false;
+        Optional<Owner> other = Owner.parse(current.get().holder());
+        boolean dead = other.filter(o -> o.host().equals(Owner.self("server").host()) && o.startMillis() > 0)
+                .map(o -> !o.alive(null, Instant.now())).orElse(false);
+        if (!dead || !lease.release(current.get().holder(), current.get().epoch())) return false;
+        log.info("released the lease {} of {}: that process is gone", lease.name(), current.get().holder());
+        return true;
     }
 
     /** @return whether the renewal reached the database (whatever it answered) */

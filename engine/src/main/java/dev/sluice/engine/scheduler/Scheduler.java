@@ -609,7 +609,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
             Optional<CacheHit> hit = store.cacheHit(p.cacheKey()).filter(h -> h.outputs().stream().allMatch(a -> artifacts.contains(a.sha256())));
             if (hit.isPresent()) {
                 dispatcher.release(placement);
-                serveFromCache(b, run, task, t, hit.get(), p, placement.worker());
+                serveFromCache(b, run, task, t, hit.get(), p, placement.name());
                 return true;
             }
         }
@@ -617,7 +617,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
         AttemptKey key = new AttemptKey(run.id(), task.id(), attempt);
         TaskRequest request = preparer.request(p, task, key);
         b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING",
-                placement.worker(), b.now, null, null, null, null, false, false)));
+                placement.name(), b.now, null, null, null, null, false, false)));
         setTask(b, run, task.id(), StepEvent.DISPATCH, null, attempt, null, null, null);
         run.inputs.put(key, p.inputs());
         if (p.cacheKey() != null) run.cacheKeys.put(key, p.cacheKey());
@@ -650,7 +650,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
         future.whenComplete((result, error) -> {
             TaskResult r = error == null ? result : new TaskResult(request.key(), TaskResult.Outcome.FAILED, null,
                     "the worker could not run the step: " + error, clock.instant(), clock.instant(), List.of(), Map.of(),
-                    placement.worker());
+                    placement.name());
             events.add(new Result(runId, r));
         });
     }
