@@ -34,9 +34,10 @@ import java.util.stream.Stream;
 
 /**
  * A real server on a free port, over a temporary data dir and a pipelines folder holding the
- * fixtures of {@code pipelines/}, with metrics and optionally a token, and a client for it.
+ * fixtures of {@code pipelines/}, with metrics and optionally a token, and a client for it. Public
+ * for the browser tests, which start it over their own fixtures.
  */
-final class ApiServer implements AutoCloseable {
+public final class ApiServer implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -58,9 +59,17 @@ final class ApiServer implements AutoCloseable {
 
     /** @param token the token the API needs; null for none */
     ApiServer(Path root, String token) {
+        this(root, token, fixture("pipelines"));
+    }
+
+    /**
+     * @param token the token the API needs; null for none
+     * @param fixtures a folder of pipeline files, copied into the server's pipelines folder
+     */
+    public ApiServer(Path root, String token, Path fixtures) {
         dataDir = root.resolve("data");
         pipelinesDir = root.resolve("pipelines");
-        copyFixtures(pipelinesDir);
+        copyFixtures(fixtures, pipelinesDir);
         store = Stores.open(null, dataDir);
         PipelineFolder.load(store, pipelinesDir);
         artifacts = new ContentStore(dataDir.resolve("artifacts"));
@@ -74,10 +83,9 @@ final class ApiServer implements AutoCloseable {
         port = server.start();
     }
 
-    private static void copyFixtures(Path to) {
+    private static void copyFixtures(Path from, Path to) {
         try {
             Files.createDirectories(to);
-            Path from = fixture("pipelines");
             try (Stream<Path> files = Files.list(from)) {
                 for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName().toString()));
             }
@@ -87,8 +95,13 @@ final class ApiServer implements AutoCloseable {
     }
 
     static Path fixture(String name) {
+        return resource(ApiServer.class, name);
+    }
+
+    /** A test resource beside a class, as a path. */
+    public static Path resource(Class<?> owner, String name) {
         try {
-            return Path.of(ApiServer.class.getResource(name).toURI());
+            return Path.of(owner.getResource(name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -107,7 +120,7 @@ final class ApiServer implements AutoCloseable {
         return server.routes();
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
@@ -115,15 +128,15 @@ final class ApiServer implements AutoCloseable {
         return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(request(path).GET());
     }
 
-    HttpResponse<String> put(String path, String contentType, String body) {
+    public HttpResponse<String> put(String path, String contentType, String body) {
         return send(request(path).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    HttpResponse<String> post(String path, String contentType, String body) {
+    public HttpResponse<String> post(String path, String contentType, String body) {
         HttpRequest.Builder b = request(path);
         if (contentType != null) b.header("Content-Type", contentType);
         return send(b.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
@@ -156,7 +169,7 @@ final class ApiServer implements AutoCloseable {
     }
 
     /** Starts a run (params as a JSON body, or none) and returns its id; anything but 201 fails the test. */
-    String trigger(String pipeline, String body) {
+    public String trigger(String pipeline, String body) {
         HttpResponse<String> r = post("/api/pipelines/" + pipeline + "/runs", body == null ? null : "application/json", body);
         org.assertj.core.api.Assertions.assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         String id = json(r).get("id").asText();
@@ -171,7 +184,7 @@ final class ApiServer implements AutoCloseable {
         return json(get("/api/runs/" + runId));
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    public static JsonNode json(HttpResponse<String> response) {
         try {
             return MAPPER.readTree(response.body());
         } catch (IOException e) {

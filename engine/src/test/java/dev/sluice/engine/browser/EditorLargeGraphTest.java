@@ -2,20 +2,15 @@ package dev.sluice.engine.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Big graphs in the editor and the shared renderer: 200 and 1,000 steps load and render. The
  * times are printed (read with performance.now() in the page), never asserted.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EditorLargeGraphTest {
+class EditorLargeGraphTest extends BrowserTestBase {
 
     /** Renders a saved pipeline's graph into a fresh view and times it, fitted and at zoom 1. */
     private static final String RENDER = """
@@ -54,21 +49,10 @@ class EditorLargeGraphTest {
             })().catch((e) => done({ error: String(e) }));
             """;
 
-    TestServer server;
-    Browser browser;
-
     @BeforeAll
-    void start(@TempDir Path root) {
-        server = new TestServer(root);
-        browser = new Browser(server.url());
+    void saveTheBigPipelines() {
         server.save("big200", pipeline("big200", 200));
         server.save("big1000", pipeline("big1000", 1000));
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
     }
 
     @Test

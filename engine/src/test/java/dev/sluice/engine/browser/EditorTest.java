@@ -6,15 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -23,25 +18,9 @@ import org.openqa.selenium.interactions.Actions;
  * The designer's editor, driven as a user would: templates dragged from the palette, edges drawn
  * from port to box, forms, the YAML view. Screenshots go to target/screenshots/editor-*.png.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EditorTest {
+class EditorTest extends BrowserTestBase {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-    TestServer server;
-    Browser browser;
-
-    @BeforeAll
-    void start(@TempDir Path root) {
-        server = new TestServer(root);
-        browser = new Browser(server.url());
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
-    }
 
     @Test
     void buildsAPipelineFromABlankCanvasByDragAndDropAndFormsThenFindsItAgainAfterAReload() throws IOException {

@@ -3,32 +3,11 @@ package dev.sluice.engine.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 
 /** The pipelines page: what it lists, and starting a run through the params form. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PipelinesPageTest {
-
-    TestServer server;
-    Browser browser;
-
-    @BeforeAll
-    void start(@TempDir Path root) {
-        server = new TestServer(root);
-        browser = new Browser(server.url());
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
-    }
+class PipelinesPageTest extends BrowserTestBase {
 
     @Test
     void listsEachPipelineWithItsDescriptionAndScheduleInWords() {

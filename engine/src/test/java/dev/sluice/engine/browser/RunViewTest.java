@@ -2,33 +2,12 @@ package dev.sluice.engine.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 
 /** The run view: live status of every node, a step's attempts and log, cancel; text that looks like HTML stays text. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RunViewTest {
-
-    TestServer server;
-    Browser browser;
-
-    @BeforeAll
-    void start(@TempDir Path root) {
-        server = new TestServer(root);
-        browser = new Browser(server.url());
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
-    }
+class RunViewTest extends BrowserTestBase {
 
     private void awaitEveryNode(String status) {
         browser.wait(d -> {

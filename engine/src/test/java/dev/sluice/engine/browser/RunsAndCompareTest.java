@@ -2,40 +2,25 @@ package dev.sluice.engine.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 
 /** The runs list with its filters, and comparing runs: params and metrics side by side, a metric's chart. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RunsAndCompareTest {
+class RunsAndCompareTest extends BrowserTestBase {
 
-    TestServer server;
-    Browser browser;
     String first;
     String second;
     String third;
 
     @BeforeAll
-    void start(@TempDir Path root) {
-        server = new TestServer(root);
+    void runTrainThreeTimesAndHelloOnce() {
         first = server.trigger("train", "{\"epochs\":1}");
         second = server.trigger("train", "{\"epochs\":2}");
         third = server.trigger("train", "{\"epochs\":3,\"lr\":0.05}");
         server.trigger("hello", null);
         for (String id : List.of(first, second, third)) server.awaitEnd(id);
-        browser = new Browser(server.url());
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
     }
 
     @Test

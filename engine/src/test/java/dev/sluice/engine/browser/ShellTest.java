@@ -7,30 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The designer's shell: the top bar, routing, the not-found page, and the WebJars it loads. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ShellTest {
-
-    TestServer server;
-    Browser browser;
-
-    @BeforeAll
-    void start(@TempDir Path root) {
-        server = new TestServer(root);
-        browser = new Browser(server.url());
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) browser.close();
-        if (server != null) server.close();
-    }
+class ShellTest extends BrowserTestBase {
 
     @Test
     void opensTheDesignerWithItsTopBar() {
