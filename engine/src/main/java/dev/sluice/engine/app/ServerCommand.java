@@ -124,18 +124,7 @@ final class ServerCommand implements Callable<Integer> {
                     String host = bind.contains(":") ? "[" + bind + "]" : bind;
                     String url = "http://" + (bind.equals("0.0.0.0") || bind.equals("::") ? cluster.host : host) + ":" + bound;
                     node.attach(server.vertx(), url, owner.host() + ":" + bound);
-                    LeaderElection leader = new LeaderElection(engine.store.lease(LeaderLease.SCHEDULER), owner.toString(), url,
-                            new LeaderElection.Listener() {
-                                @Override
-                                public void onElected(long epoch) {
-                                    node.lead(epoch);
-                                }
-
-                                @Override
-                                public void onDemoted() {
-                                    node.follow();
-                                }
-                            });
+                    LeaderElection leader = node.election(engine.store.lease(LeaderLease.SCHEDULER), url);
                     election.set(leader);
                     leader.start();
                     if (files != null) files.watch(WATCH_EVERY, node::pipelinesChanged);

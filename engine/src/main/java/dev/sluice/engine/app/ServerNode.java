@@ -7,6 +7,7 @@ import dev.sluice.engine.cluster.Member;
 import dev.sluice.engine.cluster.WorkerGate;
 import dev.sluice.engine.dag.Plan;
 import dev.sluice.engine.expr.Expressions;
+import dev.sluice.engine.leader.LeaderElection;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.scheduler.LocalDispatcher;
 import dev.sluice.engine.scheduler.Owner;
@@ -16,6 +17,7 @@ import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.Fence;
+import dev.sluice.engine.store.LeaderLease;
 import dev.sluice.engine.store.Store;
 import dev.sluice.engine.store.TaskRecord;
 import dev.sluice.engine.trigger.CronService;
@@ -86,6 +88,21 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     synchronized void attach(Vertx vertx, String apiUrl, String name) {
         this.vertx = vertx;
         this.presence = new EnginePresence(vertx, owner.toString(), name, apiUrl, clock, this::leaderFacts);
+    }
+
+    /** An election for the scheduler's lease that makes this server lead while it holds it (not started). */
+    LeaderElection election(LeaderLease lease, String url) {
+        return new LeaderElection(lease, owner.toString(), url, new LeaderElection.Listener() {
+            @Override
+            public void onElected(long epoch) {
+                lead(epoch);
+            }
+
+            @Override
+            public void onDemoted() {
+                follow();
+            }
+        });
     }
 
     boolean leader() {

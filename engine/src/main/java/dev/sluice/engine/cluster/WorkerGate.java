@@ -159,6 +159,8 @@ public final class WorkerGate implements AutoCloseable {
         TaskResult result;
         try {
             result = Wire.taskResult(r);
+            JsonArray last = b.getJsonArray("lines");
+            if (last != null) dispatcher.logs(result.key(), Wire.lines(last)); // before the result: they belong to it
         } catch (IllegalArgumentException e) {
             log.warn("worker {} sent a malformed result: {}", id, e.getMessage());
             m.fail(400, e.getMessage());

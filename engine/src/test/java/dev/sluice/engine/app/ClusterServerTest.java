@@ -85,17 +85,7 @@ class ClusterServerTest {
         hazelcastPort = Clustering.hazelcast(server.vertx()).orElseThrow().getCluster().getLocalMember().getAddress().getPort();
         String url = "http://127.0.0.1:" + port;
         node.attach(server.vertx(), url, "test-server");
-        LeaderElection leader = new LeaderElection(store.lease(LeaderLease.SCHEDULER), owner.toString(), url, new LeaderElection.Listener() {
-            @Override
-            public void onElected(long epoch) {
-                node.lead(epoch);
-            }
-
-            @Override
-            public void onDemoted() {
-                node.follow();
-            }
-        });
+        LeaderElection leader = node.election(store.lease(LeaderLease.SCHEDULER), url);
         election.set(leader);
         leader.start();
         await().atMost(Duration.ofSeconds(10)).until(node::leader);

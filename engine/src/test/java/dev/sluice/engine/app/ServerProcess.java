@@ -25,7 +25,8 @@ final class ServerProcess implements AutoCloseable {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "server", "--port", "0", "--data-dir", root.resolve("data").toString(), "--pipelines", pipelines.toString(),
-                "--slots", "2");
+                // the client commands are under test here, not the cluster: a quicker start
+                "--slots", "2", "--no-cluster");
         process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String first = CompletableFuture.supplyAsync(() -> {

@@ -3,6 +3,7 @@ package dev.sluice.worker.cluster;
 import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.TaskRequest;
 import dev.sluice.worker.protocol.TaskResult;
+import io.vertx.core.json.JsonArray;
 
 /**
  * One accepted attempt on its way from dispatch to an acknowledged result. Only touched on the
@@ -27,6 +28,8 @@ final class AttemptRun {
     /** the lease was lost while it held a slot: its result must not be sent */
     boolean abandoned;
     TaskResult result;
+    /** the attempt's last log lines, sent inside its result message (null until the first send) */
+    JsonArray lastLines;
 
     AttemptRun(TaskRequest request) {
         this.request = request;

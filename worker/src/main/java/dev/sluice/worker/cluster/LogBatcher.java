@@ -40,15 +40,27 @@ final class LogBatcher implements LogSink {
 
     /** Sends everything buffered so far; called on the agent's context. */
     void flush() {
+        flushExcept(null);
+    }
+
+    /**
+     * Sends everything buffered so far but the lines of {@code kept}, which it returns: an ended
+     * attempt's last lines travel inside its result, so they cannot arrive after it (two event-bus
+     * messages to different addresses may overtake each other).
+     */
+    List<LogLine> flushExcept(AttemptKey kept) {
         Map<AttemptKey, List<LogLine>> byKey = new LinkedHashMap<>();
         for (Entry e; (e = queue.poll()) != null; ) {
             byKey.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e.line());
         }
+        List<LogLine> last = kept == null ? List.of() : byKey.getOrDefault(kept, List.of());
+        if (kept != null) byKey.remove(kept);
         byKey.forEach((key, lines) -> {
             for (int from = 0; from < lines.size(); from += MAX_LINES) {
                 List<LogLine> chunk = lines.subList(from, Math.min(lines.size(), from + MAX_LINES));
                 sender.accept(new JsonObject().put("workerId", workerId).put("key", Wire.toJson(key)).put("lines", Wire.lines(chunk)));
             }
         });
+        return last;
     }
 }

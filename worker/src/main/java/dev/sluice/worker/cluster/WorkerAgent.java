@@ -426,9 +426,11 @@ public final class WorkerAgent extends VerticleBase {
         if (stopped) {
             return;
         }
-        logs.flush(); // the attempt's last lines go before its result
+        // the attempt's last lines travel with its result (kept for a re-send: the leader ignores a repeated result whole)
+        if (run.lastLines == null) run.lastLines = Wire.lines(logs.flushExcept(run.key));
+        else logs.flush();
         JsonObject message = new JsonObject().put("workerId", settings.workerId()).put("key", Wire.toJson(run.key))
-                .put("result", Wire.toJson(run.result));
+                .put("result", Wire.toJson(run.result)).put("lines", run.lastLines);
         vertx.eventBus().<JsonObject>request(Wire.RESULT, message, timeout(settings.timing().requestTimeout().toMillis()))
                 .onComplete(ar -> {
                     if (ar.succeeded() && ar.result().body() != null && ar.result().body().getBoolean("ok", false)) {

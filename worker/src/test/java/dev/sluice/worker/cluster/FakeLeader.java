@@ -72,6 +72,10 @@ final class FakeLeader implements AutoCloseable {
         });
         vertx.eventBus().<JsonObject>consumer(Wire.RESULT, m -> {
             results.add(m.body());
+            // an attempt's last lines come inside its result
+            if (m.body().getJsonArray("lines") != null && !m.body().getJsonArray("lines").isEmpty()) {
+                logs.add(new JsonObject().put("key", m.body().getJsonObject("key")).put("lines", m.body().getJsonArray("lines")));
+            }
             JsonObject key = m.body().getJsonObject("key");
             events.add("result:" + key.getString("taskId") + "#" + key.getInteger("attempt"));
             if (resultsToIgnore.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
