@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two {@code sluice server} processes on one PostgreSQL database form one cluster: one leads. A
- * {@code kill -9} of the leader mid-run: the other takes the lease over once it runs out and
- * finishes the run.
+ * Two {@code sluice server} processes on one PostgreSQL database and one {@code sluice-worker} form
+ * one cluster: one server leads, the worker runs every step (the servers have no embedded worker).
+ * A {@code kill -9} of the leader mid-run: the other server takes the lease over, the worker drops
+ * the attempt it ran for the dead leader and registers with the new one, and the run finishes.
  */
 class LeaderFailoverTest {
 
@@ -42,7 +43,7 @@ class LeaderFailoverTest {
     }
 
     @Test
-    void theOtherServerFinishesTheRunOfAKilledLeader() throws Exception {
+    void theOtherServerAndTheWorkerFinishTheRunOfAKilledLeader() throws Exception {
         postgres = EmbeddedPostgres.start();
         String db = postgres.getJdbcUrl("postgres", "postgres");
         String cluster = "failover-" + ProcessHandle.current().pid();
@@ -52,6 +53,8 @@ class LeaderFailoverTest {
         String follower = startServer("b", db, cluster, freePort(), "127.0.0.1:" + firstPort);
         await().atMost(Duration.ofSeconds(30)).until(() -> get(follower + "api/cluster").path("members").size() >= 2);
         assertThat(isLeader(follower)).isFalse();
+        startWorker(cluster, firstPort);
+        await().atMost(Duration.ofSeconds(30)).until(() -> workers(follower) == 1);
 
         Path marker = scratch.resolve("middle-started");
         String body = "{\"params\": {\"marker\": " + json.writeValueAsString(marker.toString()) + "}}";
@@ -67,6 +70,23 @@ class LeaderFailoverTest {
         for (JsonNode s : get(follower + "api/runs/" + runId).get("steps")) if (s.get("id").asText().equals("middle")) middle = s;
         assertThat(middle.get("attempts")).extracting(a -> a.get("status").asText() + " " + a.get("reason").asText())
                 .containsExactly("FAILED engine restart", "SUCCEEDED null");
+        assertThat(middle.get("attempts").get(1).get("worker").asText()).isEqualTo("failover-worker");
+        assertThat(workers(follower)).isEqualTo(1);
+    }
+
+    private int workers(String url) throws Exception {
+        int n = 0;
+        for (JsonNode m : get(url + "api/cluster").path("members")) if (m.path("role").asText().equals("worker")) n++;
+        return n;
+    }
+
+    private void startWorker(String cluster, int join) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.sluice.worker.app.WorkerMain",
+                "--join", "127.0.0.1:" + join, "--cluster-name", cluster, "--cluster-port", "0", "--name", "failover-worker",
+                "--slots", "2", "--work-dir", scratch.resolve("worker").toString())
+                .redirectErrorStream(true).redirectOutput(scratch.resolve("worker.log").toFile()).start();
+        servers.add(p);
     }
 
     private boolean isLeader(String url) throws Exception {
@@ -83,7 +103,7 @@ class LeaderFailoverTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server", "--port", "0",
                 "--db", db, "--data-dir", scratch.resolve("data").toString(), "--pipelines", Cli.fixture("restart").toString(),
-                "--slots", "2", "--cluster-name", cluster, "--cluster-port", Integer.toString(clusterPort)));
+                "--no-local-worker", "--cluster-name", cluster, "--cluster-port", Integer.toString(clusterPort)));
         if (join != null) command.addAll(List.of("--join", join));
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(scratch.resolve(name + ".log").toFile()).start();
         servers.add(p);
