@@ -158,12 +158,17 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
             if (!all && by.map(o -> o.equals(owner)).orElse(false)) continue; // ours, on its way to the scheduler
             Optional<Plan> plan = Takeover.plan(store, run, baseDir);
             if (plan.isEmpty()) continue;
-            if (run.status() == RunState.RUNNING) {
-                Takeover.killLeftovers(run.id());
-                l.scheduler().resume(plan.get(), run.id());
+            try {
+                if (run.status() == RunState.RUNNING) {
+                    Takeover.killLeftovers(run.id());
+                    l.scheduler().resume(plan.get(), run.id());
+                } else {
+                    l.scheduler().start(plan.get(), run, store.tasks(run.id()));
+                }
+                log.info("[pipeline {}] [run {}] taken over from {}", run.pipeline(), run.id(), run.owner());
+            } catch (IllegalArgumentException e) {
+                log.debug("[run {}] not taken over: {}", run.id(), e.getMessage()); // it ended meanwhile
             }
-            else l.scheduler().start(plan.get(), run, store.tasks(run.id()));
-            log.info("[pipeline {}] [run {}] taken over from {}", run.pipeline(), run.id(), run.owner());
         }
     }
 
