@@ -67,7 +67,10 @@ public final class ClusterHandler {
                 .compose(v -> fs.createTempFile(tmp.toString(), "upload-", ".part", (String) null))
                 .compose(file -> fs.open(file, new OpenOptions().setWrite(true).setTruncateExisting(true))
                         .compose(out -> ctx.request().pipeTo(out)).map(file))
-                .onFailure(e -> Http.fail(ctx, e))
+                .onFailure(e -> {
+                    fs.delete(tmp.toString()).onComplete(x -> { }); // nothing partial stays: see below
+                    Http.fail(ctx, e);
+                })
                 .onSuccess(file -> Http.blocking(ctx, () -> store(sha, Path.of(file))));
     }
 

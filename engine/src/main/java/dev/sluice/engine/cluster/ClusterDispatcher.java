@@ -98,7 +98,11 @@ public final class ClusterDispatcher implements Dispatcher {
         if (isLocal(placement.worker())) return local.dispatch(request, placement, sink);
         Pending p = new Pending(request, placement.worker(), sink);
         pending.put(request.key(), p);
-        send(p);
+        if (!registry.known(placement.worker())) {
+            lost(placement.worker(), placement.name()); // lost between placement and now: nobody would answer
+        } else {
+            send(p);
+        }
         return p.result;
     }
 
@@ -126,6 +130,12 @@ public final class ClusterDispatcher implements Dispatcher {
     public boolean cancel(AttemptKey key) {
         Pending p = pending.get(key);
         if (p == null) return local != null && local.cancel(key);
+        if (!p.acknowledged && pending.remove(key, p)) {
+            // not started there yet (as far as we know): it ends here; the cancel below stops a late start
+            registry.release(p.workerId);
+            p.result.complete(new TaskResult(key, TaskResult.Outcome.CANCELLED, null, null, null, clock.instant(),
+                    List.of(), Map.of(), p.workerId));
+        }
         vertx.eventBus().request(Wire.cancelAddress(p.workerId), new JsonObject().put("key", Wire.toJson(key)),
                 new DeliveryOptions().setSendTimeout(RESEND_MILLIS * 2));
         return true;
@@ -178,6 +188,13 @@ public final class ClusterDispatcher implements Dispatcher {
             log.warn("[run {}] [step {}#{}] worker {} lost", key.runId(), key.taskId(), key.attempt(), name);
             p.result.complete(new TaskResult(key, TaskResult.Outcome.LOST, null, "the worker " + name
                     + " running this attempt stopped heartbeating", null, clock.instant(), List.of(), Map.of(), name));
+        }
+    }
+
+    /** Attempts placed on workers that are no longer registered end LOST (a sweep after expiry and re-registration). */
+    void sweep() {
+        for (Pending p : List.copyOf(pending.values())) {
+            if (!registry.known(p.workerId)) lost(p.workerId, p.workerId);
         }
     }
 

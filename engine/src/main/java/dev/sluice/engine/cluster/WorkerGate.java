@@ -177,6 +177,7 @@ public final class WorkerGate implements AutoCloseable {
             log.warn("worker {} lost: no heartbeat for {} s; its running steps get new attempts", w.name, LEASE.toSeconds());
             dispatcher.lost(w.id, w.name);
         }
+        dispatcher.sweep();
     }
 
     @Override

@@ -238,8 +238,13 @@ public final class Scheduler implements RunControl, AutoCloseable {
      * holds the runs now. Processes still running here are killed; the runs' futures fail.
      */
     public void abandon() {
+        // not close(): a turn in progress must end and the Abandon be handled, so that processes die
         events.add(new Abandon());
-        close();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -309,7 +314,9 @@ public final class Scheduler implements RunControl, AutoCloseable {
     private void turn(List<Event> batch) throws InterruptedException {
         Batch b = new Batch(clock.instant());
         for (Event e : batch) {
-            if (e instanceof Start s) onStart(b, s.run());
+            if (e instanceof Start s) {
+                if (!stale(s.run())) onStart(b, s.run());
+            }
             else if (e instanceof Result r) onResult(b, r.runId(), r.result());
             else if (e instanceof Cancel c) onCancel(b, c.runId());
             else if (e instanceof Retry r) onRetry(b, r);
@@ -337,7 +344,14 @@ public final class Scheduler implements RunControl, AutoCloseable {
             for (ActiveRun run : runs.values()) b.changes.add(new Change.SetRunOwner(run.id(), owner, b.now));
             lastHeartbeat = b.now;
         }
-        if (!b.changes.isEmpty()) commit(b.changes);
+        if (!b.changes.isEmpty()) {
+            try {
+                commit(b.changes);
+            } catch (RuntimeException e) {
+                b.placements.forEach(dispatcher::release); // slots taken for attempts that will not start
+                throw e;
+            }
+        }
         b.afterCommit.forEach(Runnable::run);
     }
 
@@ -366,10 +380,25 @@ public final class Scheduler implements RunControl, AutoCloseable {
         final Instant now;
         final List<Change> changes = new ArrayList<>();
         final List<Runnable> afterCommit = new ArrayList<>();
+        final List<Placement> placements = new ArrayList<>();
 
         Batch(Instant now) {
             this.now = now;
         }
+    }
+
+    /**
+     * A start asked for a run whose stored state moved on (it was started twice, say by a forwarded
+     * start and the leader's look at the store, and ended in between): dropped, its future told.
+     */
+    private boolean stale(ActiveRun run) {
+        Optional<RunRecord> stored = store.run(run.id());
+        if (stored.isPresent() && stored.get().status() == run.record.status()) return false;
+        known.remove(run.id(), run.done);
+        log.info("[run {}] not started again: it is {} now", run.id(), stored.map(r -> r.status().name()).orElse("gone"));
+        if (stored.isPresent()) run.done.complete(stored.get());
+        else run.done.completeExceptionally(new IllegalStateException("run " + run.id() + " is not stored"));
+        return true;
     }
 
     private void onStart(Batch b, ActiveRun run) {
@@ -621,6 +650,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
         setTask(b, run, task.id(), StepEvent.DISPATCH, null, attempt, null, null, null);
         run.inputs.put(key, p.inputs());
         if (p.cacheKey() != null) run.cacheKeys.put(key, p.cacheKey());
+        b.placements.add(placement);
         b.afterCommit.add(() -> dispatch(run.id(), request, placement));
         return false;
     }
