@@ -15,12 +15,15 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.net.KeyStoreOptions;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.KeyStoreOptionsBase;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -96,9 +99,14 @@ import java.util.Optional;
  * <h2>Event bus</h2>
  * Vert.x's event bus listens on {@link ClusterOptions#host()}, any free port. With
  * {@link ClusterOptions#tls()} every event-bus connection is TLS with the member's keystore and
- * truststore, and client authentication is REQUIRED (mutual TLS). Hazelcast's own traffic
- * (membership, the address book) is not encrypted: TLS for it is in Hazelcast's enterprise
- * edition only.
+ * truststore, and client authentication is REQUIRED (mutual TLS): the receiving member checks the
+ * sender's certificate, and the sender the receiver's ({@code trustAll} off: Vert.x's event bus
+ * trusts every server by default, which would let a rogue member with any certificate receive
+ * messages sent to the addresses it registers). Vert.x checks no host name on event-bus
+ * connections: any certificate that chains to one in the truststore is accepted, whatever its
+ * name, so the truststore should hold a CA that signs Sluice's members only.
+ * Hazelcast's own traffic (membership, the address book) is not encrypted: TLS for it is in
+ * Hazelcast's enterprise edition only.
  *
  * <p>The Vert.x maps of the cluster manager ({@code __vertx.subs}, {@code __vertx.haInfo},
  * {@code __vertx.nodeInfo}) are configured as in vertx-hazelcast's default {@code cluster.xml}
@@ -113,10 +121,14 @@ public final class Clustering {
 
     private Clustering() {}
 
-    /** Starts a clustered Vert.x joined to the cluster {@code options} describe. */
+    /**
+     * Starts a clustered Vert.x joined to the cluster {@code options} describe. Fails at once,
+     * before joining anything, when the TLS stores cannot be opened ({@link ClusterTls#check()}).
+     */
     public static Future<Vertx> start(ClusterOptions options) {
         Config config;
         try {
+            options.tls().ifPresent(ClusterTls::check);
             config = hazelcastConfig(options);
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
@@ -199,12 +211,24 @@ public final class Clustering {
         VertxOptions vertx = new VertxOptions();
         EventBusOptions bus = vertx.getEventBusOptions().setHost(options.host()).setPort(0);
         options.tls().ifPresent(tls -> bus.setSsl(true)
-                .setKeyCertOptions(new KeyStoreOptions().setType(ClusterTls.storeType(tls.keystore()))
-                        .setPath(tls.keystore().toString()).setPassword(tls.keystorePassword()))
-                .setTrustOptions(new KeyStoreOptions().setType(ClusterTls.storeType(tls.truststore()))
-                        .setPath(tls.truststore().toString()).setPassword(tls.truststorePassword()))
-                .setClientAuth(ClientAuth.REQUIRED));
+                .setKeyCertOptions(store(tls.keystore(), tls.keystorePassword()))
+                .setTrustOptions(store(tls.truststore(), tls.truststorePassword()))
+                .setClientAuth(ClientAuth.REQUIRED)
+                // the event bus's default is to trust ALL servers: a sender would then deliver to a
+                // rogue member's consumers without looking at its certificate
+                .setTrustAll(false));
         return vertx;
+    }
+
+    /**
+     * A {@link JksOptions} or a {@link PfxOptions}, never a plain {@code KeyStoreOptions}: the
+     * clustered event bus copies its options through {@code EventBusOptions.toJson()}, which keeps
+     * only these two store types (and PEM); a {@code KeyStoreOptions} is silently dropped and the
+     * event bus then fails to start with "Key/certificate is mandatory for SSL".
+     */
+    private static KeyStoreOptionsBase store(Path path, String password) {
+        KeyStoreOptionsBase store = ClusterTls.storeType(path).equals("JKS") ? new JksOptions() : new PfxOptions();
+        return store.setPath(path.toString()).setPassword(password);
     }
 
     private static JavaSerializationFilterConfig deserializationFilter() {
