@@ -33,7 +33,8 @@ public final class ClusterHandler {
 
     public void members(RoutingContext ctx) {
         List<Member> members = cluster.map(ClusterInfo::members).orElse(List.of());
-        Http.send(ctx, Reply.ok(Map.of("clustered", cluster.isPresent(), "members", members.stream().map(ClusterHandler::json).toList())));
+        boolean clustered = cluster.map(ClusterInfo::clustered).orElse(false);
+        Http.send(ctx, Reply.ok(Map.of("clustered", clustered, "members", members.stream().map(ClusterHandler::json).toList())));
     }
 
     static Map<String, Object> json(Member m) {
@@ -52,7 +53,7 @@ public final class ClusterHandler {
     }
 
     public void upload(RoutingContext ctx) {
-        if (cluster.isEmpty()) throw ApiException.notFound("this server is not in a cluster");
+        if (cluster.isEmpty() || !cluster.get().clustered()) throw ApiException.notFound("this server is not in a cluster");
         if (!authorized(ctx.request().getHeader("Authorization"), cluster.get().uploadToken())) {
             Http.error(ctx, 401, "unauthorized", "uploads need the token the engine gave the worker when it registered");
             return;

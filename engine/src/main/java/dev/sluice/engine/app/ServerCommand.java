@@ -115,6 +115,7 @@ final class ServerCommand implements Callable<Integer> {
             Path baseDir = folder != null ? folder.toAbsolutePath().normalize() : engine.dataDir;
             LocalDispatcher local = noLocalWorker ? null : engine.localWorker(slots, Set.copyOf(labels), owner);
             Optional<ClusterOptions> clusterOptions = cluster.options();
+            clusterOptions.ifPresent(o -> requireReachableApi(bind, o.host()));
             try (ServerNode node = new ServerNode(engine.store, fence, engine.artifacts, baseDir, engine.clock, owner,
                     RunListener.all(signals, metrics), local, cluster.joinToken())) {
                 ApiContext api = new ApiContext(engine.store, node, engine.artifacts, baseDir, engine.clock, owner.toString(), signals)
@@ -123,7 +124,7 @@ final class ServerCommand implements Callable<Integer> {
                     int bound = server.start();
                     String host = bind.contains(":") ? "[" + bind + "]" : bind;
                     String url = "http://" + (bind.equals("0.0.0.0") || bind.equals("::") ? cluster.host : host) + ":" + bound;
-                    node.attach(server.vertx(), url, owner.host() + ":" + bound);
+                    node.attach(server.vertx(), clusterOptions.isPresent(), url, owner.host() + ":" + bound);
                     LeaderElection leader = node.election(engine.store.lease(LeaderLease.SCHEDULER), url);
                     election.set(leader);
                     leader.start();
@@ -149,6 +150,26 @@ final class ServerCommand implements Callable<Integer> {
             err.flush();
         }
         return 0;
+    }
+
+    /**
+     * Workers on other machines fetch inputs from and upload outputs to the API: a cluster open to
+     * other machines with an API on loopback would hang every step with outputs.
+     */
+    static void requireReachableApi(String bind, String clusterHost) {
+        if (!isLoopback(clusterHost, "--cluster-host") && isLoopback(bind, "--bind")) {
+            throw new IllegalArgumentException("--cluster-host " + clusterHost + " lets workers on other machines join, but they fetch "
+                    + "inputs from and upload outputs to the API, which listens on " + bind + " only: give --bind " + clusterHost
+                    + " (or 0.0.0.0) and a token");
+        }
+    }
+
+    private static boolean isLoopback(String address, String option) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(option + " " + address + ": unknown address");
+        }
     }
 
     /** Without a token the API must not be reachable from other machines. */

@@ -68,8 +68,11 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     private final Optional<String> joinToken;
     private final String uploadToken = token();
     private Vertx vertx;
+    private volatile boolean clustered;
     private volatile EnginePresence presence;
     private volatile Leading leading;
+    /** whether, since the election, one look at the store took over every active run (not only the QUEUED ones) */
+    private volatile boolean adoptedAll;
 
     ServerNode(Store store, Fence fence, ContentStore artifacts, Path baseDir, Clock clock, Owner owner, RunListener listener,
             LocalDispatcher local, Optional<String> joinToken) {
@@ -85,8 +88,9 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     }
 
     /** Once the HTTP server and (when clustered) the cluster membership are up. */
-    synchronized void attach(Vertx vertx, String apiUrl, String name) {
+    synchronized void attach(Vertx vertx, boolean clustered, String apiUrl, String name) {
         this.vertx = vertx;
+        this.clustered = clustered;
         this.presence = new EnginePresence(vertx, owner.toString(), name, apiUrl, clock, this::leaderFacts);
     }
 
@@ -120,12 +124,19 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         CronService cron = new CronService(fenced, CronService.RunStarter.of(scheduler), baseDir, clock, owner.toString());
         MessageConsumer<JsonObject> control = vertx.eventBus().consumer(CONTROL, this::onControl);
         long timer = vertx.setPeriodic(ADOPT_EVERY.toMillis(), id -> vertx.executeBlocking(() -> {
-            adopt(false);
+            adopt(!adoptedAll);
             return null;
         }));
         leading = new Leading(epoch, scheduler, dispatcher, gate, cron, control, timer);
-        adopt(true);
-        cron.start();
+        adoptedAll = false;
+        try {
+            adopt(true);
+        } catch (RuntimeException e) {
+            // the database wavers (a fail-over often comes with that): the timer tries the whole look again
+            log.warn("could not take over the runs of other servers yet ({}); trying again in {} s", e.getMessage(), ADOPT_EVERY.toSeconds());
+        } finally {
+            cron.start();
+        }
         log.info("this server leads (epoch {}): scheduling runs and firing schedules", epoch);
     }
 
@@ -170,6 +181,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
                 log.debug("[run {}] not taken over: {}", run.id(), e.getMessage()); // it ended meanwhile
             }
         }
+        if (all) adoptedAll = true;
     }
 
     private void onControl(Message<JsonObject> m) {
@@ -241,6 +253,11 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     @Override
     public List<Member> members() {
         return presence == null ? List.of() : presence.members();
+    }
+
+    @Override
+    public boolean clustered() {
+        return clustered;
     }
 
     @Override

@@ -84,7 +84,7 @@ class ClusterServerTest {
         int port = server.start();
         hazelcastPort = Clustering.hazelcast(server.vertx()).orElseThrow().getCluster().getLocalMember().getAddress().getPort();
         String url = "http://127.0.0.1:" + port;
-        node.attach(server.vertx(), url, "test-server");
+        node.attach(server.vertx(), true, url, "test-server");
         LeaderElection leader = node.election(store.lease(LeaderLease.SCHEDULER), url);
         election.set(leader);
         leader.start();
