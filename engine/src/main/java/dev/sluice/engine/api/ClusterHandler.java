@@ -66,13 +66,14 @@ public final class ClusterHandler {
         var fs = ctx.vertx().fileSystem();
         fs.mkdirs(tmp.toString())
                 .compose(v -> fs.createTempFile(tmp.toString(), "upload-", ".part", (String) null))
-                .compose(file -> fs.open(file, new OpenOptions().setWrite(true).setTruncateExisting(true))
-                        .compose(out -> ctx.request().pipeTo(out)).map(file))
-                .onFailure(e -> {
-                    fs.delete(tmp.toString()).onComplete(x -> { }); // nothing partial stays: see below
-                    Http.fail(ctx, e);
-                })
-                .onSuccess(file -> Http.blocking(ctx, () -> store(sha, Path.of(file))));
+                .onFailure(e -> Http.fail(ctx, e))
+                .onSuccess(file -> fs.open(file, new OpenOptions().setWrite(true).setTruncateExisting(true))
+                        .compose(out -> ctx.request().pipeTo(out))
+                        .onFailure(e -> {
+                            fs.delete(file); // a cut upload leaves nothing partial; the worker sends it again
+                            Http.fail(ctx, e);
+                        })
+                        .onSuccess(v -> Http.blocking(ctx, () -> store(sha, Path.of(file)))));
     }
 
     private Reply store(String expected, Path file) throws Exception {

@@ -2,6 +2,8 @@ package dev.sluice.engine.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.engine.cluster.ClusterInfo;
+import dev.sluice.engine.cluster.Member;
 import dev.sluice.engine.expr.Expressions;
 import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.scheduler.LocalDispatcher;
@@ -38,6 +40,9 @@ import java.util.stream.Stream;
  * for the browser tests, which start it over their own fixtures.
  */
 public final class ApiServer implements AutoCloseable {
+
+    /** The token a worker would get to upload outputs and fetch inputs. */
+    public static final String UPLOAD_TOKEN = "worker-upload-token";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -78,7 +83,22 @@ public final class ApiServer implements AutoCloseable {
         scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test", 4, Set.of()), artifacts,
                 new Expressions(), Clock.systemUTC(), owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.all(signals, metrics));
         ApiContext api = new ApiContext(store, scheduler, artifacts, pipelinesDir.toAbsolutePath(), Clock.systemUTC(), owner.toString(),
-                signals).withToken(Optional.ofNullable(token)).withMetrics(metrics);
+                signals).withToken(Optional.ofNullable(token)).withMetrics(metrics).withCluster(new ClusterInfo() {
+                    @Override
+                    public List<Member> members() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public boolean clustered() {
+                        return true;
+                    }
+
+                    @Override
+                    public String uploadToken() {
+                        return UPLOAD_TOKEN;
+                    }
+                });
         server = new Server(api, "127.0.0.1", 0, dataDir.resolve("tmp/vertx"));
         port = server.start();
     }
