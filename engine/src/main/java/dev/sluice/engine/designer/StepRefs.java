@@ -1,5 +1,6 @@
 package dev.sluice.engine.designer;
 
+import dev.sluice.engine.expr.Template;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +26,7 @@ final class StepRefs {
         while (true) {
             int open = source.indexOf(OPEN, i);
             if (open < 0) break;
-            int close = close(source, open + OPEN.length());
+            int close = Template.findClose(source, open + OPEN.length());
             if (close < 0) break;
             out.append(source, i, open + OPEN.length());
             out.append(renameIn(source.substring(open + OPEN.length(), close), from, to));
@@ -40,22 +41,5 @@ final class StepRefs {
         Pattern bracket = Pattern.compile("(?<![A-Za-z0-9_.])(steps\\s*\\[\\s*\\\\?[\"'])" + q + "(\\\\?[\"']\\s*\\])");
         String out = dot.matcher(expr).replaceAll("$1" + Matcher.quoteReplacement(to));
         return bracket.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(to) + "$2");
-    }
-
-    /** The {@code }}} closing an expression (quotes inside skipped); -1 when none. */
-    private static int close(String s, int from) {
-        char quote = 0;
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '}' && i + 1 < s.length() && s.charAt(i + 1) == '}') {
-                return i;
-            }
-        }
-        return s.indexOf("}}", from);
     }
 }

@@ -106,7 +106,11 @@ public record Template(String source, List<Part> parts) {
         return list;
     }
 
-    private static int findClose(String s, int from) {
+    /**
+     * Where the {@code }}} closing an expression that starts at {@code from} is, quotes inside
+     * skipped; -1 when none.
+     */
+    public static int findClose(String s, int from) {
         char quote = 0;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,6 +1,7 @@
 package dev.sluice.engine.store;
 
 import java.sql.BatchUpdateException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /** Small JDBC helpers shared by the store classes: times, nullable numbers, error messages. */
 final class Jdbc {
@@ -71,6 +73,36 @@ final class Jdbc {
     }
 
     /** The first line of the most telling message: for a failed batch, the error behind it. */
+    /** JDBC work on one connection. */
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed, or rolled back and reported as a {@link StoreException} saying {@code what} failed. */
+    static <T> T transaction(DataSource dataSource, String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what + ": " + message(e), e);
+        }
+    }
+
+    static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it and the database drops the transaction
+        }
+    }
+
     static String message(Throwable e) {
         Throwable telling = e;
         if (e instanceof BatchUpdateException batch && batch.getNextException() != null) {

@@ -81,13 +81,13 @@ public final class JdbcStore implements Store {
                     c.commit();
                     return saved;
                 } catch (SQLException e) {
-                    rollbackQuietly(c);
+                    Jdbc.rollbackQuietly(c);
                     if (attempt < 3 && Jdbc.isUniqueViolation(e)) {
                         continue; // another process saved the same pipeline at the same time
                     }
                     throw e;
                 } catch (RuntimeException e) {
-                    rollbackQuietly(c);
+                    Jdbc.rollbackQuietly(c);
                     throw e;
                 }
             } catch (SQLException e) {
@@ -258,7 +258,7 @@ public final class JdbcStore implements Store {
                 new ChangeWriter(c, dialect, json, clock.instant()).write(changes);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
+                Jdbc.rollbackQuietly(c);
                 throw e;
             }
         } catch (SQLException e) {
@@ -473,11 +473,7 @@ public final class JdbcStore implements Store {
 
     // ---- plumbing
 
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T read(Work<T> work) {
+    private <T> T read(Jdbc.Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -513,20 +509,8 @@ public final class JdbcStore implements Store {
     }
 
     /** Runs the work in one transaction. */
-    private <T> T write(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(what + ": " + Jdbc.message(e), e);
-        }
+    private <T> T write(String what, Jdbc.Work<T> work) {
+        return Jdbc.transaction(dataSource, what, work);
     }
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
@@ -536,14 +520,6 @@ public final class JdbcStore implements Store {
             } else {
                 ps.setObject(i + 1, args[i]);
             }
-        }
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool discards it and the database drops the transaction
         }
     }
 

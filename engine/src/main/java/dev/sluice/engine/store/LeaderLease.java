@@ -179,28 +179,8 @@ public final class LeaderLease {
         rowExists = true;
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T transaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // a broken connection: the pool discards it and the database drops the transaction
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(what + ": " + Jdbc.message(e), e);
-        }
+    private <T> T transaction(String what, Jdbc.Work<T> work) {
+        return Jdbc.transaction(dataSource, what, work);
     }
 
     private static long millis(Duration ttl) {
