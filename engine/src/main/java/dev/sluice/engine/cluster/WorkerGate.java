@@ -4,10 +4,11 @@ import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.TaskResult;
 import dev.sluice.worker.protocol.Wire;
 import io.vertx.core.Context;
+import dev.sluice.worker.cluster.Clustering;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -17,11 +18,11 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class WorkerGate implements AutoCloseable {
     private final String uploadToken;
     private final Clock clock;
     private final Runnable workersChanged;
-    private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+    private final List<MessageConsumer<JsonObject>> consumers = new CopyOnWriteArrayList<>();
     private final long expireTimer;
 
     /**
@@ -73,15 +74,17 @@ public final class WorkerGate implements AutoCloseable {
         // one context for all four: a worker's last log lines are handled before its result
         Context context = vertx.getOrCreateContext();
         Promise<Void> bound = Promise.promise();
-        context.runOnContext(v -> {
-            EventBus bus = vertx.eventBus();
-            consumers.add(bus.consumer(Wire.REGISTER, this::register));
-            consumers.add(bus.consumer(Wire.HEARTBEAT, this::heartbeat));
-            consumers.add(bus.consumer(Wire.LOGS, this::logs));
-            consumers.add(bus.consumer(Wire.RESULT, this::result));
-            Future.all(consumers.stream().map(MessageConsumer::completion).toList()).<Void>mapEmpty().onComplete(bound);
-        });
+        context.runOnContext(v -> Future.all(List.of(
+                        bind(Wire.REGISTER, this::register), bind(Wire.HEARTBEAT, this::heartbeat),
+                        bind(Wire.LOGS, this::logs), bind(Wire.RESULT, this::result)))
+                .<Void>mapEmpty()
+                .onFailure(e -> log.error("the workers' door could not open on the event bus: {}", e.toString()))
+                .onComplete(bound));
         return bound.future();
+    }
+
+    private Future<MessageConsumer<JsonObject>> bind(String address, Handler<Message<JsonObject>> handler) {
+        return Clustering.<JsonObject>consumer(vertx, address, handler).onSuccess(consumers::add);
     }
 
     private void register(Message<JsonObject> m) {

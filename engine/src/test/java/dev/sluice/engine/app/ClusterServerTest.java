@@ -177,11 +177,24 @@ class ClusterServerTest {
         return p;
     }
 
+    private String logs(String... workers) {
+        StringBuilder all = new StringBuilder();
+        for (String w : workers) {
+            try {
+                all.append("== ").append(w).append('\n').append(Files.readString(dir.resolve(w + ".log")));
+            } catch (java.io.IOException e) {
+                all.append("== ").append(w).append(": ").append(e).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
     @Test
     void aKilledWorkersStepGetsANewAttemptOnAnotherWorker() throws Exception {
         Process first = workerProcess("gpu-1", "gpu");
         Process second = workerProcess("gpu-2", "gpu");
-        await().atMost(Duration.ofSeconds(40)).until(() -> node.members().stream().filter(m -> m.role().equals("worker")).count() == 2);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(node.members().stream()
+                .filter(m -> m.role().equals("worker")).count()).as(() -> "workers joined; their logs:\n" + logs("gpu-1", "gpu-2")).isEqualTo(2));
         String runId = run("slow.yaml", Map.of());
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(dir.resolve("started")));
         String busy = store.attempts(runId).get(0).worker();

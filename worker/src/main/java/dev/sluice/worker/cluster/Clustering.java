@@ -10,9 +10,13 @@ import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.JksOptions;
@@ -120,6 +124,30 @@ public final class Clustering {
     static final String[] ALLOWED_PACKAGES = {"java.lang", "java.util", "java.util.concurrent", "java.time"};
 
     private Clustering() {}
+
+    /** How often registering a consumer is tried before giving up. */
+    static final int CONSUMER_TRIES = 10;
+
+    /**
+     * Registers an event-bus consumer and waits until the cluster knows it, trying again (after
+     * 100 ms, 200 ms, ...) when that fails: the registration is a Hazelcast operation, refused while
+     * the member list changes (e.g. {@code ClusterTopologyChangedException} when two workers join
+     * at once).
+     */
+    public static <T> Future<MessageConsumer<T>> consumer(Vertx vertx, String address, Handler<Message<T>> handler) {
+        return consumer(vertx, address, handler, 1);
+    }
+
+    private static <T> Future<MessageConsumer<T>> consumer(Vertx vertx, String address, Handler<Message<T>> handler, int attempt) {
+        MessageConsumer<T> consumer = vertx.eventBus().consumer(address, handler);
+        return consumer.completion().map(v -> consumer).recover(e -> {
+            if (attempt >= CONSUMER_TRIES) return Future.failedFuture(e);
+            Promise<MessageConsumer<T>> again = Promise.promise();
+            consumer.unregister().onComplete(u -> vertx.setTimer(100L * attempt,
+                    t -> consumer(vertx, address, handler, attempt + 1).onComplete(again)));
+            return again.future();
+        });
+    }
 
     /**
      * Starts a clustered Vert.x joined to the cluster {@code options} describe. Fails at once,

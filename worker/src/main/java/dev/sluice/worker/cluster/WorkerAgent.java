@@ -112,8 +112,8 @@ public final class WorkerAgent extends VerticleBase {
     @Override
     public Future<?> start() {
         logs = new LogBatcher(settings.workerId(), json -> vertx.eventBus().send(Wire.LOGS, json));
-        return vertx.eventBus().<JsonObject>consumer(Wire.dispatchAddress(settings.workerId()), this::onDispatch).completion()
-                .compose(v -> vertx.eventBus().<JsonObject>consumer(Wire.cancelAddress(settings.workerId()), this::onCancel).completion())
+        return Clustering.<JsonObject>consumer(vertx, Wire.dispatchAddress(settings.workerId()), this::onDispatch)
+                .compose(v -> Clustering.<JsonObject>consumer(vertx, Wire.cancelAddress(settings.workerId()), this::onCancel))
                 .onSuccess(v -> {
                     vertx.setPeriodic(settings.timing().logFlush().toMillis(), t -> logs.flush());
                     vertx.setPeriodic(LEASE_CHECK_MILLIS, t -> checkLease());
