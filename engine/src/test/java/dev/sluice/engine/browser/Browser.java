@@ -24,6 +24,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -122,6 +123,19 @@ public final class Browser implements AutoCloseable {
                 .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
+    /** The text of the element matching the selector, read again if the page redrew it meanwhile. */
+    public String text(String css) {
+        return wait(d -> find(css).getText());
+    }
+
+    /** An attribute of the element matching the selector ("" when absent), read again if the page redrew it meanwhile. */
+    public String attribute(String css, String name) {
+        return wait(d -> {
+            String value = find(css).getAttribute(name);
+            return value == null ? "" : value;
+        });
+    }
+
     /** Waits until an element matching the selector holds the text. */
     public WebElement awaitText(String css, String text) {
         wait(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
@@ -144,6 +158,23 @@ public final class Browser implements AutoCloseable {
                     e.click();
                     return true;
                 });
+        return this;
+    }
+
+    /**
+     * Performs a mouse gesture built from elements found afresh: when the page redrew one of them
+     * before the gesture ran, the buttons are released and the gesture is built and tried again.
+     */
+    public Browser gesture(Function<Browser, Actions> build) {
+        wait(d -> {
+            try {
+                build.apply(this).perform();
+                return true;
+            } catch (StaleElementReferenceException e) {
+                driver.resetInputState();
+                throw e;
+            }
+        });
         return this;
     }
 

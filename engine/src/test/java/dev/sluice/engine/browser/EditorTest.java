@@ -92,12 +92,12 @@ class EditorTest extends BrowserTestBase {
         typeAtEnd("  - id: publish\n    needs: [load]\n    run: echo publish\n");
         browser.wait(d -> !browser.all("[data-test=node][data-id=publish]").isEmpty());
         browser.wait(d -> !browser.all("[data-test=edge][data-from=load][data-to=publish]").isEmpty());
-        assertThat(browser.find("[data-test=save-state]").getText()).isEqualTo("Unsaved changes");
+        assertThat(browser.text("[data-test=save-state]")).isEqualTo("Unsaved changes");
 
         typeAtEnd("    retries: lots\n");
         browser.await("[data-test=gutter-problem]");
         browser.wait(d -> !browser.all("[data-test=node][data-id=publish].gv-has-problem").isEmpty());
-        assertThat(browser.find("[data-test=problems]").getText()).containsIgnoringCase("retries");
+        assertThat(browser.text("[data-test=problems]")).containsIgnoringCase("retries");
         browser.screenshot("editor-yaml-problem");
 
         browser.click("[data-test=undo]");
@@ -127,8 +127,8 @@ class EditorTest extends BrowserTestBase {
 
         connect("c", "a");
 
-        WebElement message = browser.await("[data-test=pointer-message]");
-        assertThat(message.getText()).contains("->");
+        browser.await("[data-test=pointer-message]");
+        assertThat(browser.text("[data-test=pointer-message]")).contains("->");
         browser.screenshot("editor-cycle-refused");
         assertThat(browser.all("[data-test=edge]")).hasSize(2);
         assertThat(yamlText()).isEqualTo(before);
@@ -138,27 +138,31 @@ class EditorTest extends BrowserTestBase {
 
     private void dropTemplate(String kind, int dx, int dy) {
         int nodes = browser.all("[data-test=node]").size();
-        WebElement item = browser.await("[data-test=palette-" + kind + "]");
-        WebElement canvas = browser.find("[data-test=graph-canvas]");
-        new Actions(browser.driver()).clickAndHold(item).moveByOffset(12, 6).moveByOffset(40, 0)
-                .moveToElement(canvas, dx, dy).release().perform();
+        browser.await("[data-test=palette-" + kind + "]");
+        browser.gesture(b -> new Actions(b.driver()).clickAndHold(b.find("[data-test=palette-" + kind + "]"))
+                .moveByOffset(12, 6).moveByOffset(40, 0)
+                .moveToElement(b.find("[data-test=graph-canvas]"), dx, dy).release());
         browser.wait(d -> browser.all("[data-test=node]").size() == nodes + 1);
     }
 
     private void rename(String from, String to) {
         browser.await("[data-test=node][data-id=" + from + "]");
         browser.awaitText("[data-test=step-panel-id]", from);
-        WebElement id = browser.find("[data-test=step-panel] [data-test=field-id]");
-        id.sendKeys(Keys.chord(Keys.CONTROL, "a"), to, Keys.ENTER);
+        browser.wait(d -> {
+            browser.find("[data-test=step-panel] [data-test=field-id]").sendKeys(Keys.chord(Keys.CONTROL, "a"), to, Keys.ENTER);
+            return true;
+        });
         browser.await("[data-test=node][data-id=" + to + "]");
     }
 
     private void connect(String from, String to) {
-        WebElement source = browser.find("[data-test=node][data-id=" + from + "]");
-        WebElement port = source.findElement(org.openqa.selenium.By.cssSelector("[data-test=port-out]"));
-        WebElement target = browser.find("[data-test=node][data-id=" + to + "]");
-        new Actions(browser.driver()).moveToElement(source).moveToElement(port).clickAndHold()
-                .moveByOffset(30, 10).moveToElement(target).release().perform();
+        browser.gesture(b -> {
+            WebElement source = b.find("[data-test=node][data-id=" + from + "]");
+            WebElement port = source.findElement(org.openqa.selenium.By.cssSelector("[data-test=port-out]"));
+            WebElement target = b.find("[data-test=node][data-id=" + to + "]");
+            return new Actions(b.driver()).moveToElement(source).moveToElement(port).clickAndHold()
+                    .moveByOffset(30, 10).moveToElement(target).release();
+        });
     }
 
     private void type(WebElement input, String text) {
@@ -184,9 +188,11 @@ class EditorTest extends BrowserTestBase {
     }
 
     private Map<String, String> boxes() {
-        Map<String, String> out = new TreeMap<>();
-        for (WebElement n : browser.all("[data-test=node]")) out.put(n.getAttribute("data-id"), n.getAttribute("transform"));
-        return out;
+        return browser.wait(d -> {
+            Map<String, String> out = new TreeMap<>();
+            for (WebElement n : browser.all("[data-test=node]")) out.put(n.getAttribute("data-id"), n.getAttribute("transform"));
+            return out;
+        });
     }
 
     private static List<String> stepIds(JsonNode doc) {

@@ -14,10 +14,10 @@ class PipelinesPageTest extends BrowserTestBase {
         server.save("saved", "name: saved\ndescription: Saved through the API\nsteps:\n  - id: only\n    run: echo only\n");
         browser.open("/");
 
-        WebElement saved = browser.await("[data-test=pipeline][data-name=saved]");
-        assertThat(saved.getText()).contains("saved").contains("Saved through the API").contains("on demand");
-        WebElement nightly = browser.find("[data-test=pipeline][data-name=nightly]");
-        assertThat(nightly.getText()).contains("every day at 03:00 Europe/Paris").contains("next in");
+        browser.await("[data-test=pipeline][data-name=saved]");
+        assertThat(browser.text("[data-test=pipeline][data-name=saved]"))
+                .contains("saved").contains("Saved through the API").contains("on demand");
+        assertThat(browser.text("[data-test=pipeline][data-name=nightly]")).contains("every day at 03:00 Europe/Paris").contains("next in");
         browser.screenshot("pipelines");
     }
 
@@ -41,7 +41,7 @@ class PipelinesPageTest extends BrowserTestBase {
         browser.click("[data-name=hello] [data-test=run]");
         WebElement who = browser.await("[data-test=run-form] [data-test=param-who]");
         assertThat(who.getAttribute("value")).isEqualTo("world");
-        assertThat(browser.find("[data-test=param-times]").getAttribute("type")).isEqualTo("number");
+        assertThat(browser.attribute("[data-test=param-times]", "type")).isEqualTo("number");
         who.clear();
         who.sendKeys("browser");
         browser.screenshot("pipelines-run-form");

@@ -25,9 +25,9 @@ class RunViewTest extends BrowserTestBase {
         browser.awaitAttribute("[data-test=run-status]", "data-status", "SUCCEEDED");
         browser.click("[data-test=node][data-id=greet]");
         browser.awaitText("[data-test=log]", "greeting viewer");
-        assertThat(browser.find("[data-test=attempts]").getText()).contains("local@test");
-        assertThat(browser.find("[data-test=metrics]").getText()).contains("letters").contains("11");
-        assertThat(browser.find("[data-test=output]").getAttribute("href")).matches(".*/api/artifacts/[0-9a-f]{64}");
+        assertThat(browser.text("[data-test=attempts]")).contains("local@test");
+        assertThat(browser.text("[data-test=metrics]")).contains("letters").contains("11");
+        assertThat(browser.attribute("[data-test=output]", "href")).matches(".*/api/artifacts/[0-9a-f]{64}");
         assertThat(browser.all("[data-test=gantt] .gantt-bar")).hasSize(2);
         browser.screenshot("run-succeeded-1280");
 
@@ -42,16 +42,16 @@ class RunViewTest extends BrowserTestBase {
         browser.open("#/runs/" + id);
 
         awaitEveryNode("SUCCEEDED");
-        WebElement node = browser.find("[data-test=node]");
-        assertThat(node.getAttribute("data-id")).isEqualTo("inject[who=<img src onerror>]");
-        assertThat(node.getText()).startsWith("inject[who=<img");
-        node.click();
+        assertThat(browser.attribute("[data-test=node]", "data-id")).isEqualTo("inject[who=<img src onerror>]");
+        assertThat(browser.text("[data-test=node]")).startsWith("inject[who=<img");
+        browser.click("[data-test=node]");
         browser.awaitText("[data-test=log]", "<img src=x onerror=alert(2)>");
         browser.awaitText("[data-test=log]", "<script>alert(4)</script>");
-        assertThat(browser.find("[data-test=step-name]").getText()).isEqualTo("inject[who=<img src onerror>]");
+        assertThat(browser.text("[data-test=step-name]")).isEqualTo("inject[who=<img src onerror>]");
         browser.screenshot("run-xss");
         browser.click("[data-test=step-panel] [aria-label=Close]");
-        assertThat(browser.await("[data-test=params]").getText()).contains("<img src=x onerror=alert(3)>");
+        browser.await("[data-test=params]");
+        assertThat(browser.text("[data-test=params]")).contains("<img src=x onerror=alert(3)>");
 
         browser.open("/");
         browser.awaitText("[data-test=pipeline][data-name=xss]", "<img src=x onerror=alert(1)> shown as text");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebElement;
 
 /** The runs list with its filters, and comparing runs: params and metrics side by side, a metric's chart. */
 class RunsAndCompareTest extends BrowserTestBase {
@@ -47,12 +46,14 @@ class RunsAndCompareTest extends BrowserTestBase {
         browser.click("[data-test=run-row][data-id='" + third + "'] [data-test=pick]");
         browser.click("[data-test=compare]");
 
-        WebElement params = browser.await("[data-test=compare-params]");
-        assertThat(params.findElement(org.openqa.selenium.By.xpath(".//tr[th[text()='epochs']]")).getAttribute("data-diff")).isEqualTo("true");
-        WebElement metrics = browser.await("[data-test=compare-metrics]");
-        assertThat(metrics.getText()).contains("fit · auc").contains("0.81").contains("0.83");
+        browser.await("[data-test=compare-params]");
+        assertThat(browser.<String>wait(d -> browser.find("[data-test=compare-params]")
+                .findElement(org.openqa.selenium.By.xpath(".//tr[th[text()='epochs']]")).getAttribute("data-diff")))
+                .isEqualTo("true");
+        browser.await("[data-test=compare-metrics]");
+        assertThat(browser.text("[data-test=compare-metrics]")).contains("fit · auc").contains("0.81").contains("0.83");
         browser.await("[data-test=chart] canvas");
-        assertThat(browser.find("[data-test=chart-metric]").getAttribute("value")).isEqualTo("fit · auc");
+        assertThat(browser.attribute("[data-test=chart-metric]", "value")).isEqualTo("fit · auc");
         browser.screenshot("compare-1280");
         browser.size(1920, 1080);
         browser.screenshot("compare-1920");

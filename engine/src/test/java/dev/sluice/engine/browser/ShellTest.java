@@ -18,8 +18,8 @@ class ShellTest extends BrowserTestBase {
         browser.open("/");
 
         browser.await("[data-test=nav-pipelines][aria-current=page]");
-        assertThat(browser.find("[data-test=nav-runs]").getText()).isEqualTo("Runs");
-        assertThat(browser.find("[data-test=nav-new]").getText()).isEqualTo("New pipeline");
+        assertThat(browser.text("[data-test=nav-runs]")).isEqualTo("Runs");
+        assertThat(browser.text("[data-test=nav-new]")).isEqualTo("New pipeline");
         browser.screenshot("shell-home");
     }
 
