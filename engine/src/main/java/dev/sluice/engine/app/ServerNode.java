@@ -23,6 +23,8 @@ import dev.sluice.engine.store.TaskRecord;
 import dev.sluice.engine.trigger.CronService;
 import dev.sluice.worker.artifact.ContentStore;
 import dev.sluice.worker.protocol.TaskRequest;
+import dev.sluice.worker.cluster.Clustering;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -54,7 +56,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
 
     /** What a leader runs; built at election, dropped at demotion. */
     private record Leading(long epoch, Scheduler scheduler, ClusterDispatcher dispatcher, WorkerGate gate, CronService cron,
-            MessageConsumer<JsonObject> control, long adoptTimer) {}
+            Future<MessageConsumer<JsonObject>> control, long adoptTimer) {}
 
     private final Store store;
     /** the same store, its commits checked against the leader lease: the scheduler's and cron's */
@@ -122,7 +124,8 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         WorkerGate gate = new WorkerGate(vertx, dispatcher, joinToken, presence.apiUrl(), uploadToken, clock, scheduler::wake);
         gate.bind();
         CronService cron = new CronService(fenced, CronService.RunStarter.of(scheduler), baseDir, clock, owner.toString());
-        MessageConsumer<JsonObject> control = vertx.eventBus().consumer(CONTROL, this::onControl);
+        Future<MessageConsumer<JsonObject>> control = Clustering.<JsonObject>consumer(vertx, CONTROL, this::onControl)
+                .onFailure(e -> log.error("cannot take start, cancel and retry from the other servers ({})", e.toString()));
         long timer = vertx.setPeriodic(ADOPT_EVERY.toMillis(), id -> vertx.executeBlocking(() -> {
             adopt(!adoptedAll);
             return null;
@@ -146,7 +149,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         if (l == null) return;
         leading = null;
         vertx.cancelTimer(l.adoptTimer());
-        l.control().unregister();
+        l.control().onSuccess(MessageConsumer::unregister);
         l.cron().close();
         l.gate().close();
         l.scheduler().abandon();

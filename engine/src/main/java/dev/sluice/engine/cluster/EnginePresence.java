@@ -1,5 +1,7 @@
 package dev.sluice.engine.cluster;
 
+import dev.sluice.worker.cluster.Clustering;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which engines are up, for {@code GET /api/cluster} on any of them: each publishes itself on
@@ -20,6 +24,8 @@ import java.util.function.Supplier;
  * {@link #GONE} is left out.
  */
 public final class EnginePresence implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EnginePresence.class);
 
     static final String ADDRESS = "sluice.engines";
     static final Duration EVERY = Duration.ofSeconds(1);
@@ -35,7 +41,7 @@ public final class EnginePresence implements AutoCloseable {
     private final Supplier<JsonObject> leaderFacts;
     private final Instant joinedAt;
     private final Map<String, Seen> others = new ConcurrentHashMap<>();
-    private final MessageConsumer<JsonObject> consumer;
+    private final Future<MessageConsumer<JsonObject>> consumer;
     private final long timer;
 
     /** @param leaderFacts {@code {"leader": bool, "workers": [...]}} of this engine now */
@@ -47,11 +53,12 @@ public final class EnginePresence implements AutoCloseable {
         this.clock = clock;
         this.leaderFacts = leaderFacts;
         this.joinedAt = clock.instant();
-        this.consumer = vertx.eventBus().consumer(ADDRESS, m -> {
+        // registered again when the cluster refuses it while its member list changes (another engine joining)
+        this.consumer = Clustering.<JsonObject>consumer(vertx, ADDRESS, m -> {
             JsonObject f = m.body();
             String from = f.getString("id");
             if (from != null && !from.equals(id)) others.put(from, new Seen(f, clock.instant()));
-        });
+        }).onFailure(e -> log.error("cannot hear the other engines ({}): the cluster's page shows only this one", e.toString()));
         this.timer = vertx.setPeriodic(0, EVERY.toMillis(), t -> vertx.eventBus().publish(ADDRESS, self()));
     }
 
@@ -107,6 +114,6 @@ public final class EnginePresence implements AutoCloseable {
     @Override
     public void close() {
         vertx.cancelTimer(timer);
-        consumer.unregister();
+        consumer.onSuccess(MessageConsumer::unregister);
     }
 }

@@ -44,6 +44,15 @@ class LeaderFailoverTest {
 
     @Test
     void theOtherServerAndTheWorkerFinishTheRunOfAKilledLeader() throws Exception {
+        try {
+            killTheLeaderMidRun();
+        } catch (Throwable t) {
+            System.out.println(logs()); // what the servers and the worker said, to see why
+            throw t;
+        }
+    }
+
+    private void killTheLeaderMidRun() throws Exception {
         postgres = EmbeddedPostgres.start();
         String db = postgres.getJdbcUrl("postgres", "postgres");
         String cluster = "failover-" + ProcessHandle.current().pid();
@@ -72,6 +81,15 @@ class LeaderFailoverTest {
                 .containsExactly("FAILED engine restart", "SUCCEEDED null");
         assertThat(middle.get("attempts").get(1).get("worker").asText()).isEqualTo("failover-worker");
         assertThat(workers(follower)).isEqualTo(1);
+    }
+
+    private String logs() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (String name : List.of("a.log", "b.log", "worker.log")) {
+            Path log = scratch.resolve(name);
+            if (Files.exists(log)) all.append("== ").append(name).append('\n').append(Files.readString(log)).append('\n');
+        }
+        return all.toString();
     }
 
     private int workers(String url) throws Exception {
