@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * One attempt, from its folder to its result.
  *
  * <p>{@link #run()} runs on a pooled thread: prepare the folder, run the shell through Commons Exec
- * (which waits for it), end whatever the shell left behind, collect outputs and metrics, remove the
- * folder. {@link #kill} may come from any thread at any point: before the launch it prevents it,
+ * (which waits for it), end whatever the shell left behind, collect outputs and metrics, give the
+ * folder back to the {@link Workspace}. {@link #kill} may come from any thread at any point: before the launch it prevents it,
  * after the launch it ends the process tree, after the shell exited it is too late and does nothing.
  */
 final class Attempt {
@@ -68,15 +68,15 @@ final class Attempt {
         return result;
     }
 
-    /** Completes once the attempt is over, its folder removed included. */
+    /** Completes once the attempt is over, its folder given back included. */
     CompletableFuture<Void> ended() {
         return ended;
     }
 
     /**
-     * Runs the attempt, completes {@link #result()}, then removes the attempt folder (its outputs are
-     * in the store by then) and calls {@code finished}. The removal comes after the completion to
-     * keep it off the path to the next step: on a busy disk, deleting folders costs milliseconds.
+     * Runs the attempt, completes {@link #result()}, then gives the attempt folder back (its outputs
+     * are in the store by then) and calls {@code finished}. That comes after the completion to keep
+     * it off the path to the next step: on a busy disk, deleting a used folder costs milliseconds.
      */
     void runAndComplete(Runnable finished) {
         TaskResult r;
@@ -89,9 +89,9 @@ final class Attempt {
         result.complete(r);
         if (folder != null) {
             try {
-                ctx.workspace().remove(folder);
+                ctx.workspace().give(folder);
             } catch (IOException | RuntimeException e) {
-                LOG.warn("[attempt {}] could not remove {}: {}", key, folder.dir(), e.toString());
+                LOG.warn("[attempt {}] could not delete {}: {}", key, folder.dir(), e.toString());
             }
         }
         finished.run();
@@ -137,7 +137,7 @@ final class Attempt {
             return failed(startedAt, (workdir.isAbsolute() ? "workdir does not exist: " : "workdir is not absolute: ") + workdir);
         }
         try {
-            folder = ctx.workspace().create(key);
+            folder = ctx.workspace().take();
         } catch (IOException e) {
             return failed(startedAt, "could not create the attempt folder: " + message(e));
         }

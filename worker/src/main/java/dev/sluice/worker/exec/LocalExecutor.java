@@ -32,10 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs attempts as OS processes on this machine.
  *
- * <p>Each attempt gets a folder {@code <workRoot>/<run>/<task>/<attempt>/} holding an empty
- * {@code outputs/}, its inputs under {@code inputs/<from>/<path>} (linked from the
- * {@link ContentStore}) and the path of its {@code metrics} file; the folder is removed right after
- * the result's future completes (outputs are in the store by then). The command runs as
+ * <p>Each attempt gets a folder under {@code workRoot} holding an empty {@code outputs/}, its
+ * inputs under {@code inputs/<from>/<path>} (linked from the {@link ContentStore}) and the path of
+ * its {@code metrics} file; the folder is given back right after the result's future completes
+ * (outputs are in the store by then): reused when the step left it as it found it, else deleted
+ * (see {@link Workspace}). The command runs as
  * {@code setsid /bin/sh -c <command>} in the request's workdir, with the worker's environment plus
  * the request's plus {@code SLUICE_OUTPUTS}, {@code SLUICE_INPUTS} and {@code SLUICE_METRICS}.
  *
@@ -161,6 +162,7 @@ public final class LocalExecutor implements AutoCloseable {
         }
         pool.shutdown();
         timer.shutdownNow();
+        ctx.workspace().close();
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -1,57 +1,76 @@
 package dev.sluice.worker.exec;
 
-import dev.sluice.worker.protocol.AttemptKey;
-
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The attempt folders under a work root: {@code <root>/<run>/<task>/<attempt>/}.
+ * The attempt folders under a work root, reused: an attempt takes a folder holding an empty
+ * {@code outputs/} and {@code inputs/} and no {@code metrics} file, and gives it back when its result
+ * is built. A folder given back as it was taken (the step wrote no outputs, got no inputs, wrote no
+ * metrics, changed nothing) is clean and serves the next attempt; any other is deleted. Creating and
+ * deleting three folders per attempt costs about 0.6 ms of system time on an ext4 disk, more than
+ * the rest of the executor's own work for a short step.
  *
- * <p>Run and task ids are made safe as folder names: characters other than letters, digits,
- * {@code . _ -} become {@code _}, a leading dot too; an id that had to change gets a short hash of the
- * original appended, so that {@code train[c=1]} and {@code train(c=1)} never share a folder.
- *
- * <p>Removing an attempt folder also removes its task and run folders when they become empty.
- * No lock is taken: a removal only ever deletes empty folders, and a creation that loses a parent
- * to a concurrent removal creates it again.
+ * <p>Folders live in {@code <root>/.pool-<pid>-<random>/<n>/}, one pool per executor: several
+ * processes (a {@code sluice run} and a server, say) can share a work root. The pool is deleted on
+ * {@link #close()}; pools of processes that are gone (killed) are deleted when the next workspace
+ * opens on the root. Attempts find their identity in {@code SLUICE_RUN_ID} and friends, not in the
+ * folder's name.
  */
-final class Workspace {
+final class Workspace implements AutoCloseable {
 
     private static final int CREATE_TRIES = 10;
+    private static final String POOL_PREFIX = ".pool-";
+    private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private final Path root;
+    private final Path pool;
+    private final Deque<AttemptFolder> clean = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger made = new AtomicInteger();
 
     Workspace(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.pool = this.root.resolve(POOL_PREFIX + ProcessHandle.current().pid() + "-" + randomHex());
+        deleteDeadPools();
     }
 
     /**
-     * Creates the attempt's empty folder with its {@code outputs/} and {@code inputs/}; a folder left
-     * by an earlier worker process is replaced.
+     * An attempt folder with an empty {@code outputs/} and {@code inputs/} and no {@code metrics}
+     * file: a clean one given back earlier, or a new one.
      *
      * <p>This runs once per attempt, so it sticks to {@link File} calls that report failure by their
      * result: on Java 17, {@code Files.createDirectories} and {@code Files.exists} throw (and fill
      * stack traces) internally for every missing path.
      */
-    AttemptFolder create(AttemptKey key) throws IOException {
-        Path dir = root.resolve(safeName(key.runId())).resolve(safeName(key.taskId())).resolve(Integer.toString(key.attempt()));
+    AttemptFolder take() throws IOException {
+        AttemptFolder reused = clean.pollFirst();
+        if (reused != null) {
+            return reused;
+        }
+        Path dir = pool.resolve(Integer.toString(made.incrementAndGet()));
         AttemptFolder folder = new AttemptFolder(dir);
         File attempt = dir.toFile();
         if (!attempt.mkdir()) {
             if (attempt.exists()) {
-                deleteTree(dir);
+                deleteTree(dir); // a pool name of a process that had this pid before: not ours
             }
             makeDirs(attempt);
         }
@@ -61,17 +80,78 @@ final class Workspace {
         return folder;
     }
 
-    /** Deletes the attempt folder, then its task and run folders if they became empty. */
-    void remove(AttemptFolder folder) throws IOException {
-        deleteTree(folder.dir());
-        File rootFile = root.toFile();
-        for (File parent = folder.dir().toFile().getParentFile();
-             parent != null && !parent.equals(rootFile) && parent.toPath().startsWith(root);
-             parent = parent.getParentFile()) {
-            if (!parent.delete()) {
-                break; // not empty: another attempt uses it
+    /** Takes a folder back: kept for the next attempt when it is as it was taken, else deleted. */
+    void give(AttemptFolder folder) throws IOException {
+        if (isClean(folder)) {
+            clean.addFirst(folder); // the most recently used first: its entries are in the OS's caches
+        } else {
+            deleteTree(folder.dir());
+        }
+    }
+
+    /** Deletes this workspace's folders. */
+    @Override
+    public void close() {
+        clean.clear();
+        try {
+            deleteTree(pool);
+        } catch (IOException | RuntimeException e) {
+            // best effort: the next workspace on this root deletes it (its process is gone by then)
+        }
+    }
+
+    /** Exactly {@code outputs/} and {@code inputs/}, both real (not links), empty folders its owner may still read, write and enter. */
+    private static boolean isClean(AttemptFolder folder) {
+        String[] top = folder.dir().toFile().list();
+        if (top == null || top.length != 2) {
+            return false;
+        }
+        return emptyWritableFolder(folder.outputs()) && emptyWritableFolder(folder.inputs());
+    }
+
+    private static boolean emptyWritableFolder(Path dir) {
+        PosixFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+        if (!attrs.isDirectory() || !attrs.permissions().containsAll(OWNER_RWX)) {
+            return false;
+        }
+        String[] entries = dir.toFile().list();
+        return entries != null && entries.length == 0;
+    }
+
+    /** Deletes the pools of processes that no longer run (a killed worker's or CLI's). */
+    private void deleteDeadPools() {
+        String[] names = root.toFile().list();
+        if (names == null) {
+            return;
+        }
+        for (String name : names) {
+            if (!name.startsWith(POOL_PREFIX)) {
+                continue;
+            }
+            int dash = name.indexOf('-', POOL_PREFIX.length());
+            long pid;
+            try {
+                pid = Long.parseLong(name.substring(POOL_PREFIX.length(), dash < 0 ? name.length() : dash));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (ProcessHandle.of(pid).isEmpty()) {
+                try {
+                    deleteTree(root.resolve(name));
+                } catch (IOException | RuntimeException e) {
+                    // another process deletes it at the same time, or a step left it unreadable: not ours to fail on
+                }
             }
         }
+    }
+
+    private static String randomHex() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     /** Creates {@code dir} and its missing parents, again when a concurrent removal takes a parent away. */
@@ -87,30 +167,6 @@ final class Workspace {
             makeDirs(parent);
         }
         throw new IOException("could not create " + dir);
-    }
-
-    static String safeName(String id) {
-        StringBuilder safe = new StringBuilder(id.length());
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == '_' || c == '-' || c == '.' && i > 0;
-            safe.append(ok ? c : '_');
-        }
-        if (safe.length() == 0) {
-            safe.append('_');
-        }
-        String name = safe.toString();
-        return name.equals(id) ? name : name + "-" + shortHash(id);
-    }
-
-    private static String shortHash(String s) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 
     /** Deletes a folder and everything in it; symbolic links are deleted, never followed. */

@@ -7,7 +7,9 @@ import dev.sluice.worker.protocol.TaskResult;
 import dev.sluice.worker.protocol.TaskResult.Outcome;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +56,8 @@ class LocalExecutorTest extends ExecutorTestBase {
 
         assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
         List<String> out = sink.texts('O');
-        String attemptDir = workRoot.resolve("run-1").resolve("step").resolve("1").toString();
+        String attemptDir = Path.of(out.get(2)).getParent().toString();
+        assertThat(attemptDir).startsWith(workRoot.toString());
         assertThat(out).containsExactly("foo=bar baz", "path=set", attemptDir + "/outputs", attemptDir + "/inputs",
                 attemptDir + "/metrics", "folders", workdir.toString());
     }
@@ -128,15 +131,43 @@ class LocalExecutorTest extends ExecutorTestBase {
     }
 
     @Test
-    void removesTheAttemptFolderOnceTheResultIsBuilt() {
-        TaskResult result = run("echo x > \"$SLUICE_OUTPUTS/a\"; mkdir \"$SLUICE_OUTPUTS/ro\"; chmod 500 \"$SLUICE_OUTPUTS/ro\"");
+    void deletesTheFolderOfAStepThatWroteInItOnceTheResultIsBuilt() {
+        TaskResult result = run("echo \"$SLUICE_OUTPUTS\"; echo x > \"$SLUICE_OUTPUTS/a\"; mkdir \"$SLUICE_OUTPUTS/ro\";"
+                + " chmod 500 \"$SLUICE_OUTPUTS/ro\"");
 
         assertThat(result.outputs()).hasSize(1);
-        await().until(() -> {
-            try (var left = Files.list(workRoot)) {
-                return left.findAny().isEmpty();
-            }
-        });
+        Path folder = Path.of(sink.texts('O').get(0)).getParent();
+        await().until(() -> !Files.exists(folder));
+    }
+
+    @Test
+    void givesTheNextAttemptTheCleanFolderOfTheLastOneAndNeverALeftOver() {
+        String look = "echo \"$SLUICE_OUTPUTS\"; ls -A \"$SLUICE_OUTPUTS\"; ls -A \"$SLUICE_INPUTS\"; test -e \"$SLUICE_METRICS\" && echo metrics; ";
+        run(look);
+        await().until(() -> executor.running() == 0); // the folder is given back
+        run(look + "echo auc 0.9 >> \"$SLUICE_METRICS\"");
+        await().until(() -> executor.running() == 0);
+        run(look + "touch \"$SLUICE_OUTPUTS/model\"");
+        await().until(() -> executor.running() == 0);
+        run(look);
+
+        List<String> out = sink.texts('O');
+        assertThat(out).hasSize(4); // each attempt saw only its folder's path: no file, no metrics of another
+        assertThat(out.get(1)).as("a clean folder is reused").isEqualTo(out.get(0));
+        assertThat(out.get(2)).as("a folder with metrics is not").isNotEqualTo(out.get(1));
+        assertThat(out.get(3)).as("nor one with outputs").isNotEqualTo(out.get(2));
+        assertThat(Path.of(out.get(1)).getParent()).doesNotExist();
+        assertThat(Path.of(out.get(2)).getParent()).doesNotExist();
+    }
+
+    @Test
+    void leavesNothingInTheWorkRootWhenClosed() throws IOException {
+        run("true");
+        executor.close();
+
+        try (var left = Files.list(workRoot)) {
+            assertThat(left).isEmpty();
+        }
     }
 
     @Test

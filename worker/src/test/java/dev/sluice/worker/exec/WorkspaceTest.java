@@ -1,24 +1,66 @@
 package dev.sluice.worker.exec;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkspaceTest {
 
+    @TempDir
+    Path root;
+
     @Test
-    void keepsSafeIdsAsTheyAre() {
-        assertThat(Workspace.safeName("train-2_x.y")).isEqualTo("train-2_x.y");
+    void takesBackAFolderLeftAsItWasGivenAndHandsItOutAgain() throws IOException {
+        try (Workspace workspace = new Workspace(root)) {
+            AttemptFolder first = workspace.take();
+            workspace.give(first);
+
+            assertThat(workspace.take()).isEqualTo(first);
+            assertThat(first.outputs()).isEmptyDirectory();
+            assertThat(first.inputs()).isEmptyDirectory();
+        }
     }
 
     @Test
-    void rewritesUnsafeIdsWithAHashSoThatTheyNeverCollide() {
-        String brackets = Workspace.safeName("train[c=1]");
-        String parens = Workspace.safeName("train(c=1)");
+    void deletesAFolderAStepChangedInAnyWay() throws IOException {
+        try (Workspace workspace = new Workspace(root)) {
+            AttemptFolder readOnly = workspace.take();
+            readOnly.outputs().toFile().setWritable(false);
+            AttemptFolder swapped = workspace.take();
+            Files.delete(swapped.inputs());
+            Files.createSymbolicLink(swapped.inputs(), root);
+            AttemptFolder metrics = workspace.take();
+            Files.writeString(metrics.metrics(), "auc 0.9\n");
 
-        assertThat(brackets).startsWith("train_c_1_-").matches("[A-Za-z0-9._-]+");
-        assertThat(parens).startsWith("train_c_1_-").isNotEqualTo(brackets);
-        assertThat(Workspace.safeName("..")).doesNotStartWith(".");
-        assertThat(Workspace.safeName("../../etc")).doesNotContain("/");
+            for (AttemptFolder f : new AttemptFolder[] {readOnly, swapped, metrics}) {
+                workspace.give(f);
+                assertThat(f.dir()).doesNotExist();
+            }
+            assertThat(workspace.take()).isNotIn(readOnly, swapped, metrics);
+            assertThat(root).exists(); // the link was deleted, not followed
+        }
+    }
+
+    @Test
+    void deletesItsFoldersWhenClosedAndThoseOfProcessesThatAreGone() throws IOException {
+        Path dead = Files.createDirectories(root.resolve(".pool-" + Long.MAX_VALUE + "-0badf00d").resolve("1").resolve("outputs"));
+        Path alive = Files.createDirectories(root.resolve(".pool-" + ProcessHandle.current().pid() + "-12345678").resolve("1"));
+        Path other = Files.createDirectories(root.resolve("not-a-pool"));
+
+        Workspace workspace = new Workspace(root);
+        assertThat(dead.getParent().getParent()).doesNotExist();
+        assertThat(alive).exists();
+        assertThat(other).exists();
+
+        workspace.give(workspace.take());
+        workspace.close();
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left).containsExactlyInAnyOrder(alive.getParent(), other);
+        }
     }
 }
