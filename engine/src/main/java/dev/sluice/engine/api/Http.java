@@ -1,5 +1,6 @@
 package dev.sluice.engine.api;
 
+import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.store.StoreException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -53,6 +54,9 @@ public final class Http {
     public static void fail(RoutingContext ctx, Throwable e) {
         if (e instanceof ApiException api) {
             error(ctx, api.status(), api.code(), api.getMessage(), api.extra());
+        } else if (e instanceof RunControl.Unreachable) {
+            log.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+            error(ctx, 503, "no-leader", e.getMessage());
         } else if (e instanceof StoreException) {
             log.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
             error(ctx, 503, "unavailable", e.getMessage());

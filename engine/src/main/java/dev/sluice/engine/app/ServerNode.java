@@ -29,6 +29,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -38,6 +40,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +58,8 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerNode.class);
     static final String CONTROL = "sluice.leader.control";
     static final Duration ADOPT_EVERY = Duration.ofSeconds(2);
+    /** How long a follower waits for the leader to take a start, cancel or retry. */
+    static final Duration HAND_ON = Duration.ofSeconds(5);
 
     /** What a leader runs; built at election, dropped at demotion. */
     private record Leading(long epoch, Scheduler scheduler, ClusterDispatcher dispatcher, WorkerGate gate, CronService cron,
@@ -213,18 +220,38 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         return forward("start", run.id()).thenApply(v -> run);
     }
 
+    /** On a follower, returns once the leader took the cancel; blocks up to {@link #HAND_ON}. */
     @Override
     public void cancel(String runId) {
         Leading l = leading;
         if (l != null) l.scheduler().cancel(runId);
-        else forward("cancel", runId);
+        else handOn("cancel", runId);
     }
 
+    /** On a follower, returns once the leader took the retry (blocks up to {@link #HAND_ON}), with the run as stored then. */
     @Override
     public CompletableFuture<RunRecord> retry(Plan plan, String runId) {
         Leading l = leading;
         if (l != null) return l.scheduler().retry(plan, runId);
-        return forward("retry", runId).thenApply(v -> store.run(runId).orElseThrow());
+        handOn("retry", runId);
+        return CompletableFuture.completedFuture(store.run(runId).orElseThrow());
+    }
+
+    /** Hands a cancel or a retry to the leader and waits for its answer: the caller must know whether it was taken. */
+    private void handOn(String op, String runId) {
+        try {
+            forward(op, runId).get(HAND_ON.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted while handing the " + op + " to the leader");
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable why = e instanceof ExecutionException ? e.getCause() : e;
+            if (why instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+                throw new Unreachable("the leader did not take the " + op + ": " + r.getMessage() + "; try again");
+            }
+            throw new Unreachable("no leader took the " + op + " (one is being elected, or it did not answer within "
+                    + HAND_ON.toSeconds() + " s); nothing was done: try again in a few seconds");
+        }
     }
 
     /** Runs of other servers are the leader's: a cancel reaches them through it. */
@@ -233,10 +260,11 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         return presence != null && Owner.parse(runOwner).map(o -> o.kind().equals("server")).orElse(false);
     }
 
-    /** Best effort: a start lost here is found by the leader's look at the store. */
+    /** To the leader; a start lost here is found by the leader's look at the store, a cancel or retry is refused ({@link #handOn}). */
     private CompletableFuture<Void> forward(String op, String runId) {
         if (vertx == null) return CompletableFuture.failedFuture(new IllegalStateException("not started"));
-        return vertx.eventBus().request(CONTROL, new JsonObject().put("op", op).put("runId", runId), new DeliveryOptions().setSendTimeout(5_000))
+        return vertx.eventBus().request(CONTROL, new JsonObject().put("op", op).put("runId", runId),
+                        new DeliveryOptions().setSendTimeout(HAND_ON.toMillis()))
                 .toCompletionStage().toCompletableFuture().thenApply(r -> (Void) null);
     }
 
