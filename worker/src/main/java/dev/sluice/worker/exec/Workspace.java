@@ -2,6 +2,7 @@ package dev.sluice.worker.exec;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -28,16 +29,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deleting three folders per attempt costs about 0.6 ms of system time on an ext4 disk, more than
  * the rest of the executor's own work for a short step.
  *
- * <p>Folders live in {@code <root>/.pool-<pid>-<random>/<n>/}, one pool per executor: several
- * processes (a {@code sluice run} and a server, say) can share a work root. The pool is deleted on
- * {@link #close()}; pools of processes that are gone (killed) are deleted when the next workspace
- * opens on the root. Attempts find their identity in {@code SLUICE_RUN_ID} and friends, not in the
+ * <p>Folders live in {@code <root>/.pool-<host>-<pid>-<random>/<n>/}, one pool per executor:
+ * several processes (a {@code sluice run} and a server, say, or servers of several machines on a
+ * shared file system) can share a work root. The pool is deleted on {@link #close()}; pools of this
+ * host's processes that are gone (killed) are deleted when the next workspace opens on the root. Attempts find their identity in {@code SLUICE_RUN_ID} and friends, not in the
  * folder's name.
  */
 final class Workspace implements AutoCloseable {
 
     private static final int CREATE_TRIES = 10;
     private static final String POOL_PREFIX = ".pool-";
+    private static final String HOST = hostname();
     private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(
             PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
@@ -48,7 +50,7 @@ final class Workspace implements AutoCloseable {
 
     Workspace(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        this.pool = this.root.resolve(POOL_PREFIX + ProcessHandle.current().pid() + "-" + randomHex());
+        this.pool = this.root.resolve(POOL_PREFIX + HOST + "-" + ProcessHandle.current().pid() + "-" + randomHex());
         deleteDeadPools();
     }
 
@@ -123,22 +125,23 @@ final class Workspace implements AutoCloseable {
         return entries != null && entries.length == 0;
     }
 
-    /** Deletes the pools of processes that no longer run (a killed worker's or CLI's). */
+    /** Deletes the pools of this host's processes that no longer run (a killed worker's or CLI's). */
     private void deleteDeadPools() {
         String[] names = root.toFile().list();
         if (names == null) {
             return;
         }
+        String ours = POOL_PREFIX + HOST + "-";
         for (String name : names) {
-            if (!name.startsWith(POOL_PREFIX)) {
+            int randomDash = name.lastIndexOf('-');
+            if (!name.startsWith(ours) || randomDash <= ours.length()) {
                 continue;
             }
-            int dash = name.indexOf('-', POOL_PREFIX.length());
             long pid;
             try {
-                pid = Long.parseLong(name.substring(POOL_PREFIX.length(), dash < 0 ? name.length() : dash));
+                pid = Long.parseLong(name.substring(ours.length(), randomDash));
             } catch (NumberFormatException e) {
-                continue;
+                continue; // another host whose name starts like ours
             }
             if (ProcessHandle.of(pid).isEmpty()) {
                 try {
@@ -148,6 +151,19 @@ final class Workspace implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** This machine's name as a folder name part: letters, digits, dots and underscores. */
+    private static String hostname() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                h = "localhost";
+            }
+        }
+        return h.replaceAll("[^A-Za-z0-9._]", "_");
     }
 
     private static String randomHex() {

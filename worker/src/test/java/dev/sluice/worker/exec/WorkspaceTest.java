@@ -47,20 +47,23 @@ class WorkspaceTest {
     }
 
     @Test
-    void deletesItsFoldersWhenClosedAndThoseOfProcessesThatAreGone() throws IOException {
-        Path dead = Files.createDirectories(root.resolve(".pool-" + Long.MAX_VALUE + "-0badf00d").resolve("1").resolve("outputs"));
-        Path alive = Files.createDirectories(root.resolve(".pool-" + ProcessHandle.current().pid() + "-12345678").resolve("1"));
+    void deletesItsFoldersWhenClosedAndThoseOfThisHostsProcessesThatAreGone() throws IOException {
+        Workspace workspace = new Workspace(root);
+        AttemptFolder mine = workspace.take();
+        String pool = mine.dir().getParent().getFileName().toString(); // .pool-<host>-<pid>-<random>
+        String host = pool.substring(".pool-".length(), pool.lastIndexOf('-', pool.lastIndexOf('-') - 1));
+        workspace.give(mine);
+        workspace.close();
+        Path dead = Files.createDirectories(root.resolve(".pool-" + host + "-" + Long.MAX_VALUE + "-0badf00d").resolve("1").resolve("outputs"));
+        Path alive = Files.createDirectories(root.resolve(".pool-" + host + "-" + ProcessHandle.current().pid() + "-12345678").resolve("1"));
+        Path elsewhere = Files.createDirectories(root.resolve(".pool-another.host-" + Long.MAX_VALUE + "-12345678").resolve("1"));
         Path other = Files.createDirectories(root.resolve("not-a-pool"));
 
-        Workspace workspace = new Workspace(root);
-        assertThat(dead.getParent().getParent()).doesNotExist();
-        assertThat(alive).exists();
-        assertThat(other).exists();
+        new Workspace(root).close();
 
-        workspace.give(workspace.take());
-        workspace.close();
+        assertThat(dead.getParent().getParent()).doesNotExist();
         try (Stream<Path> left = Files.list(root)) {
-            assertThat(left).containsExactlyInAnyOrder(alive.getParent(), other);
+            assertThat(left).containsExactlyInAnyOrder(alive.getParent(), elsewhere.getParent(), other);
         }
     }
 }
