@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #run()} runs on a pooled thread: prepare the folder, run the shell through Commons Exec
  * (which waits for it), end whatever the shell left behind, collect outputs and metrics, give the
- * folder back to the {@link Workspace}. {@link #kill} may come from any thread at any point: before the launch it prevents it,
- * after the launch it ends the process tree, after the shell exited it is too late and does nothing.
+ * folder back to the {@link Workspace}. {@link #kill} may come from any thread at any point: before
+ * the launch it prevents it, after the launch it ends the process tree, after the shell exited it
+ * is too late and does nothing.
  */
 final class Attempt {
 

@@ -36,9 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inputs under {@code inputs/<from>/<path>} (linked from the {@link ContentStore}) and the path of
  * its {@code metrics} file; the folder is given back right after the result's future completes
  * (outputs are in the store by then): reused when the step left it as it found it, else deleted
- * (see {@link Workspace}). The command runs as
- * {@code setsid /bin/sh -c <command>} in the request's workdir, with the worker's environment plus
- * the request's plus {@code SLUICE_OUTPUTS}, {@code SLUICE_INPUTS} and {@code SLUICE_METRICS}.
+ * (see {@link Workspace}). The command runs as {@code setsid /bin/sh -c <command>} in the
+ * request's workdir, with the worker's environment plus the request's plus {@code SLUICE_OUTPUTS},
+ * {@code SLUICE_INPUTS} and {@code SLUICE_METRICS}.
  *
  * <p>The shell leads its own session, so the attempt's processes can be found and ended together.
  * At a timeout or a cancel they get TERM, then KILL after the kill grace. After a normal exit,

@@ -15,14 +15,19 @@ class WorkspaceTest {
     Path root;
 
     @Test
-    void takesBackAFolderLeftAsItWasGivenAndHandsItOutAgain() throws IOException {
+    void takesBackAFolderLeftAsItWasGivenAndHandsItOutAgainUnderANewName() throws IOException {
         try (Workspace workspace = new Workspace(root)) {
             AttemptFolder first = workspace.take();
+            Object key = Files.readAttributes(first.dir(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
             workspace.give(first);
 
-            assertThat(workspace.take()).isEqualTo(first);
-            assertThat(first.outputs()).isEmptyDirectory();
-            assertThat(first.inputs()).isEmptyDirectory();
+            AttemptFolder second = workspace.take();
+            assertThat(second.dir()).isNotEqualTo(first.dir()).hasParent(first.dir().getParent());
+            assertThat(first.dir()).doesNotExist(); // a process of the first attempt cannot write into the second's
+            assertThat(Files.readAttributes(second.dir(), java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                    .as("the same folder, renamed").isEqualTo(key);
+            assertThat(second.outputs()).isEmptyDirectory();
+            assertThat(second.inputs()).isEmptyDirectory();
         }
     }
 
