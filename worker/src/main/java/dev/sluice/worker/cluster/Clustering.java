@@ -85,8 +85,9 @@ import java.util.Optional;
  * deserialization filter is on with its permissive defaults (every class under {@code java*}) off
  * and only this whitelist: class-name prefixes {@code com.hazelcast.} (Hazelcast's own types),
  * {@code io.vertx.} (the cluster manager's node and registration records), and the packages
- * {@code java.lang}, {@code java.util}, {@code java.util.concurrent}, {@code java.time}. Anything
- * else is refused before it is instantiated.
+ * {@code java.lang}, {@code java.util}, {@code java.util.concurrent}, {@code java.time}, plus
+ * {@link #ALLOWED_ARRAYS} (stack traces of exceptions members send each other). Anything else is
+ * refused before it is instantiated.
  *
  * <h2>Other hardening</h2>
  * <ul>
@@ -122,6 +123,13 @@ public final class Clustering {
     static final String[] ALLOWED_PREFIXES = {"com.hazelcast.", "io.vertx."};
     /** Java-deserializable packages (exact package names). */
     static final String[] ALLOWED_PACKAGES = {"java.lang", "java.util", "java.util.concurrent", "java.time"};
+    /**
+     * Arrays of those, which the filter names by their array class: members send each other
+     * exceptions (an operation's error response, e.g. while the member list changes) with their
+     * stack traces, and refusing those left a joining member waiting on an answer it could not read.
+     */
+    static final String[] ALLOWED_ARRAYS = {"[Ljava.lang.StackTraceElement;", "[Ljava.lang.Throwable;",
+        "[Ljava.lang.Object;", "[Ljava.lang.String;"};
 
     private Clustering() {}
 
@@ -260,7 +268,8 @@ public final class Clustering {
     }
 
     private static JavaSerializationFilterConfig deserializationFilter() {
-        ClassFilter allowed = new ClassFilter().addPrefixes(ALLOWED_PREFIXES).addPackages(ALLOWED_PACKAGES);
+        ClassFilter allowed = new ClassFilter().addPrefixes(ALLOWED_PREFIXES).addPackages(ALLOWED_PACKAGES)
+                .addClasses(ALLOWED_ARRAYS);
         return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
     }
 

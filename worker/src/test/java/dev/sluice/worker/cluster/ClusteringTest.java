@@ -73,8 +73,12 @@ class ClusteringTest {
         var map = Clustering.hazelcast(one).orElseThrow().<String, Object>getMap("sluice.test.filter");
         map.put("allowed", new ArrayList<>(List.of("a", 1L)));
         map.put("refused", new Gadget("x"));
+        // members send each other exceptions this way (an operation's error response): their stack traces must pass
+        map.put("error", new IllegalStateException("member list changed", new RuntimeException("cause")));
 
         assertThat(map.get("allowed")).isEqualTo(List.of("a", 1L));
+        assertThat((Throwable) map.get("error")).hasMessage("member list changed").hasCauseInstanceOf(RuntimeException.class)
+                .satisfies(e -> assertThat(e.getStackTrace()).isNotEmpty());
         assertThatThrownBy(() -> map.get("refused")).hasStackTraceContaining("is not allowed");
     }
 
