@@ -14,7 +14,6 @@ import dev.sluice.engine.scheduler.Owner;
 import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.server.Server;
-import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.Fence;
 import dev.sluice.engine.store.PipelineVersion;
 import dev.sluice.engine.store.Store;
