@@ -2,8 +2,10 @@ package dev.sluice.engine.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 
 /** The run view: live status of every node, a step's attempts and log, cancel; text that looks like HTML stays text. */
@@ -59,6 +61,38 @@ class RunViewTest extends BrowserTestBase {
         assertThat(browser.all("img")).isEmpty();
         assertThat(browser.all("script:not([type=module])")).isEmpty();
         assertThat(browser.alertOpen()).isFalse();
+    }
+
+    @Test
+    void retriesTheFailedStepsOfAFailedRunFromItsPage(@TempDir Path scratch) {
+        server.save("flaky", """
+                name: flaky
+                params:
+                  marker: ""
+                steps:
+                  - id: fetch
+                    run: |
+                      test -f ${{ params.marker }} || { touch ${{ params.marker }}; echo "source not ready" >&2; exit 3; }
+                  - id: use
+                    needs: [fetch]
+                    run: echo used
+                """);
+        String id = server.trigger("flaky", "{\"marker\":\"" + scratch.resolve("ready") + "\"}");
+        browser.open("#/runs/" + id);
+
+        browser.awaitAttribute("[data-test=run-status]", "data-status", "FAILED");
+        browser.awaitAttribute("[data-test=node][data-id=use]", "data-status", "SKIPPED");
+        assertThat(browser.text("[data-test=run-page] .meta")).doesNotContain("running for");
+        browser.screenshot("run-failed");
+        browser.click("[data-test=retry]");
+
+        browser.awaitAttribute("[data-test=run-status]", "data-status", "SUCCEEDED");
+        awaitEveryNode("SUCCEEDED");
+        assertThat(browser.all("[data-test=retry]")).isEmpty();
+        browser.click("[data-test=node][data-id=fetch]");
+        browser.wait(d -> browser.text("[data-test=attempts]").contains("FAILED") && browser.text("[data-test=attempts]").contains("SUCCEEDED"));
+        assertThat(server.run(id).get("steps").get(0).get("attempts")).extracting(a -> a.get("status").asText())
+                .containsExactly("FAILED", "SUCCEEDED");
     }
 
     @Test

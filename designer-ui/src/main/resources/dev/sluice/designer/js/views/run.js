@@ -77,7 +77,8 @@ export function mount(root, store, params) {
       b.addEventListener('click', () => act('retry', b));
       buttons.push(b);
     }
-    const took = r.startedAt ? duration(between(r.startedAt, r.endedAt)) : null;
+    // an event says the run ended before the refresh brings its end time: no duration until then
+    const took = r.startedAt && (r.endedAt || ACTIVE.has(r.status)) ? duration(between(r.startedAt, r.endedAt)) : null;
     tookEl = took ? h('span', null, `${r.endedAt ? 'took' : 'running for'} ${took}`) : null;
     replace(header,
       h('div', { class: 'titles' },
