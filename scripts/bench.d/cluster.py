@@ -18,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server import Server, TERMINAL, die, get_json, instant, ms, note, percentile, steps_yaml  # noqa: E402
+from server import Server, die, get_json, instant, ms, note, percentile, run_to_success, steps_yaml  # noqa: E402
 
 
 def fanout_yaml(n):
@@ -56,22 +56,8 @@ def measure(server, name, runs, warmup, timeout):
     conn = server.connection()
     walls, latencies = [], []
     for n in range(warmup + runs):
-        conn.request("POST", f"/api/pipelines/{name}/runs", body="{}", headers={"Content-Type": "application/json"})
-        response = conn.getresponse()
-        body = response.read()
-        if response.status != 201:
-            die(f"POST /api/pipelines/{name}/runs: {response.status} {body[:200]!r}")
-        run_id = json.loads(body)["id"]
-        deadline = time.monotonic() + timeout
-        while True:
-            report = get_json(conn, f"/api/runs/{run_id}")
-            if report["status"] in TERMINAL:
-                break
-            if time.monotonic() > deadline:
-                die(f"run {run_id} did not end within {timeout} s")
-            time.sleep(0.5)
-        if report["status"] != "SUCCEEDED":
-            die(f"run {run_id} ended {report['status']}; see {server.log_path}")
+        report = run_to_success(conn, server, name, timeout, 0.5)
+        run_id = report["id"]
         wall = instant(report["endedAt"]) - instant(report["startedAt"])
         dispatched = {}
         for e in events(server, run_id):

@@ -271,6 +271,27 @@ def list_runs(conn, pipeline):
 
 # --- latency -------------------------------------------------------------------------------
 
+def run_to_success(conn, server, name, timeout, poll):
+    """Starts a run of pipeline `name`, waits for it to end, and returns its report; dies unless it SUCCEEDED."""
+    conn.request("POST", f"/api/pipelines/{name}/runs", body="{}", headers={"Content-Type": "application/json"})
+    response = conn.getresponse()
+    data = response.read()
+    if response.status != 201:
+        die(f"POST /api/pipelines/{name}/runs: {response.status} {data[:200]!r}")
+    run_id = json.loads(data)["id"]
+    deadline = time.monotonic() + timeout
+    while True:
+        report = get_json(conn, f"/api/runs/{run_id}")
+        if report["status"] in TERMINAL:
+            break
+        if time.monotonic() > deadline:
+            die(f"run {run_id} did not end within {timeout} s")
+        time.sleep(poll)
+    if report["status"] != "SUCCEEDED":
+        die(f"run {run_id} ended {report['status']}; see {server.log_path}")
+    return report
+
+
 def latency(args, server):
     name = f"chain{args.steps}"
     conn = server.connection()
@@ -278,22 +299,8 @@ def latency(args, server):
     total = args.warmup + args.runs
     print(f"latency: {total} run(s) of {name} one after another ({args.warmup} warm-up, not counted) ...", flush=True)
     for n in range(total):
-        conn.request("POST", f"/api/pipelines/{name}/runs", body="{}", headers={"Content-Type": "application/json"})
-        response = conn.getresponse()
-        data = response.read()
-        if response.status != 201:
-            die(f"POST /api/pipelines/{name}/runs: {response.status} {data[:200]!r}")
-        run_id = json.loads(data)["id"]
-        deadline = time.monotonic() + args.run_timeout
-        while True:
-            report = get_json(conn, f"/api/runs/{run_id}")
-            if report["status"] in TERMINAL:
-                break
-            if time.monotonic() > deadline:
-                die(f"run {run_id} did not end within {args.run_timeout} s")
-            time.sleep(0.2)
-        if report["status"] != "SUCCEEDED":
-            die(f"run {run_id} ended {report['status']}; see {server.log_path}")
+        report = run_to_success(conn, server, name, args.run_timeout, 0.2)
+        run_id = report["id"]
         steps = {s["id"]: s for s in report["steps"]}
         gaps, durations = [], []
         for i in range(args.steps):
