@@ -37,11 +37,15 @@ final class Attempt {
     private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
     private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MIN_DRAIN_SECONDS = 5;
+    private static final String LEASE_LOST = "the worker lost its lease with the engine: not running the step";
 
     private final TaskRequest request;
     private final AttemptKey key;
     private final ExecContext ctx;
     private final AttemptLog log;
+    /** this attempt's {@link Cookie} value, and its needle */
+    private final String cookie;
+    private final byte[] needle;
     private final CompletableFuture<TaskResult> result = new CompletableFuture<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     /** Only touched by the thread that runs the attempt. */
@@ -63,6 +67,8 @@ final class Attempt {
         Map<String, String> visible = new HashMap<>(ctx.baseEnv());
         visible.putAll(request.env());
         this.log = new AttemptLog(key, sink, visible, request.maxLogBytes());
+        this.cookie = ctx.cookies().next();
+        this.needle = Cookie.needle(cookie);
     }
 
     CompletableFuture<TaskResult> result() {
@@ -152,6 +158,10 @@ final class Attempt {
 
     private TaskResult execute(AttemptFolder folder, Path workdir, Instant startedAt) {
         synchronized (this) {
+            if (killedAs == null && !ctx.lease().held()) {
+                killedAs = Outcome.CANCELLED;
+                log.notice(LEASE_LOST);
+            }
             if (killedAs != null) {
                 return new TaskResult(key, killedAs, null, killError(killedAs), startedAt, Instant.now(), List.of(), Map.of(), ctx.worker());
             }
@@ -235,6 +245,10 @@ final class Attempt {
         synchronized (this) {
             process = p;
             launchedAt = System.nanoTime();
+            if (killedAs == null && !ctx.lease().held()) {
+                killedAs = Outcome.CANCELLED; // the lease ran out during the launch: the step may run elsewhere already
+                log.notice(LEASE_LOST);
+            }
             killNow = killedAs != null;
             gone = killNow ? (treeGone = new CompletableFuture<>()) : null;
             Duration timeout = request.timeout();
@@ -260,12 +274,12 @@ final class Attempt {
             p = process;
             ran = System.nanoTime() - launchedAt;
         }
-        if (gone == null && ctx.sessions()) {
+        if (gone == null && ctx.tree().scans()) {
             ProcessHandle shell = p.toHandle();
-            List<ProcessHandle> left = ctx.tree().members(shell, ran < RECENT_NANOS);
+            List<ProcessHandle> left = ctx.tree().members(shell, needle, ran < RECENT_NANOS);
             if (!left.isEmpty()) {
                 log.notice("the step left " + left.size() + " process(es) running: killing them");
-                gone = ctx.tree().endLeftovers(shell, left, ctx.killGrace());
+                gone = ctx.tree().endLeftovers(shell, needle, left, ctx.killGrace());
             }
         }
         if (gone != null) {
@@ -276,7 +290,7 @@ final class Attempt {
     /** Ends the process tree, then completes {@code gone}. */
     private void terminate(Process p, CompletableFuture<Void> gone) {
         try {
-            ctx.tree().terminate(p.toHandle(), ctx.killGrace()).whenComplete((ok, e) -> gone.complete(null));
+            ctx.tree().terminate(p.toHandle(), needle, ctx.killGrace()).whenComplete((ok, e) -> gone.complete(null));
         } catch (RuntimeException e) {
             LOG.warn("[attempt {}] could not end the process tree: {}", key, e.toString());
             p.destroyForcibly();
@@ -299,6 +313,7 @@ final class Attempt {
         env.put("SLUICE_OUTPUTS", folder.outputs().toString());
         env.put("SLUICE_INPUTS", folder.inputs().toString());
         env.put("SLUICE_METRICS", folder.metrics().toString());
+        env.put(Cookie.VARIABLE, cookie);
         return env;
     }
 

@@ -17,6 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param pool    runs attempts and their log pumps (three threads per running attempt, reused)
  * @param timer   timeouts and kill deadlines
  * @param baseEnv the worker's environment, read once
+ * @param cookies  hands each attempt the mark its processes carry in their environment
+ * @param lease    asked just before and just after each launch: a worker that lost its lease starts nothing
  */
 record ExecContext(
         ContentStore store,
@@ -28,7 +30,9 @@ record ExecContext(
         MetricsFile metrics,
         Map<String, String> baseEnv,
         String worker,
-        Duration killGrace) {
+        Duration killGrace,
+        Cookie cookies,
+        Lease lease) {
 
     /** Whether each attempt leads its own session and process group. */
     boolean sessions() {

@@ -40,12 +40,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request's workdir, with the worker's environment plus the request's plus {@code SLUICE_OUTPUTS},
  * {@code SLUICE_INPUTS} and {@code SLUICE_METRICS}.
  *
- * <p>The shell leads its own session, so the attempt's processes can be found and ended together.
+ * <p>The shell leads its own session and every process of the attempt carries the attempt's
+ * {@link Cookie} ({@code SLUICE_ATTEMPT_COOKIE}) in its environment, so the attempt's processes can be
+ * found and ended together, those that left the session ({@code setsid}, double forks) included.
  * At a timeout or a cancel they get TERM, then KILL after the kill grace. After a normal exit,
- * processes the step left running in its session are ended the same way: a step's processes do not
- * outlive it. (A process that left the session with {@code setsid} and outlives the shell of a step
- * that exited normally cannot be found without cgroups; at a timeout or cancel such processes are
- * caught by a snapshot of the shell's descendants.)
+ * processes the step left running are ended the same way: a step's processes do not outlive it.
+ * When the executor starts, processes whose cookie names a JVM that no longer runs (a killed
+ * worker's or engine's steps) are killed. A remote worker passes its {@link Lease}: a worker that
+ * lost it launches nothing, and its {@link Watchdog} ends what runs.
  *
  * <p>Outcomes: SUCCEEDED on exit code 0 with every declared output present (a file or a folder);
  * FAILED on another exit code, a missing declared output, outputs that could not be stored, or a
@@ -82,7 +84,16 @@ public final class LocalExecutor implements AutoCloseable {
      * @param killGrace how long a process tree has between TERM and KILL
      */
     public LocalExecutor(ContentStore store, Path workRoot, String workerName, Duration killGrace) {
+        this(store, workRoot, workerName, killGrace, Lease.ALWAYS);
+    }
+
+    /**
+     * @param killGrace how long a process tree has between TERM and KILL
+     * @param lease     asked before and after each launch: nothing runs while it is not held
+     */
+    public LocalExecutor(ContentStore store, Path workRoot, String workerName, Duration killGrace, Lease lease) {
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(workRoot, "workRoot");
         Objects.requireNonNull(workerName, "workerName");
         if (killGrace.isNegative()) {
@@ -96,8 +107,17 @@ public final class LocalExecutor implements AutoCloseable {
         if (setsid.isEmpty()) {
             LOG.warn("no setsid on this machine: a step's background processes cannot all be found and ended");
         }
-        this.ctx = new ExecContext(store, new Workspace(workRoot), new ProcessTree(Path.of("/proc"), timer), setsid,
-                pool, timer, new MetricsFile(new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)), Map.copyOf(System.getenv()), workerName, killGrace);
+        Path proc = Path.of("/proc");
+        ProcessTree tree = new ProcessTree(proc, timer);
+        this.ctx = new ExecContext(store, new Workspace(workRoot), tree, setsid,
+                pool, timer, new MetricsFile(new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)),
+                Map.copyOf(System.getenv()), workerName, killGrace, Cookie.forThisProcess(proc), lease);
+        pool.execute(() -> {
+            int killed = tree.killOrphans();
+            if (killed > 0) {
+                LOG.warn("killed {} step process(es) left behind by a worker or engine that no longer runs", killed);
+            }
+        });
     }
 
     /**

@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
  * Finds and ends the processes of one attempt.
  *
  * <p>Each attempt's shell is started through {@code setsid}, so it leads a new session and process
- * group whose id is its own pid. Java cannot signal a group, so the members are found by reading
- * {@code /proc/<pid>/stat} (process group or session equal to the shell's pid) and signalled one
- * by one through {@link ProcessHandle}, which checks the start time and so never signals a
- * recycled pid. Processes that called {@code setsid} themselves leave the group; they are caught
- * by a {@link ProcessHandle#descendants()} snapshot taken before the first signal, while their
+ * group whose id is its own pid, and every process of the attempt carries its {@link Cookie} in its
+ * environment. Java cannot signal a group, so the members are found by reading
+ * {@code /proc/<pid>/stat} (process group or session equal to the shell's pid) or, for those that
+ * left the group ({@code setsid}, double forks), {@code /proc/<pid>/environ} (the attempt's
+ * cookie), and signalled one by one through {@link ProcessHandle}, which checks the start time and
+ * so never signals a recycled pid. A {@link ProcessHandle#descendants()} snapshot taken before the
+ * first signal adds the children of processes that cleared their environment, while their
  * ancestors are still alive.
  *
  * <p>Ending a tree: TERM to every member and to the snapshot, then — when they have all exited, or
@@ -45,7 +47,8 @@ final class ProcessTree {
     }
 
     /**
-     * The live processes whose process group or session is {@code group}.
+     * The live processes whose process group or session is {@code group}, or whose environment
+     * carries {@code cookie} (a {@link Cookie#needle}).
      *
      * <p>Members of a group are forked after its leader, so their pids were handed out after the
      * leader's: above it, or — when the pid counter wrapped around meanwhile — from 1 up to the last
@@ -60,11 +63,12 @@ final class ProcessTree {
      * @param leader the group's leader, alive or not (a handle knows its start time, so a process
      *               that reuses its pid is not equal to it)
      */
-    List<ProcessHandle> members(ProcessHandle leader, boolean recentOnly) {
+    List<ProcessHandle> members(ProcessHandle leader, byte[] cookie, boolean recentOnly) {
         long group = leader.pid();
-        if (!scans || ProcessHandle.of(group).filter(p -> !p.equals(leader)).isPresent()) {
+        if (!scans) {
             return List.of();
         }
+        boolean groupIsOurs = ProcessHandle.of(group).filter(p -> !p.equals(leader)).isEmpty();
         String[] names = proc.toFile().list();
         if (names == null) {
             return List.of();
@@ -79,7 +83,7 @@ final class ProcessTree {
                 continue;
             }
             boolean candidate = last < 0 || pid > group || wrapped && pid <= last;
-            if (candidate && inGroup(pid, group)) {
+            if (candidate && (groupIsOurs && inGroup(pid, group) || carries(pid, cookie))) {
                 ProcessHandle.of(pid).ifPresent(found::add);
             }
         }
@@ -97,32 +101,32 @@ final class ProcessTree {
      * @param shell the attempt's shell (from {@link Process#toHandle()}), alive or not; its pid is the group id
      * @return completes once KILL has been sent to every process still alive (or all exited)
      */
-    CompletableFuture<Void> terminate(ProcessHandle shell, Duration grace) {
+    CompletableFuture<Void> terminate(ProcessHandle shell, byte[] cookie, Duration grace) {
         Set<ProcessHandle> snapshot = new LinkedHashSet<>();
         snapshot.add(shell);
         shell.descendants().forEach(snapshot::add);
-        return terminate(shell, snapshot, grace);
+        return terminate(shell, cookie, snapshot, grace);
     }
 
     /**
      * Ends the processes left in {@code group} after its leader exited (found by {@link #members}).
      *
-     * @return completes like {@link #terminate(ProcessHandle, Duration)}
+     * @return completes like {@link #terminate(ProcessHandle, byte[], Duration)}
      */
-    CompletableFuture<Void> endLeftovers(ProcessHandle leader, List<ProcessHandle> left, Duration grace) {
+    CompletableFuture<Void> endLeftovers(ProcessHandle leader, byte[] cookie, List<ProcessHandle> left, Duration grace) {
         Set<ProcessHandle> snapshot = new LinkedHashSet<>(left);
         left.forEach(p -> p.descendants().forEach(snapshot::add));
-        return terminate(leader, snapshot, grace);
+        return terminate(leader, cookie, snapshot, grace);
     }
 
-    private CompletableFuture<Void> terminate(ProcessHandle leader, Set<ProcessHandle> snapshot, Duration grace) {
+    private CompletableFuture<Void> terminate(ProcessHandle leader, byte[] cookie, Set<ProcessHandle> snapshot, Duration grace) {
         Set<ProcessHandle> targets = new LinkedHashSet<>(snapshot);
-        targets.addAll(members(leader, false));
+        targets.addAll(members(leader, cookie, false));
         targets.forEach(ProcessHandle::destroy);
         CompletableFuture<Void> done = new CompletableFuture<>();
         Runnable kill = () -> {
             if (!done.isDone()) {
-                killRemaining(leader, snapshot);
+                killRemaining(leader, cookie, snapshot);
                 done.complete(null);
             }
         };
@@ -133,10 +137,10 @@ final class ProcessTree {
         return done;
     }
 
-    private void killRemaining(ProcessHandle leader, Collection<ProcessHandle> snapshot) {
+    private void killRemaining(ProcessHandle leader, byte[] cookie, Collection<ProcessHandle> snapshot) {
         Set<Long> killed = new LinkedHashSet<>();
         List<ProcessHandle> round = new ArrayList<>(snapshot);
-        round.addAll(members(leader, false));
+        round.addAll(members(leader, cookie, false));
         while (!round.isEmpty()) {
             for (ProcessHandle p : round) {
                 if (killed.add(p.pid())) {
@@ -144,11 +148,61 @@ final class ProcessTree {
                 }
             }
             round = new ArrayList<>();
-            for (ProcessHandle p : members(leader, false)) {
+            for (ProcessHandle p : members(leader, cookie, false)) {
                 if (!killed.contains(p.pid())) {
                     round.add(p);
                 }
             }
+        }
+    }
+
+    /**
+     * Kills (KILL) the processes whose cookie names an owner that no longer runs: the steps a killed
+     * worker or engine left behind on this machine.
+     *
+     * @return how many were killed
+     */
+    int killOrphans() {
+        String[] names = scans ? proc.toFile().list() : null;
+        if (names == null) {
+            return 0;
+        }
+        long self = ProcessHandle.current().pid();
+        int killed = 0;
+        for (String name : names) {
+            long pid = parsePid(name);
+            if (pid <= 0 || pid == self) {
+                continue;
+            }
+            byte[] environ = environ(pid);
+            if (environ == null) {
+                continue;
+            }
+            java.util.Optional<String> owner = Cookie.ownerIn(environ);
+            if (owner.isPresent() && !Cookie.ownerAlive(proc, owner.get())) {
+                java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid);
+                if (p.isPresent() && p.get().destroyForcibly()) {
+                    killed++;
+                }
+            }
+        }
+        return killed;
+    }
+
+    /** Whether {@code /proc/<pid>/environ} holds the cookie (false when unreadable: gone, or not ours). */
+    private boolean carries(long pid, byte[] cookie) {
+        if (cookie == null) {
+            return false;
+        }
+        byte[] environ = environ(pid);
+        return environ != null && Cookie.contains(environ, cookie);
+    }
+
+    private byte[] environ(long pid) {
+        try {
+            return Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("environ"));
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
