@@ -6,7 +6,9 @@ import dev.sluice.worker.cluster.ArtifactClient;
 import dev.sluice.worker.cluster.ClusterOptions;
 import dev.sluice.worker.cluster.Clustering;
 import dev.sluice.worker.cluster.WorkerAgent;
+import dev.sluice.worker.exec.Lease;
 import dev.sluice.worker.exec.LocalExecutor;
+import dev.sluice.worker.exec.Watchdog;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ final class WorkerProcess {
 
     private final Config config;
     private final PrintWriter out;
+    private Runnable closeWatchdog = () -> { };
 
     WorkerProcess(Config config, PrintWriter out) {
         this.config = config;
@@ -52,7 +55,11 @@ final class WorkerProcess {
     int run() throws Exception {
         Files.createDirectories(config.workDir());
         ContentStore store = new ContentStore(config.workDir().resolve("store"));
-        LocalExecutor executor = new LocalExecutor(store, config.workDir().resolve("attempts"), config.name());
+        // outside the JVM: ends this worker's steps once its lease runs out, even while the JVM is frozen
+        Optional<Watchdog> watchdog = Watchdog.start(config.workDir().resolve("watchdog"));
+        LocalExecutor executor = new LocalExecutor(store, config.workDir().resolve("attempts"), config.name(),
+                LocalExecutor.DEFAULT_KILL_GRACE, watchdog.<Lease>map(w -> w).orElse(Lease.ALWAYS));
+        closeWatchdog = () -> watchdog.ifPresent(Watchdog::close);
         ExecutorService io = Executors.newCachedThreadPool(daemonThreads());
         long startedAt = System.nanoTime();
         Vertx vertx;
@@ -60,6 +67,7 @@ final class WorkerProcess {
             vertx = Clustering.start(config.cluster()).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             executor.close();
+            closeWatchdog.run();
             io.shutdownNow();
             throw new IllegalStateException("could not join the cluster through " + String.join(",", config.cluster().members())
                     + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
@@ -68,7 +76,8 @@ final class WorkerProcess {
                 ManagementFactory.getRuntimeMXBean().getUptime());
         AgentSettings settings = new AgentSettings(UUID.randomUUID().toString(), config.name(), config.labels(), config.slots(),
                 config.token(), config.cluster().host(), config.pid(), AgentSettings.Timing.DEFAULT);
-        WorkerAgent agent = new WorkerAgent(settings, executor, new ArtifactClient(store, config.workDir().resolve("downloads"), io));
+        WorkerAgent agent = new WorkerAgent(settings, executor, new ArtifactClient(store, config.workDir().resolve("downloads"), io),
+                watchdog);
         vertx.deployVerticle(agent).await(30, TimeUnit.SECONDS);
 
         CompletableFuture<Integer> halted = new CompletableFuture<>();
@@ -116,8 +125,9 @@ final class WorkerProcess {
         LOG.info("worker {} stopped", config.name());
     }
 
-    private static void close(LocalExecutor executor, Vertx vertx, ExecutorService io) {
+    private void close(LocalExecutor executor, Vertx vertx, ExecutorService io) {
         executor.close();
+        closeWatchdog.run(); // after the executor: its steps have ended
         try {
             vertx.close().await(20, TimeUnit.SECONDS);
         } catch (Exception e) {
