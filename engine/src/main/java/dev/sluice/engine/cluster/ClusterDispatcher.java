@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * Hands attempts to the embedded worker or to remote ones over the event bus. A remote dispatch is
  * at least once: it is sent again every {@link #RESEND_MILLIS} until the worker acknowledges it (the
  * worker starts nothing for a key it already has). The attempt's future completes when the worker's
- * result arrives, or with outcome LOST when the worker is declared lost first. A result for an
- * attempt no longer pending here (the worker was lost, the leader changed) is acknowledged and
- * ignored: attempts are fenced by their key.
+ * result arrives, or with outcome LOST when the worker is declared lost first — not at once, but at
+ * the worker's fence ({@link WorkerGate#FENCE} after it was last heard from), when its watchdog has
+ * surely ended the attempt's processes: two attempts of one step never run at the same time. A
+ * result for an attempt no longer pending here (the worker was lost, the leader changed) is
+ * acknowledged and ignored: attempts are fenced by their key, which carries the attempt number.
  */
 public final class ClusterDispatcher implements Dispatcher {
 
@@ -99,7 +101,7 @@ public final class ClusterDispatcher implements Dispatcher {
         Pending p = new Pending(request, placement.worker(), sink);
         pending.put(request.key(), p);
         if (!registry.known(placement.worker())) {
-            lost(placement.worker(), placement.name()); // lost between placement and now: nobody would answer
+            lost(placement.worker(), placement.name(), System.nanoTime()); // lost between placement and now: never sent
         } else {
             send(p);
         }
@@ -177,24 +179,35 @@ public final class ClusterDispatcher implements Dispatcher {
         return true;
     }
 
-    /** The attempts of a lost worker end LOST: their steps get new attempts elsewhere. */
-    void lost(String workerId, String name) {
+    /**
+     * The attempts of a lost worker end LOST, at {@code fenceNanos} ({@link System#nanoTime()}): their
+     * steps get new attempts elsewhere once the worker's processes are surely gone. From now on a
+     * result from that worker for them is ignored.
+     */
+    void lost(String workerId, String name, long fenceNanos) {
         for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             Pending p = e.getValue();
             if (!p.workerId.equals(workerId)) continue;
             it.remove();
             AttemptKey key = e.getKey();
-            log.warn("[run {}] [step {}#{}] worker {} lost", key.runId(), key.taskId(), key.attempt(), name);
-            p.result.complete(new TaskResult(key, TaskResult.Outcome.LOST, null, "the worker " + name
+            long waitMillis = Math.max(0, (fenceNanos - System.nanoTime()) / 1_000_000);
+            log.warn("[run {}] [step {}#{}] worker {} lost; the attempt ends in {} ms, when the worker's watchdog has surely killed it",
+                    key.runId(), key.taskId(), key.attempt(), name, waitMillis);
+            Runnable end = () -> p.result.complete(new TaskResult(key, TaskResult.Outcome.LOST, null, "the worker " + name
                     + " running this attempt stopped heartbeating", null, clock.instant(), List.of(), Map.of(), name));
+            if (waitMillis == 0) end.run();
+            else vertx.setTimer(waitMillis, t -> end.run());
         }
     }
 
-    /** Attempts placed on workers that are no longer registered end LOST (a sweep after expiry and re-registration). */
+    /**
+     * Attempts placed on workers that are no longer registered end LOST (a sweep after expiry and
+     * re-registration), a whole fence from now: the dispatch may have reached the worker just before.
+     */
     void sweep() {
         for (Pending p : List.copyOf(pending.values())) {
-            if (!registry.known(p.workerId)) lost(p.workerId, p.workerId);
+            if (!registry.known(p.workerId)) lost(p.workerId, p.workerId, System.nanoTime() + WorkerGate.FENCE.toNanos());
         }
     }
 

@@ -17,6 +17,8 @@ final class RemoteWorker {
     final String address;
     final Instant joinedAt;
     Instant lastSeen;
+    /** {@link System#nanoTime()} of the last heartbeat or result: the lease and the fence count from it */
+    long lastSeenNanos;
     int used;
 
     RemoteWorker(String id, String name, Set<String> labels, int slots, String address, Instant joinedAt) {
@@ -27,6 +29,7 @@ final class RemoteWorker {
         this.address = address;
         this.joinedAt = joinedAt;
         this.lastSeen = joinedAt;
+        this.lastSeenNanos = System.nanoTime();
     }
 
     boolean carries(List<String> required) {

@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code .logs} and {@code .result}. A worker presents the join token (when the server has one) to
  * register; a worker not heard from for {@link #LEASE} is lost. The worker's own lease is measured
  * from when it sent its last acknowledged heartbeat, so it always stops its steps before the leader
- * gives them to someone else.
+ * gives them to someone else: its JVM when it can, its watchdog (a process outside the JVM) when the
+ * JVM is frozen or dead, TERM at the end of the lease and KILL {@link #KILL_GRACE} later. The lost
+ * worker's attempts end LOST (and their steps get new attempts) only {@link #FENCE} after it was
+ * last heard from, on the monotonic clock: see {@code docs/cluster.md} for the timeline.
  */
 public final class WorkerGate implements AutoCloseable {
 
@@ -39,6 +42,12 @@ public final class WorkerGate implements AutoCloseable {
     /** How long a worker may stay silent before it is lost (the issue asks: within 10 s). */
     public static final Duration LEASE = Duration.ofSeconds(8);
     public static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** The worker's watchdog sends KILL this long after the TERM at the end of the lease. */
+    public static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    /** For the watchdog's tick (0.25 s), its scan of {@code /proc} and the two machines' clock rates. */
+    public static final Duration MARGIN = Duration.ofSeconds(2);
+    /** How long after a lost worker was last heard from its attempts end LOST: its processes are gone by then. */
+    public static final Duration FENCE = LEASE.plus(KILL_GRACE).plus(MARGIN);
     private static final long EXPIRE_EVERY_MILLIS = 250;
 
     private final Vertx vertx;
@@ -107,9 +116,13 @@ public final class WorkerGate implements AutoCloseable {
         for (Object l : b.getJsonArray("labels", new JsonArray())) labels.add(String.valueOf(l));
         String address = b.getString("host", "?") + " pid " + b.getValue("pid", "?");
         RemoteWorker w = new RemoteWorker(id, b.getString("name", id), labels, Math.max(1, slots), address, clock.instant());
-        dispatcher.registry().register(w).ifPresent(old -> dispatcher.lost(old.id, old.name));
+        dispatcher.registry().register(w).ifPresent(old -> dispatcher.lost(old.id, old.name, old.lastSeenNanos + FENCE.toNanos()));
+        if (!b.getBoolean("watchdog", false)) {
+            log.warn("worker {} has no watchdog: if its JVM freezes, its steps run on until it wakes up", w.name);
+        }
         log.info("worker {} joined: {} slots, labels {}, {}", w.name, w.slots, labels.stream().sorted().toList(), address);
         m.reply(new JsonObject().put("ok", true).put("leaseMillis", LEASE.toMillis()).put("heartbeatMillis", HEARTBEAT.toMillis())
+                .put("killGraceMillis", KILL_GRACE.toMillis())
                 .put("engineUrl", engineUrl).put("uploadToken", uploadToken));
         cancelUnknown(id, b.getJsonArray("running"));
         workersChanged.run();
@@ -176,9 +189,10 @@ public final class WorkerGate implements AutoCloseable {
     }
 
     private void expire() {
-        for (RemoteWorker w : dispatcher.registry().expire(clock.instant(), LEASE)) {
-            log.warn("worker {} lost: no heartbeat for {} s; its running steps get new attempts", w.name, LEASE.toSeconds());
-            dispatcher.lost(w.id, w.name);
+        for (RemoteWorker w : dispatcher.registry().expire(System.nanoTime(), LEASE)) {
+            log.warn("worker {} lost: no heartbeat for {} s; its running steps get new attempts {} s after it was last heard from, "
+                    + "once its watchdog has surely ended them", w.name, LEASE.toSeconds(), FENCE.toSeconds());
+            dispatcher.lost(w.id, w.name, w.lastSeenNanos + FENCE.toNanos());
         }
         dispatcher.sweep();
     }

@@ -36,6 +36,7 @@ final class WorkerRegistry {
         RemoteWorker w = workers.get(id);
         if (w == null) return false;
         w.lastSeen = now;
+        w.lastSeenNanos = System.nanoTime();
         return true;
     }
 
@@ -43,12 +44,12 @@ final class WorkerRegistry {
         return workers.containsKey(id);
     }
 
-    /** Removes and returns the workers not heard from for {@code lease}. */
-    synchronized List<RemoteWorker> expire(Instant now, Duration lease) {
+    /** Removes and returns the workers not heard from for {@code lease}, on the monotonic clock. */
+    synchronized List<RemoteWorker> expire(long nowNanos, Duration lease) {
         List<RemoteWorker> lost = new ArrayList<>();
         for (var it = workers.values().iterator(); it.hasNext(); ) {
             RemoteWorker w = it.next();
-            if (Duration.between(w.lastSeen, now).compareTo(lease) >= 0) {
+            if (nowNanos - w.lastSeenNanos >= lease.toNanos()) {
                 lost.add(w);
                 it.remove();
             }
