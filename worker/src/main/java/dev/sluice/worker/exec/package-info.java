@@ -1,5 +1,6 @@
 /**
- * Runs attempts as OS processes (Commons Exec): one session per attempt so its whole process tree
- * can be ended, logs pumped line by line with secrets masked, outputs and metrics collected.
+ * Runs attempts as OS processes (Commons Exec): one session and one environment cookie per attempt
+ * so its whole process tree can be ended, a watchdog outside the JVM for a remote worker's lease,
+ * logs pumped line by line with secrets masked, outputs and metrics collected.
  */
 package dev.sluice.worker.exec;
