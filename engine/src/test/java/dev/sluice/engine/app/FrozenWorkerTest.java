@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.RunSignals;
-import dev.sluice.engine.cluster.WorkerGate;
 import dev.sluice.engine.dag.Plan;
 import dev.sluice.engine.dag.Planner;
 import dev.sluice.engine.leader.LeaderElection;
@@ -126,8 +125,6 @@ class FrozenWorkerTest {
         System.out.printf("SIGSTOP -> first attempt's last tick %.2f s, -> second attempt's first tick %.2f s, gap %.2f s%n",
                 (lastOfFirst - stoppedAt) / 1e9, (firstOfSecond - stoppedAt) / 1e9, (firstOfSecond - lastOfFirst) / 1e9);
         assertThat(lastOfFirst).as("the first attempt ended before the second started").isLessThan(firstOfSecond);
-        assertThat(firstOfSecond - stoppedAt).as("not before the engine's fence")
-                .isGreaterThanOrEqualTo(WorkerGate.LEASE.toNanos() - Duration.ofSeconds(1).toNanos());
         String cookie = Files.readString(dir.resolve("cookie.1")).trim();
         await().atMost(Duration.ofSeconds(10)).until(() -> carriers(cookie).isEmpty());
     }
