@@ -43,9 +43,10 @@ final class Attempt {
     private final AttemptKey key;
     private final ExecContext ctx;
     private final AttemptLog log;
-    /** this attempt's {@link Cookie} value, and its needle */
+    /** this attempt's {@link Cookie} value */
     private final String cookie;
-    private final byte[] needle;
+    /** its cookie's needle and its cgroup: set before the launch, read after it (the launch publishes it) */
+    private volatile ProcessTree.Marks marks;
     private final CompletableFuture<TaskResult> result = new CompletableFuture<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     /** Only touched by the thread that runs the attempt. */
@@ -68,7 +69,7 @@ final class Attempt {
         visible.putAll(request.env());
         this.log = new AttemptLog(key, sink, visible, request.maxLogBytes());
         this.cookie = ctx.cookies().next();
-        this.needle = Cookie.needle(cookie);
+        this.marks = new ProcessTree.Marks(Cookie.needle(cookie), null);
     }
 
     CompletableFuture<TaskResult> result() {
@@ -94,6 +95,9 @@ final class Attempt {
             r = failed(Instant.now(), "worker error: " + e);
         }
         result.complete(r);
+        if (marks.cgroup() != null) {
+            ctx.cgroups().ifPresent(c -> c.give(marks.cgroup()));
+        }
         if (folder != null) {
             try {
                 ctx.workspace().give(folder);
@@ -171,8 +175,14 @@ final class Attempt {
         executor.setStreamHandler(new LogPump(log, ctx.pool(), this::afterExit, drainLimit()));
         Integer exit;
         String runError = null;
+        String command = request.command();
+        java.util.Optional<Path> cgroup = ctx.cgroups().flatMap(Cgroups::take);
+        if (cgroup.isPresent()) {
+            marks = new ProcessTree.Marks(marks.cookie(), cgroup.get());
+            command = Cgroups.enter(cgroup.get()) + command; // the shell moves itself in before it forks anything
+        }
         try {
-            exit = executor.execute(SessionExecutor.commandLine(ctx.setsid(), request.command()), environment(folder));
+            exit = executor.execute(SessionExecutor.commandLine(ctx.setsid(), command), environment(folder));
         } catch (IOException | RuntimeException e) { // e.g. an environment variable name the OS refuses
             exit = null;
             runError = message(e);
@@ -276,10 +286,10 @@ final class Attempt {
         }
         if (gone == null && ctx.tree().scans()) {
             ProcessHandle shell = p.toHandle();
-            List<ProcessHandle> left = ctx.tree().members(shell, needle, ran < RECENT_NANOS);
+            List<ProcessHandle> left = ctx.tree().members(shell, marks, ran < RECENT_NANOS);
             if (!left.isEmpty()) {
                 log.notice("the step left " + left.size() + " process(es) running: killing them");
-                gone = ctx.tree().endLeftovers(shell, needle, left, ctx.killGrace());
+                gone = ctx.tree().endLeftovers(shell, marks, left, ctx.killGrace());
             }
         }
         if (gone != null) {
@@ -290,7 +300,7 @@ final class Attempt {
     /** Ends the process tree, then completes {@code gone}. */
     private void terminate(Process p, CompletableFuture<Void> gone) {
         try {
-            ctx.tree().terminate(p.toHandle(), needle, ctx.killGrace()).whenComplete((ok, e) -> gone.complete(null));
+            ctx.tree().terminate(p.toHandle(), marks, ctx.killGrace()).whenComplete((ok, e) -> gone.complete(null));
         } catch (RuntimeException e) {
             LOG.warn("[attempt {}] could not end the process tree: {}", key, e.toString());
             p.destroyForcibly();

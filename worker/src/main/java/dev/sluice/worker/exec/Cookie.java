@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The mark every process of an attempt carries in its environment:
- * {@code SLUICE_ATTEMPT_COOKIE=<owner>.<n>}, where {@code <owner>} is {@code <pid>-<start>} of the
- * JVM that started it ({@code <start>}: field 22 of {@code /proc/<pid>/stat}, the start time in
- * clock ticks since boot, so a recycled pid is a different owner) and {@code <n>} counts its
- * attempts. Children inherit the environment whatever they do to their session or parent
+ * {@code SLUICE_ATTEMPT_COOKIE=<owner>.<executor>.<n>}, where {@code <owner>} is {@code <pid>-<start>}
+ * of the JVM that started it ({@code <start>}: field 22 of {@code /proc/<pid>/stat}, the start time
+ * in clock ticks since boot, so a recycled pid is a different owner), {@code <executor>} tells apart
+ * the executors of one JVM (random) and {@code <n>} counts its attempts. Children inherit the environment whatever they do to their session or parent
  * ({@code setsid}, double forks), so {@code /proc/<pid>/environ} finds them all: the approach of
  * Jenkins' process-tree killer. A process that empties or rewrites its own environment
  * ({@code env -i}, {@code env -u}) is not found.
@@ -25,11 +25,13 @@ final class Cookie {
     static final String VARIABLE = "SLUICE_ATTEMPT_COOKIE";
 
     private final String owner;
+    private final String executor;
     private final AtomicLong attempts = new AtomicLong();
 
     /** @param owner this JVM's {@code <pid>-<start>} */
     Cookie(String owner) {
         this.owner = owner;
+        this.executor = Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt() >>> 1);
     }
 
     /** The owner id of this JVM, read from {@code proc}; its pid alone where the start time cannot be read. */
@@ -38,12 +40,22 @@ final class Cookie {
         return new Cookie(pid + "-" + startTicks(proc, pid).orElse(0L));
     }
 
-    /** A new attempt's cookie value. */
-    String next() {
-        return owner + "." + attempts.incrementAndGet();
+    /** This JVM's {@code <pid>-<start>}. */
+    String owner() {
+        return owner;
     }
 
-    /** {@code SLUICE_ATTEMPT_COOKIE=<owner>.}: every attempt of this JVM (the watchdog's needle). */
+    /** {@code <owner>.<executor>}: what this executor's names start with. */
+    String executorId() {
+        return owner + "." + executor;
+    }
+
+    /** A new attempt's cookie value. */
+    String next() {
+        return owner + "." + executor + "." + attempts.incrementAndGet();
+    }
+
+    /** {@code SLUICE_ATTEMPT_COOKIE=<owner>.}: every attempt of every executor of this JVM (the watchdog's needle). */
     String ownerNeedle() {
         return VARIABLE + "=" + owner + ".";
     }
@@ -90,7 +102,7 @@ final class Cookie {
             end++;
         }
         String value = new String(environ, at + prefix.length, end - at - prefix.length, StandardCharsets.US_ASCII);
-        int dot = value.lastIndexOf('.');
+        int dot = value.indexOf('.');
         return dot > 0 ? Optional.of(value.substring(0, dot)) : Optional.empty();
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param baseEnv the worker's environment, read once
  * @param cookies  hands each attempt the mark its processes carry in their environment
  * @param lease    asked just before and just after each launch: a worker that lost its lease starts nothing
+ * @param cgroups  a cgroup v2 per attempt, where this process may create them
  */
 record ExecContext(
         ContentStore store,
@@ -32,7 +33,8 @@ record ExecContext(
         String worker,
         Duration killGrace,
         Cookie cookies,
-        Lease lease) {
+        Lease lease,
+        Optional<Cgroups> cgroups) {
 
     /** Whether each attempt leads its own session and process group. */
     boolean sessions() {

@@ -108,10 +108,14 @@ public final class LocalExecutor implements AutoCloseable {
             LOG.warn("no setsid on this machine: a step's background processes cannot all be found and ended");
         }
         Path proc = Path.of("/proc");
-        ProcessTree tree = new ProcessTree(proc, timer);
+        Cookie cookies = Cookie.forThisProcess(proc);
+        Optional<Cgroups> cgroups = Cgroups.open(proc, cookies.executorId());
+        LOG.debug("a step's processes are tracked by {}", cgroups.map(c -> "cgroup v2 (" + c.base() + "), session and environment cookie")
+                .orElse("session and environment cookie"));
+        ProcessTree tree = new ProcessTree(proc, timer, cgroups);
         this.ctx = new ExecContext(store, new Workspace(workRoot), tree, setsid,
                 pool, timer, new MetricsFile(new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)),
-                Map.copyOf(System.getenv()), workerName, killGrace, Cookie.forThisProcess(proc), lease);
+                Map.copyOf(System.getenv()), workerName, killGrace, cookies, lease, cgroups);
         pool.execute(() -> {
             int killed = tree.killOrphans();
             if (killed > 0) {
@@ -158,6 +162,11 @@ public final class LocalExecutor implements AutoCloseable {
         return attempt != null && attempt.kill(Outcome.CANCELLED, "cancelled: killing process tree");
     }
 
+    /** Whether each attempt gets a cgroup v2 of its own here (else sessions and cookies alone find its processes). */
+    boolean usesCgroups() {
+        return ctx.cgroups().isPresent();
+    }
+
     /**
      * How many attempts have started and not yet finished, counting the folder clean-up that follows
      * the completion of a result.
@@ -183,6 +192,7 @@ public final class LocalExecutor implements AutoCloseable {
         pool.shutdown();
         timer.shutdownNow();
         ctx.workspace().close();
+        ctx.cgroups().ifPresent(Cgroups::close);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -39,16 +39,21 @@ final class ProcessTree {
     private final Path proc;
     private final boolean scans;
     private final ScheduledExecutorService timer;
+    private final java.util.Optional<Cgroups> cgroups;
 
-    ProcessTree(Path proc, ScheduledExecutorService timer) {
+    ProcessTree(Path proc, ScheduledExecutorService timer, java.util.Optional<Cgroups> cgroups) {
         this.proc = proc;
         this.scans = Files.isReadable(proc.resolve("self").resolve("stat"));
         this.timer = timer;
+        this.cgroups = cgroups;
     }
 
+    /** The marks of one attempt's processes: its cookie's needle, and its cgroup (null when none). */
+    record Marks(byte[] cookie, Path cgroup) {}
+
     /**
-     * The live processes whose process group or session is {@code group}, or whose environment
-     * carries {@code cookie} (a {@link Cookie#needle}).
+     * The live processes whose process group or session is {@code group}, whose environment
+     * carries the attempt's cookie (a {@link Cookie#needle}), or that are in its cgroup.
      *
      * <p>Members of a group are forked after its leader, so their pids were handed out after the
      * leader's: above it, or — when the pid counter wrapped around meanwhile — from 1 up to the last
@@ -63,10 +68,16 @@ final class ProcessTree {
      * @param leader the group's leader, alive or not (a handle knows its start time, so a process
      *               that reuses its pid is not equal to it)
      */
-    List<ProcessHandle> members(ProcessHandle leader, byte[] cookie, boolean recentOnly) {
+    List<ProcessHandle> members(ProcessHandle leader, Marks marks, boolean recentOnly) {
         long group = leader.pid();
         if (!scans) {
             return List.of();
+        }
+        byte[] cookie = marks.cookie();
+        Set<Long> inCgroup = new java.util.HashSet<>();
+        if (marks.cgroup() != null && cgroups.isPresent()) {
+            inCgroup.addAll(cgroups.get().pids(marks.cgroup()));
+            inCgroup.remove(group);
         }
         boolean groupIsOurs = ProcessHandle.of(group).filter(p -> !p.equals(leader)).isEmpty();
         String[] names = proc.toFile().list();
@@ -83,9 +94,12 @@ final class ProcessTree {
                 continue;
             }
             boolean candidate = last < 0 || pid > group || wrapped && pid <= last;
-            if (candidate && (groupIsOurs && inGroup(pid, group) || carries(pid, cookie))) {
+            if (inCgroup.remove(pid) || candidate && (groupIsOurs && inGroup(pid, group) || carries(pid, cookie))) {
                 ProcessHandle.of(pid).ifPresent(found::add);
             }
+        }
+        for (long pid : inCgroup) { // appeared since the listing of /proc
+            ProcessHandle.of(pid).ifPresent(found::add);
         }
         return found;
     }
@@ -101,32 +115,32 @@ final class ProcessTree {
      * @param shell the attempt's shell (from {@link Process#toHandle()}), alive or not; its pid is the group id
      * @return completes once KILL has been sent to every process still alive (or all exited)
      */
-    CompletableFuture<Void> terminate(ProcessHandle shell, byte[] cookie, Duration grace) {
+    CompletableFuture<Void> terminate(ProcessHandle shell, Marks marks, Duration grace) {
         Set<ProcessHandle> snapshot = new LinkedHashSet<>();
         snapshot.add(shell);
         shell.descendants().forEach(snapshot::add);
-        return terminate(shell, cookie, snapshot, grace);
+        return terminate(shell, marks, snapshot, grace);
     }
 
     /**
      * Ends the processes left in {@code group} after its leader exited (found by {@link #members}).
      *
-     * @return completes like {@link #terminate(ProcessHandle, byte[], Duration)}
+     * @return completes like {@link #terminate(ProcessHandle, Marks, Duration)}
      */
-    CompletableFuture<Void> endLeftovers(ProcessHandle leader, byte[] cookie, List<ProcessHandle> left, Duration grace) {
+    CompletableFuture<Void> endLeftovers(ProcessHandle leader, Marks marks, List<ProcessHandle> left, Duration grace) {
         Set<ProcessHandle> snapshot = new LinkedHashSet<>(left);
         left.forEach(p -> p.descendants().forEach(snapshot::add));
-        return terminate(leader, cookie, snapshot, grace);
+        return terminate(leader, marks, snapshot, grace);
     }
 
-    private CompletableFuture<Void> terminate(ProcessHandle leader, byte[] cookie, Set<ProcessHandle> snapshot, Duration grace) {
+    private CompletableFuture<Void> terminate(ProcessHandle leader, Marks marks, Set<ProcessHandle> snapshot, Duration grace) {
         Set<ProcessHandle> targets = new LinkedHashSet<>(snapshot);
-        targets.addAll(members(leader, cookie, false));
+        targets.addAll(members(leader, marks, false));
         targets.forEach(ProcessHandle::destroy);
         CompletableFuture<Void> done = new CompletableFuture<>();
         Runnable kill = () -> {
             if (!done.isDone()) {
-                killRemaining(leader, cookie, snapshot);
+                killRemaining(leader, marks, snapshot);
                 done.complete(null);
             }
         };
@@ -137,10 +151,13 @@ final class ProcessTree {
         return done;
     }
 
-    private void killRemaining(ProcessHandle leader, byte[] cookie, Collection<ProcessHandle> snapshot) {
+    private void killRemaining(ProcessHandle leader, Marks marks, Collection<ProcessHandle> snapshot) {
+        if (marks.cgroup() != null) {
+            cgroups.ifPresent(c -> c.kill(marks.cgroup())); // everything in it at once, new forks included
+        }
         Set<Long> killed = new LinkedHashSet<>();
         List<ProcessHandle> round = new ArrayList<>(snapshot);
-        round.addAll(members(leader, cookie, false));
+        round.addAll(members(leader, marks, false));
         while (!round.isEmpty()) {
             for (ProcessHandle p : round) {
                 if (killed.add(p.pid())) {
@@ -148,7 +165,7 @@ final class ProcessTree {
                 }
             }
             round = new ArrayList<>();
-            for (ProcessHandle p : members(leader, cookie, false)) {
+            for (ProcessHandle p : members(leader, marks, false)) {
                 if (!killed.contains(p.pid())) {
                     round.add(p);
                 }

@@ -18,8 +18,9 @@ import java.util.Optional;
 /**
  * A worker's lease as seen by a small process outside the JVM ({@code watchdog.sh}, POSIX sh), which
  * ends the worker's step processes once the lease has run out, whatever the JVM is doing: frozen by
- * SIGSTOP, stalled, cut off from the engine or killed. It finds them by the owner part of their
- * {@link Cookie} in {@code /proc/<pid>/environ}: TERM at the lease's end, KILL {@code grace} later
+ * SIGSTOP, stalled, cut off from the engine or killed. It finds them in this JVM's attempt
+ * {@link Cgroups} when there are any, and by the owner part of their {@link Cookie} in
+ * {@code /proc/<pid>/environ}: TERM at the lease's end, KILL {@code grace} later
  * (then every second while the lease stays lost), re-reading the lease before each signal.
  *
  * <p>The lease file holds the deadline in hundredths of a second of {@code /proc/uptime}, a clock
@@ -75,9 +76,11 @@ public final class Watchdog implements Lease, AutoCloseable {
             }
             List<String> command = new ArrayList<>();
             SessionExecutor.findSetsid().ifPresent(s -> command.add(s.toString())); // a terminal's Ctrl-C must not end it
+            Cookie cookie = Cookie.forThisProcess(proc);
             command.addAll(List.of(SessionExecutor.SHELL, "-c", script, "sluice-watchdog", dir.resolve("lease").toString(),
-                    Cookie.forThisProcess(proc).ownerNeedle(), Long.toString(ProcessHandle.current().pid()),
-                    String.format(java.util.Locale.ROOT, "%.3f", TICK.toMillis() / 1000.0)));
+                    cookie.ownerNeedle(), Long.toString(ProcessHandle.current().pid()),
+                    String.format(java.util.Locale.ROOT, "%.3f", TICK.toMillis() / 1000.0),
+                    Cgroups.ownCgroup(proc).map(c -> c.resolve(Cgroups.PREFIX + cookie.owner() + ".").toString()).orElse("")));
             Watchdog w = new Watchdog(dir, proc, command);
             w.write("none\n");
             w.launch();

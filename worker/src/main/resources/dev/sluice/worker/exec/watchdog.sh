@@ -1,15 +1,16 @@
 # Sluice's attempt watchdog (POSIX sh; reads /proc): ends a worker's step processes when the
 # worker's lease with the engine has run out, whatever the worker's JVM is doing (frozen by SIGSTOP,
 # cut off, killed). Started by dev.sluice.worker.exec.Watchdog as
-#   sh -c "$(cat watchdog.sh)" sluice-watchdog FILE NEEDLE JVM_PID TICK
+#   sh -c "$(cat watchdog.sh)" sluice-watchdog FILE NEEDLE JVM_PID TICK [CGROUPS]
 # FILE holds "DEADLINE GRACE" in hundredths of a second of /proc/uptime (the JVM rewrites it, by
 # rename, each time the engine acknowledges a heartbeat), or "none" before the first lease.
-# Past DEADLINE: TERM to every process whose environment carries NEEDLE
-# (SLUICE_ATTEMPT_COOKIE=<jvm>.), KILL past DEADLINE + GRACE, again every second while the lease
+# Past DEADLINE: TERM to every process in the JVM's attempt cgroups (CGROUPS*/*/cgroup.procs, when
+# it has them) and every process whose environment carries NEEDLE (SLUICE_ATTEMPT_COOKIE=<jvm>.),
+# KILL past DEADLINE + GRACE, again every second while the lease
 # stays lost. Before each signal the lease is read again, so a renewed lease's new steps are spared.
 # FILE deleted: the worker closed cleanly, exit. JVM gone: kill what is left once the lease ran out,
 # then exit.
-file=$1 needle=$2 jvm=$3 tick=$4
+file=$1 needle=$2 jvm=$3 tick=$4 cgroups=${5:-}
 dl=none grace=0 now=0 done= idle=0
 
 read_lease() {
@@ -24,9 +25,22 @@ lapsed() {
     [ "$now" -gt "$dl" ]
 }
 
-# signals every process carrying the needle; found = how many
+# signals every process in the cgroups or carrying the needle; found = how many. Each process is
+# listed before the lease is read again: one started under a renewed lease is never signalled.
 sweep() {
     found=0
+    if [ -n "$cgroups" ]; then
+        for f in "$cgroups"*/*/cgroup.procs; do
+            [ -r "$f" ] || continue
+            pids=
+            while read p; do pids="$pids $p"; done < "$f"
+            for p in $pids; do
+                read_lease
+                lapsed || return 0
+                kill -s "$1" "$p" 2>/dev/null && found=$((found + 1))
+            done
+        done
+    fi
     for e in /proc/[0-9]*/environ; do
         grep -qaF -e "$needle" "$e" 2>/dev/null || continue
         read_lease

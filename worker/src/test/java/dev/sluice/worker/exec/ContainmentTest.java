@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Processes that leave the attempt's session ({@code setsid}) or its tree (double fork) are found by
@@ -77,6 +78,27 @@ class ContainmentTest extends ExecutorTestBase {
         assertThat(resultOf(future).outcome()).isEqualTo(Outcome.CANCELLED);
         await().until(() -> !alive(setsid) && !alive(forked));
         assertNoneCarries(cookie());
+    }
+
+    @Test
+    void aStepsProcessesAreInTheAttemptsCgroupWhereThereIsOne() {
+        assumeTrue(executor.usesCgroups(), "this machine gives Sluice no cgroup v2");
+
+        run("cat /proc/self/cgroup");
+
+        assertThat(sink.texts('O')).anyMatch(l -> l.startsWith("0::/") && l.contains("/sluice-" + ProcessHandle.current().pid() + "-"));
+    }
+
+    @Test
+    void anEscapeThatClearsItsEnvironmentIsKilledThroughTheCgroup() throws Exception {
+        assumeTrue(executor.usesCgroups(), "this machine gives Sluice no cgroup v2: only the cookie finds processes");
+
+        TaskResult result = run("env -i setsid sh -c 'echo $$ > clean.pid; exec sleep 1000' & "
+                + "until [ -s clean.pid ]; do sleep 0.01; done; echo escaped");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        long clean = readPid("clean.pid");
+        await().until(() -> !alive(clean));
     }
 
     @Test
