@@ -40,9 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request's workdir, with the worker's environment plus the request's plus {@code SLUICE_OUTPUTS},
  * {@code SLUICE_INPUTS} and {@code SLUICE_METRICS}.
  *
- * <p>The shell leads its own session and every process of the attempt carries the attempt's
- * {@link Cookie} ({@code SLUICE_ATTEMPT_COOKIE}) in its environment, so the attempt's processes can be
- * found and ended together, those that left the session ({@code setsid}, double forks) included.
+ * <p>The shell leads its own session, every process of the attempt carries the attempt's
+ * {@link Cookie} ({@code SLUICE_ATTEMPT_COOKIE}) in its environment and, where the machine lets this
+ * process create cgroups v2, runs in the attempt's own cgroup ({@link Cgroups}), so the attempt's
+ * processes can be found and ended together, those that left the session ({@code setsid}, double
+ * forks) included.
  * At a timeout or a cancel they get TERM, then KILL after the kill grace. After a normal exit,
  * processes the step left running are ended the same way: a step's processes do not outlive it.
  * When the executor starts, processes whose cookie names a JVM that no longer runs (a killed

@@ -19,14 +19,16 @@ import java.util.concurrent.TimeUnit;
  * Finds and ends the processes of one attempt.
  *
  * <p>Each attempt's shell is started through {@code setsid}, so it leads a new session and process
- * group whose id is its own pid, and every process of the attempt carries its {@link Cookie} in its
- * environment. Java cannot signal a group, so the members are found by reading
- * {@code /proc/<pid>/stat} (process group or session equal to the shell's pid) or, for those that
- * left the group ({@code setsid}, double forks), {@code /proc/<pid>/environ} (the attempt's
- * cookie), and signalled one by one through {@link ProcessHandle}, which checks the start time and
- * so never signals a recycled pid. A {@link ProcessHandle#descendants()} snapshot taken before the
- * first signal adds the children of processes that cleared their environment, while their
- * ancestors are still alive.
+ * group whose id is its own pid; every process of the attempt carries its {@link Cookie} in its
+ * environment; and where the machine allows it, the shell moves itself into the attempt's cgroup
+ * ({@link Cgroups}) before it runs the step. Java cannot signal a group, so the members are found
+ * by reading {@code /proc/<pid>/stat} (process group or session equal to the shell's pid),
+ * {@code /proc/<pid>/environ} (the attempt's cookie: those that left the session with
+ * {@code setsid} or a double fork) and the cgroup's {@code cgroup.procs} (all of them, those that
+ * also cleared their environment included), and signalled one by one through {@link ProcessHandle},
+ * which checks the start time and so never signals a recycled pid; at KILL time the cgroup also gets
+ * {@code cgroup.kill}. A {@link ProcessHandle#descendants()} snapshot taken before the first signal
+ * adds the children of processes that escaped every mark, while their ancestors are still alive.
  *
  * <p>Ending a tree: TERM to every member and to the snapshot, then — when they have all exited, or
  * after the grace period at the latest — KILL to whatever is left in the group or the snapshot,
