@@ -46,6 +46,9 @@ final class Cgroups implements AutoCloseable {
     /** This JVM's attempt cgroups, or empty (with the reason at INFO) where it may not create them. */
     /** @param executor {@link Cookie#executorId()} */
     static Optional<Cgroups> open(Path proc, String executor) {
+        if (!Boolean.parseBoolean(System.getProperty("sluice.cgroups", "true"))) {
+            return Optional.empty(); // -Dsluice.cgroups=false: sessions and cookies only
+        }
         Optional<Path> parent = ownCgroup(proc);
         if (parent.isEmpty()) {
             LOG.debug("no cgroup v2 for this process: steps are tracked by their environment cookie");
