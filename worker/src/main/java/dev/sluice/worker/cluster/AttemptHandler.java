@@ -66,18 +66,28 @@ final class AttemptHandler {
         return runs.values().stream().filter(r -> !r.abandoned).map(r -> r.key).toList();
     }
 
-    /** The lease ran out: every attempt holding a slot is killed and will not be reported. */
-    void leaseLost(long silentMillis) {
+    /**
+     * The lease ran out: every attempt holding a slot is killed (KILL {@code killGrace} after TERM at
+     * the latest, as the engine expects) and will not be reported.
+     *
+     * @return completes once the processes of every abandoned attempt have ended
+     */
+    Future<Void> leaseLost(long silentMillis, Duration killGrace) {
+        List<Future<Void>> running = new ArrayList<>();
         for (AttemptRun run : runs.values()) {
             if (run.holdsSlot() && !run.abandoned) {
                 run.abandoned = true;
                 LOG.warn("{} lease lost (no ok reply from the engine for {} ms): killing the step, the engine gives it to "
                         + "another worker; its result will not be sent", run.prefix(), silentMillis);
                 if (run.phase == Phase.RUNNING) {
-                    executor.cancel(run.key);
+                    executor.abandon(run.key, killGrace);
                 }
             }
+            if (run.abandoned && run.phase == Phase.RUNNING) {
+                running.add(run.gone.future());
+            }
         }
+        return Future.all(running).mapEmpty();
     }
 
     Future<Void> drain(Duration grace, Duration patience) {
@@ -262,6 +272,7 @@ final class AttemptHandler {
     /** Forgets a run, remembering its key: a late duplicate dispatch of it starts nothing. */
     private void ended(AttemptRun run) {
         runs.remove(run.key, run);
+        run.gone.tryComplete();
         finished.add(run.key);
         while (finished.size() > REMEMBERED) {
             finished.remove(finished.iterator().next());

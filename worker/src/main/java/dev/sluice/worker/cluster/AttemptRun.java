@@ -3,6 +3,7 @@ package dev.sluice.worker.cluster;
 import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.TaskRequest;
 import dev.sluice.worker.protocol.TaskResult;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 
 /**
@@ -30,6 +31,8 @@ final class AttemptRun {
     TaskResult result;
     /** the attempt's last log lines, sent inside its result message (null until the first send) */
     JsonArray lastLines;
+    /** completes when the run is forgotten: its process, if any, has ended */
+    final Promise<Void> gone = Promise.promise();
 
     AttemptRun(TaskRequest request) {
         this.request = request;

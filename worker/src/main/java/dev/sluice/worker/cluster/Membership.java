@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +36,7 @@ final class Membership {
     private final AgentSettings settings;
     private final Optional<Watchdog> watchdog;
     private final Supplier<List<AttemptKey>> inHand;
-    private final LongConsumer leaseLost;
+    private final LeaseLoss leaseLost;
     private final Promise<Void> registeredOnce = Promise.promise();
     private final Promise<Void> halted = Promise.promise();
 
@@ -53,15 +52,27 @@ final class Membership {
     private long heartbeatTimer = -1;
     private boolean stopped;
 
+    /** What ends a lost lease's steps. */
+    @FunctionalInterface
+    interface LeaseLoss {
+        /**
+         * @param killGrace KILL this long after TERM at the latest
+         * @return completes once their processes have ended
+         */
+        Future<Void> lost(long silentMillis, Duration killGrace);
+    }
+
     /** What an ok registration reply says. */
     private record Registration(long leaseMillis, long heartbeatMillis, long killGraceMillis) {}
 
     /**
      * @param inHand    the attempts this worker will still report (sent with each registration and heartbeat)
-     * @param leaseLost called with the silence in ms when the lease runs out: every step holding a slot must end
+     * @param leaseLost called when the lease runs out: every step holding a slot must end; the worker
+     *                  registers again only once they have (so the watchdog's lease is not renewed
+     *                  while a process of the lost lease may still run)
      */
     Membership(Vertx vertx, AgentSettings settings, Optional<Watchdog> watchdog, Supplier<List<AttemptKey>> inHand,
-            LongConsumer leaseLost) {
+            LeaseLoss leaseLost) {
         this.vertx = vertx;
         this.settings = settings;
         this.watchdog = watchdog;
@@ -201,19 +212,27 @@ final class Membership {
             return true;
         }
         leaseHeld = false;
-        leaseLost.accept(silentMillis);
-        unregister();
+        stopHeartbeats();
+        registering = true; // not before the lost lease's processes have ended
+        leaseLost.lost(silentMillis, Duration.ofMillis(killGraceMillis)).onComplete(ar -> {
+            registering = false;
+            register();
+        });
         return false;
     }
 
     private void unregister() {
+        stopHeartbeats();
+        registering = false;
+        register();
+    }
+
+    private void stopHeartbeats() {
         registration = null;
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
             heartbeatTimer = -1;
         }
-        registering = false;
-        register();
     }
 
     private void halt(String message) {

@@ -27,8 +27,9 @@ import java.util.Optional;
  *   <li><b>Lease</b>: heartbeats every {@code heartbeatMillis}. The lease counts from the moment
  *       the last request that got an ok reply was <em>sent</em> (a reply arriving late proves
  *       nothing about the time in between). With no ok for {@code leaseMillis} the lease is lost:
- *       every attempt holding a slot is killed and its result is never sent (the engine has given
- *       the step to another worker), then the agent registers again. This is checked before any
+ *       every attempt holding a slot is killed (KILL {@code killGraceMillis} after TERM at the
+ *       latest) and its result is never sent (the engine gives the step to another worker), then,
+ *       once their processes have ended, the agent registers again. This is checked before any
  *       result is reported, so a worker frozen by SIGSTOP that wakes up does not finish a step
  *       handed to someone else. A heartbeat reply {@code {"ok":false,"reason":"unknown worker"}}
  *       (the leader restarted or changed) makes it register again at once. Where {@code /proc} is there, a
@@ -90,7 +91,7 @@ public final class WorkerAgent extends VerticleBase {
     @Override
     public Future<?> start() {
         logs = new LogBatcher(settings.workerId(), json -> vertx.eventBus().send(Wire.LOGS, json));
-        membership = new Membership(vertx, settings, watchdog, () -> attempts.inHand(), silent -> attempts.leaseLost(silent));
+        membership = new Membership(vertx, settings, watchdog, () -> attempts.inHand(), (silent, grace) -> attempts.leaseLost(silent, grace));
         attempts = new AttemptHandler(vertx, context, settings, executor, artifacts, logs, membership);
         membership.registered().onComplete(registered);
         membership.halted().onComplete(halted);

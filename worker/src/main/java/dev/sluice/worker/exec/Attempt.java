@@ -56,6 +56,8 @@ final class Attempt {
     private Process process;
     private long launchedAt;
     private Outcome killedAs;
+    /** TERM-to-KILL delay of the kill under way */
+    private Duration grace;
     private boolean exited;
     private CompletableFuture<Void> treeGone;
     private ScheduledFuture<?> timeoutTask;
@@ -115,6 +117,11 @@ final class Attempt {
      * @return whether this call is the one that ends it
      */
     boolean kill(Outcome outcome, String notice) {
+        return kill(outcome, notice, ctx.killGrace());
+    }
+
+    /** As {@link #kill(Outcome, String)}, KILL coming {@code grace} after TERM at the latest. */
+    boolean kill(Outcome outcome, String notice, Duration grace) {
         Process p;
         CompletableFuture<Void> gone;
         synchronized (this) {
@@ -122,6 +129,7 @@ final class Attempt {
                 return false;
             }
             killedAs = outcome;
+            this.grace = grace;
             p = process;
             gone = p == null ? null : (treeGone = new CompletableFuture<>());
         }
@@ -257,6 +265,7 @@ final class Attempt {
             launchedAt = System.nanoTime();
             if (killedAs == null && !ctx.lease().held()) {
                 killedAs = Outcome.CANCELLED; // the lease ran out during the launch: the step may run elsewhere already
+                grace = Duration.ZERO;
                 log.notice(LEASE_LOST);
             }
             killNow = killedAs != null;
@@ -299,8 +308,12 @@ final class Attempt {
 
     /** Ends the process tree, then completes {@code gone}. */
     private void terminate(Process p, CompletableFuture<Void> gone) {
+        Duration g;
+        synchronized (this) {
+            g = grace != null ? grace : ctx.killGrace();
+        }
         try {
-            ctx.tree().terminate(p.toHandle(), marks, ctx.killGrace()).whenComplete((ok, e) -> gone.complete(null));
+            ctx.tree().terminate(p.toHandle(), marks, g).whenComplete((ok, e) -> gone.complete(null));
         } catch (RuntimeException e) {
             LOG.warn("[attempt {}] could not end the process tree: {}", key, e.toString());
             p.destroyForcibly();

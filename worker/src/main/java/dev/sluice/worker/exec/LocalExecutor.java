@@ -164,6 +164,18 @@ public final class LocalExecutor implements AutoCloseable {
         return attempt != null && attempt.kill(Outcome.CANCELLED, "cancelled: killing process tree");
     }
 
+    /**
+     * Ends a running attempt whose worker lost its lease: TERM, then KILL after {@code grace} (the
+     * engine gives the step to another worker once that has surely passed); its result is CANCELLED.
+     *
+     * @return false when no such attempt is running, or it is already ending
+     */
+    public boolean abandon(AttemptKey key, Duration grace) {
+        Attempt attempt = attempts.get(key);
+        return attempt != null && attempt.kill(Outcome.CANCELLED, "the worker lost its lease with the engine: killing process tree",
+                grace);
+    }
+
     /** Whether each attempt gets a cgroup v2 of its own here (else sessions and cookies alone find its processes). */
     boolean usesCgroups() {
         return ctx.cgroups().isPresent();

@@ -40,6 +40,8 @@ final class FakeLeader implements AutoCloseable {
 
     volatile long leaseMillis = 5000;
     volatile long heartbeatMillis = 200;
+    /** the watchdog's TERM-to-KILL delay told at registration; 0: not told */
+    volatile long killGraceMillis;
     /** 0: accept registrations; otherwise fail them with this code */
     volatile int registerFailure;
     /** "ok", "unknown" (unknown worker) or "silent" (no reply) */
@@ -58,8 +60,10 @@ final class FakeLeader implements AutoCloseable {
             if (registerFailure != 0) {
                 m.fail(registerFailure, "bad join token");
             } else {
-                m.reply(new JsonObject().put("ok", true).put("leaseMillis", leaseMillis).put("heartbeatMillis", heartbeatMillis)
-                        .put("engineUrl", engineUrl()).put("uploadToken", UPLOAD_TOKEN));
+                JsonObject reply = new JsonObject().put("ok", true).put("leaseMillis", leaseMillis).put("heartbeatMillis", heartbeatMillis)
+                        .put("engineUrl", engineUrl()).put("uploadToken", UPLOAD_TOKEN);
+                if (killGraceMillis > 0) reply.put("killGraceMillis", killGraceMillis);
+                m.reply(reply);
             }
         });
         vertx.eventBus().<JsonObject>consumer(Wire.HEARTBEAT, m -> {

@@ -55,8 +55,12 @@ class WorkerAgentTest {
     }
 
     private void startAgent(int slots, Optional<String> token) throws Exception {
+        startAgent(slots, token, Duration.ofSeconds(1));
+    }
+
+    private void startAgent(int slots, Optional<String> token, Duration killGrace) throws Exception {
         ContentStore store = new ContentStore(dir.resolve("store"));
-        executor = new LocalExecutor(store, dir.resolve("attempts"), "w-test", Duration.ofSeconds(1));
+        executor = new LocalExecutor(store, dir.resolve("attempts"), "w-test", killGrace);
         io = Executors.newCachedThreadPool();
         agent = new WorkerAgent(new AgentSettings("w1", "w-test", List.of("gpu"), slots, token, "127.0.0.1", 42, FAST),
                 executor, new ArtifactClient(store, dir.resolve("downloads"), io));
@@ -187,6 +191,26 @@ class WorkerAgentTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> leader.registrations.size() > registrations);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> leader.results.isEmpty());
         assertThat(leader.registrations.get(leader.registrations.size() - 1).getJsonArray("running")).isEmpty();
+    }
+
+    @Test
+    void aLostLeasesStepThatIgnoresTermIsKilledWithinTheEnginesKillGraceBeforeTheWorkerRegistersAgain() throws Exception {
+        leader.leaseMillis = 1500;
+        leader.killGraceMillis = 500; // the executor's own grace is 60 s: the engine's must win
+        startAgent(2, Optional.of("join-secret"), Duration.ofSeconds(60));
+        agent.registered().await(10, TimeUnit.SECONDS);
+        Path pidFile = dir.resolve("pid");
+        dispatch(request("stubborn", "trap '' TERM; echo $$ > " + pidFile + "; while :; do sleep 0.1; done", List.of(), List.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        int registrations = leader.registrations.size();
+
+        leader.heartbeatAnswer = "silent";
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> leader.registrations.size() > registrations);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("the lost lease's step is dead before the worker registers again").isFalse();
+        leader.heartbeatAnswer = "ok";
     }
 
     @Test
