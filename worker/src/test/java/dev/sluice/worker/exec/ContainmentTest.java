@@ -138,6 +138,24 @@ class ContainmentTest extends ExecutorTestBase {
     }
 
     @Test
+    void aCgroupLeftByAJvmThatNoLongerRunsIsEmptiedAndRemovedWhenAnExecutorStarts() throws Exception {
+        assumeTrue(executor.usesCgroups(), "this machine gives Sluice no cgroup v2");
+        Path dead = Cgroups.ownCgroup(Path.of("/proc")).orElseThrow().resolve("sluice-4194305-12345.0ff");
+        Path leaf = Files.createDirectories(dead.resolve("1"));
+        Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + leaf.resolve("cgroup.procs") + "; exec env -i sleep 1000").start();
+        try {
+            await().until(() -> Files.readString(leaf.resolve("cgroup.procs")).trim().equals(Long.toString(p.pid())));
+
+            new LocalExecutor(store, temp.resolve("another"), "another", GRACE).close();
+
+            await().until(() -> !p.isAlive());
+            await().until(() -> !Files.exists(dead));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void nothingStartsWhileTheLeaseIsNotHeld() throws Exception {
         executor.close();
         executor = new LocalExecutor(store, workRoot, "test-worker", GRACE, () -> false);
