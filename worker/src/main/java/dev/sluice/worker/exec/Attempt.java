@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -184,7 +185,7 @@ final class Attempt {
         Integer exit;
         String runError = null;
         String command = request.command();
-        java.util.Optional<Path> cgroup = ctx.cgroups().flatMap(Cgroups::take);
+        Optional<Path> cgroup = ctx.cgroups().flatMap(Cgroups::take);
         if (cgroup.isPresent()) {
             marks = new ProcessTree.Marks(marks.cookie(), cgroup.get());
             command = Cgroups.enter(cgroup.get()) + command; // the shell moves itself in before it forks anything

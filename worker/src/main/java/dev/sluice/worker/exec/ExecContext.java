@@ -34,10 +34,4 @@ record ExecContext(
         Duration killGrace,
         Cookie cookies,
         Lease lease,
-        Optional<Cgroups> cgroups) {
-
-    /** Whether each attempt leads its own session and process group. */
-    boolean sessions() {
-        return setsid.isPresent();
-    }
-}
+        Optional<Cgroups> cgroups) {}

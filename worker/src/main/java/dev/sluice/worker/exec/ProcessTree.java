@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,9 +43,9 @@ final class ProcessTree {
     private final Path proc;
     private final boolean scans;
     private final ScheduledExecutorService timer;
-    private final java.util.Optional<Cgroups> cgroups;
+    private final Optional<Cgroups> cgroups;
 
-    ProcessTree(Path proc, ScheduledExecutorService timer, java.util.Optional<Cgroups> cgroups) {
+    ProcessTree(Path proc, ScheduledExecutorService timer, Optional<Cgroups> cgroups) {
         this.proc = proc;
         this.scans = Files.isReadable(proc.resolve("self").resolve("stat"));
         this.timer = timer;
@@ -76,7 +78,7 @@ final class ProcessTree {
             return List.of();
         }
         byte[] cookie = marks.cookie();
-        Set<Long> inCgroup = new java.util.HashSet<>();
+        Set<Long> inCgroup = new HashSet<>();
         if (marks.cgroup() != null && cgroups.isPresent()) {
             inCgroup.addAll(cgroups.get().pids(marks.cgroup()));
             inCgroup.remove(group);
@@ -197,9 +199,9 @@ final class ProcessTree {
             if (environ == null) {
                 continue;
             }
-            java.util.Optional<String> owner = Cookie.ownerIn(environ);
+            Optional<String> owner = Cookie.ownerIn(environ);
             if (owner.isPresent() && !Cookie.ownerAlive(proc, owner.get())) {
-                java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid);
+                Optional<ProcessHandle> p = ProcessHandle.of(pid);
                 if (p.isPresent() && p.get().destroyForcibly()) {
                     killed++;
                 }
