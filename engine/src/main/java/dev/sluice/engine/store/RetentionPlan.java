@@ -1,6 +1,8 @@
 package dev.sluice.engine.store;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +22,8 @@ public record RetentionPlan(Instant now, RetentionPolicy policy, List<String> ru
 
     public RetentionPlan {
         runs = List.copyOf(runs);
-        runsByPipeline = Map.copyOf(runsByPipeline);
-        rows = Map.copyOf(rows);
+        runsByPipeline = Collections.unmodifiableSortedMap(new TreeMap<>(runsByPipeline));
+        rows = Collections.unmodifiableSortedMap(new TreeMap<>(rows));
         keep = Set.copyOf(keep);
     }
 }
