@@ -299,6 +299,7 @@ final class Attempt {
         env.put("SLUICE_OUTPUTS", folder.outputs().toString());
         env.put("SLUICE_INPUTS", folder.inputs().toString());
         env.put("SLUICE_METRICS", folder.metrics().toString());
+        PythonHelper.addTo(env, ctx.pythonHelper());
         return env;
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param pool    runs attempts and their log pumps (three threads per running attempt, reused)
  * @param timer   timeouts and kill deadlines
  * @param baseEnv the worker's environment, read once
+ * @param pythonHelper the folder holding {@code sluice_step.py}, added to every step's {@code PYTHONPATH}
  */
 record ExecContext(
         ContentStore store,
@@ -28,7 +29,8 @@ record ExecContext(
         MetricsFile metrics,
         Map<String, String> baseEnv,
         String worker,
-        Duration killGrace) {
+        Duration killGrace,
+        Path pythonHelper) {
 
     /** Whether each attempt leads its own session and process group. */
     boolean sessions() {

@@ -96,8 +96,10 @@ public final class LocalExecutor implements AutoCloseable {
         if (setsid.isEmpty()) {
             LOG.warn("no setsid on this machine: a step's background processes cannot all be found and ended");
         }
-        this.ctx = new ExecContext(store, new Workspace(workRoot), new ProcessTree(Path.of("/proc"), timer), setsid,
-                pool, timer, new MetricsFile(new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)), Map.copyOf(System.getenv()), workerName, killGrace);
+        Workspace workspace = new Workspace(workRoot);
+        this.ctx = new ExecContext(store, workspace, new ProcessTree(Path.of("/proc"), timer), setsid,
+                pool, timer, new MetricsFile(new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)), Map.copyOf(System.getenv()), workerName, killGrace,
+                PythonHelper.install(workspace.pool()));
     }
 
     /**
