@@ -32,10 +32,24 @@ public final class OldRuns {
 
     private final Path dataDir;
     private final Connection c;
+    private final Dialect dialect;
 
-    private OldRuns(Path dataDir, Connection c) {
+    private OldRuns(Path dataDir, Connection c, Dialect dialect) {
         this.dataDir = dataDir;
         this.c = c;
+        this.dialect = dialect;
+    }
+
+    /** A PostgreSQL database (migrated on the way); artifact files go under {@code dataDir/artifacts}. */
+    public static OldRuns open(String jdbcUrl, Path dataDir) {
+        try {
+            Stores.open(jdbcUrl, null).close();
+            Connection c = DriverManager.getConnection(jdbcUrl);
+            c.setAutoCommit(false);
+            return new OldRuns(dataDir, c, Dialect.fromJdbcUrl(jdbcUrl));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Opens (and migrates) the data dir's database; close it when done. */
@@ -44,7 +58,7 @@ public final class OldRuns {
             Stores.open(null, dataDir, Clock.systemUTC()).close();
             Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa", H2Password.of(dataDir.toAbsolutePath().normalize()));
             c.setAutoCommit(false);
-            return new OldRuns(dataDir, c);
+            return new OldRuns(dataDir, c, Dialect.H2);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -68,7 +82,7 @@ public final class OldRuns {
                         + " started_at, ended_at, exit_code, cached, counted) VALUES (?, ?, 1, ?, 'local', ?, ?, 0, FALSE, TRUE)");
                 PreparedStatement log = c.prepareStatement("INSERT INTO log_chunks (run_id, task_id, attempt, content) VALUES (?, ?, 1, ?)");
                 PreparedStatement event = c.prepareStatement("INSERT INTO run_events (run_id, at, task_id, status, attempt) VALUES (?, ?, ?, ?, 1)");
-                PreparedStatement artifact = c.prepareStatement(Dialect.H2.insertArtifact());
+                PreparedStatement artifact = c.prepareStatement(dialect.insertArtifact());
                 PreparedStatement output = c.prepareStatement("INSERT INTO outputs (run_id, task_id, attempt, path, sha256, size) VALUES (?, ?, 1, ?, ?, ?)");
                 PreparedStatement metric = c.prepareStatement("INSERT INTO metrics (run_id, task_id, attempt, name, metric_value) VALUES (?, ?, 1, 'loss', ?)")) {
             boolean ended = !status.equals("RUNNING");
@@ -138,7 +152,7 @@ public final class OldRuns {
                         artifact.setString(4, step);
                         artifact.setInt(5, 1);
                         set(artifact, 6, end);
-                        artifact.setString(7, sha);
+                        if (dialect.artifactShaTwice()) artifact.setString(7, sha);
                         artifact.addBatch(); // insert unless present: sees the rows of the batch before it
                         output.setString(1, id);
                         output.setString(2, step);
