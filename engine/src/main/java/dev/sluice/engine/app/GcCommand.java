@@ -27,7 +27,7 @@ final class GcCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--older-than", paramLabel = "AGE", description = "Delete ended runs created more than AGE ago (7d, 12h, PT36H).")
+    @Option(names = "--older-than", paramLabel = "AGE", description = "Delete runs that ended more than AGE ago (7d, 12h, PT36H).")
     String olderThan;
 
     @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest runs of each pipeline, whatever their age.")

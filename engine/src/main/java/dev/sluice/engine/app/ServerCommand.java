@@ -72,7 +72,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-local-worker", description = "Run no steps in this process: only on the cluster's workers.")
     boolean noLocalWorker;
 
-    @Option(names = "--retention", paramLabel = "AGE", description = {"Delete ended runs created more than AGE ago (30d, 12h), "
+    @Option(names = "--retention", paramLabel = "AGE", description = {"Delete runs that ended more than AGE ago (30d, 12h), "
             + "with their logs and the artifact files nothing kept needs, once an hour (as sluice gc --older-than AGE)."})
     String retention;
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Which ended runs retention deletes: those older than {@code olderThan} (by creation time) and
+ * Which ended runs retention deletes: those that ended more than {@code olderThan} ago and
  * beyond the {@code keepLast} newest runs of their pipeline; a null bound does not limit. At least
  * one bound is given. Active runs are never deleted, whatever their age.
  *
@@ -26,7 +26,7 @@ public record RetentionPolicy(Duration olderThan, Integer keepLast, Duration gra
         if (grace.isNegative()) throw new IllegalArgumentException("the grace must not be negative");
     }
 
-    /** Whether a run of this age (now - created_at) at this place among its pipeline's runs (0 = newest) goes. */
+    /** Whether a run of this age (now - ended_at) at this place among its pipeline's runs (0 = newest by creation) goes. */
     boolean expired(Duration age, int newestIndex) {
         return (olderThan == null || age.compareTo(olderThan) > 0) && (keepLast == null || newestIndex >= keepLast);
     }

@@ -51,7 +51,7 @@ public final class RunCollector {
         Set<String> tables = tables(c);
         List<String> candidates = new ArrayList<>();
         Map<String, String> pipelineOf = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, pipeline, status, created_at FROM runs ORDER BY pipeline, created_at DESC, id DESC");
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, pipeline, status, created_at, ended_at FROM runs ORDER BY pipeline, created_at DESC, id DESC");
                 ResultSet rs = ps.executeQuery()) {
             String pipeline = null;
             int index = 0;
@@ -61,8 +61,10 @@ public final class RunCollector {
                     pipeline = p;
                     index = 0;
                 }
-                Instant created = Jdbc.getInstant(rs, "created_at");
-                if (ENDED.contains(rs.getString("status")) && policy.expired(Duration.between(created, now), index)) {
+                // a run's age is the time since it ended: one that ran for days and just ended is not old
+                Instant ended = Jdbc.getInstant(rs, "ended_at");
+                if (ended == null) ended = Jdbc.getInstant(rs, "created_at");
+                if (ENDED.contains(rs.getString("status")) && policy.expired(Duration.between(ended, now), index)) {
                     candidates.add(rs.getString("id"));
                     pipelineOf.put(rs.getString("id"), p);
                 }
