@@ -8,10 +8,8 @@ import argparse
 import csv
 import datetime
 import random
-import sys
 
-sys.dont_write_bytecode = True
-import step  # noqa: E402
+import sluice_step as step
 
 COLUMNS = ["order_id", "order_date", "customer_id", "region", "product", "quantity", "unit_price"]
 REGIONS = ["north", "south", "east", "west"]
@@ -22,19 +20,21 @@ DAYS = 182  # the first half of 2024
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--corrupt", default="false", help="true: inject bad rows")
+    # defaults: the run's params, typed (rows is an int, corrupt a bool); the command line wins
+    parser.add_argument("--rows", type=int, default=step.param("rows", 1000))
+    parser.add_argument("--seed", type=int, default=step.param("seed", 42))
+    parser.add_argument("--corrupt", type=step.parse_bool, default=step.param("corrupt", False, bool),
+                        help="true: inject bad rows")
     args = parser.parse_args()
     if args.rows < 1:
         step.fail(f"--rows must be at least 1, got {args.rows}")
-    corrupt = step.parse_bool(args.corrupt)
+    corrupt = args.corrupt
 
     rng = random.Random(args.seed)
     rows = [order(rng, i + 1) for i in range(args.rows)]
     injected = inject_bad_rows(rows, rng) if corrupt else 0
 
-    path = step.output_path("raw.csv")
+    path = step.output("raw.csv")
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(COLUMNS)
@@ -42,7 +42,7 @@ def main():
     print(f"extract: wrote {len(rows)} orders to raw.csv (seed {args.seed})")
     if corrupt:
         print(f"extract: corrupt=true, injected {injected} bad rows on purpose")
-    step.write_metrics(rows=len(rows), injected_bad_rows=injected)
+    step.metrics(rows=len(rows), injected_bad_rows=injected)
 
 
 def order(rng, order_id):

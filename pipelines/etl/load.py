@@ -8,24 +8,22 @@ import argparse
 import csv
 import os
 import sqlite3
-import sys
 
-sys.dont_write_bytecode = True
-import step  # noqa: E402
+import sluice_step as step
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--table", default="revenue")
+    parser.add_argument("--table", default=step.param("table", "revenue"))
     args = parser.parse_args()
     if not args.table.isidentifier():
         step.fail(f"--table must be a plain SQL name (letters, digits, _), got {args.table!r}")
 
-    with open(step.input_path("transform", "revenue.csv"), newline="", encoding="utf-8") as f:
+    with open(step.input("transform", "revenue.csv"), newline="", encoding="utf-8") as f:
         rows = [(r["month"], r["region"], int(r["orders"]), int(r["units"]),
                  float(r["revenue"]), float(r["avg_order_value"])) for r in csv.DictReader(f)]
 
-    path = step.output_path("warehouse.sqlite")
+    path = step.output("warehouse.sqlite")
     if os.path.exists(path):  # a step may run again: start from nothing
         os.remove(path)
     db = sqlite3.connect(path)
@@ -48,7 +46,7 @@ def main():
     for region, orders, units, revenue in summary:
         print(f"{region:<8} {orders:>7} {units:>7} {revenue:>12.2f}")
     print(f"{'total':<8} {sum(r[1] for r in summary):>7} {sum(r[2] for r in summary):>7} {total:>12.2f}")
-    step.write_metrics(rows_loaded=loaded, months=months, revenue_total=total)
+    step.metrics(rows_loaded=loaded, months=months, revenue_total=total)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,10 @@ orders, units, revenue and average order value. Money is summed as Decimal, so t
 exact and the output is byte-for-byte the same on every run.
 """
 import csv
-import sys
 from collections import defaultdict
 from decimal import Decimal
 
-sys.dont_write_bytecode = True
-import step  # noqa: E402
+import sluice_step as step
 
 CENT = Decimal("0.01")
 COLUMNS = ["month", "region", "orders", "units", "revenue", "avg_order_value"]
@@ -19,7 +17,7 @@ COLUMNS = ["month", "region", "orders", "units", "revenue", "avg_order_value"]
 def main():
     groups = defaultdict(lambda: [0, 0, Decimal(0)])
     orders = 0
-    with open(step.input_path("validate", "orders.csv"), newline="", encoding="utf-8") as f:
+    with open(step.input("validate", "orders.csv"), newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             group = groups[(row["order_date"][:7], row["region"])]
             quantity = int(row["quantity"])
@@ -29,7 +27,7 @@ def main():
             orders += 1
 
     total = Decimal(0)
-    with open(step.output_path("revenue.csv"), "w", newline="", encoding="utf-8") as f:
+    with open(step.output("revenue.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(COLUMNS)
         for (month, region), (count, units, revenue) in sorted(groups.items()):
@@ -37,7 +35,7 @@ def main():
                              (revenue / count).quantize(CENT)])
             total += revenue
     print(f"transform: {orders} orders -> {len(groups)} rows (month x region) in revenue.csv")
-    step.write_metrics(input_rows=orders, groups=len(groups), revenue_total=float(total.quantize(CENT)))
+    step.metrics(input_rows=orders, groups=len(groups), revenue_total=float(total.quantize(CENT)))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,7 @@ import csv
 import datetime
 import sys
 
-sys.dont_write_bytecode = True
-import step  # noqa: E402
+import sluice_step as step
 
 SHOWN = 20  # problems printed in full; the rest are counted
 REGIONS = {"north", "south", "east", "west"}
@@ -76,7 +75,7 @@ SCHEMA = {
 
 
 def main():
-    source = step.input_path("extract", "raw.csv")
+    source = step.input("extract", "raw.csv")
     problems, bad_lines, nulls, good, seen = [], set(), 0, [], {}
     with open(source, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
@@ -111,7 +110,7 @@ def main():
             good.append(typed)
 
     rows = len(good) + len(bad_lines)
-    step.write_metrics(rows=rows, bad_rows=len(bad_lines), null_cells=nulls)
+    step.metrics(rows=rows, bad_rows=len(bad_lines), null_cells=nulls)
     if problems:
         for problem in problems[:SHOWN]:
             print(problem, file=sys.stderr)
@@ -123,7 +122,7 @@ def main():
         step.fail("validate: raw.csv has a header but no rows")
 
     good.sort(key=lambda r: r[0])
-    with open(step.output_path("orders.csv"), "w", newline="", encoding="utf-8") as f:
+    with open(step.output("orders.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(list(SCHEMA))
         writer.writerows(good)

@@ -7,25 +7,23 @@ AUC (a tie goes to the larger l2, the simpler model). Writes model.json (the cho
 test scores) and evaluation.json (every variant), and the metrics auc, accuracy, best_l2.
 """
 import json
-import os
 import sys
 
 sys.dont_write_bytecode = True
 import model  # noqa: E402
-import step  # noqa: E402
+import sluice_step as step  # noqa: E402 (on PYTHONPATH: Sluice puts it there)
 
 
 def main():
-    test_csv = step.input_path("prepare", "test.csv")
+    test_csv = step.input("prepare", "test.csv")
     names, rows, labels = model.read_table(test_csv)
-    inputs = os.environ["SLUICE_INPUTS"]
-    variants = sorted(d for d in os.listdir(inputs) if os.path.isfile(os.path.join(inputs, d, "model.json")))
+    variants = step.inputs("model.json")
     if not variants:
-        step.fail(f"no model.json under {inputs}/*/: does this step need the train step?")
+        step.fail(f"no model.json under {step.inputs_dir()}/*/: does this step need the train step?")
 
     scores = []
     for variant in variants:
-        with open(os.path.join(inputs, variant, "model.json"), encoding="utf-8") as f:
+        with open(step.input(variant, "model.json"), encoding="utf-8") as f:
             fitted = json.load(f)
         if fitted["features"] != names:
             step.fail(f"{variant}/model.json was trained on other features than test.csv has")
@@ -53,12 +51,12 @@ def main():
     write_json("model.json", chosen)
     write_json("evaluation.json", {"best": best["variant"], "variants": [
         {k: v for k, v in s.items() if k != "model"} for s in scores]})
-    step.write_metrics(auc=best["auc"], accuracy=best["accuracy"], best_l2=best["l2"],
+    step.metrics(auc=best["auc"], accuracy=best["accuracy"], best_l2=best["l2"],
                        log_loss=best["log_loss"], variants=len(scores))
 
 
 def write_json(name, value):
-    with open(step.output_path(name), "w", encoding="utf-8") as f:
+    with open(step.output(name), "w", encoding="utf-8") as f:
         json.dump(value, f, indent=2)
         f.write("\n")
 

@@ -57,19 +57,26 @@ def standardize(rows, means, stds):
     return [[(v - m) / s for v, m, s in zip(row, means, stds)] for row in rows]
 
 
-def fit(rows, labels, l2, epochs, learning_rate):
+def fit(rows, labels, l2, epochs, learning_rate, on_epoch=None, every=10):
     """Minimises mean log loss + l2/2 * |w|^2 (the bias is not penalised) by gradient descent.
 
-    `rows` must already be standardized. Returns (weights, bias).
+    `rows` must already be standardized. Returns (weights, bias). `on_epoch(epoch, loss)`, when
+    given, hears the mean log loss of the model at the start of every `every`-th epoch and after
+    the last one (the loss costs one pass over values the fit computes anyway).
     """
     n, width = len(rows), len(rows[0])
     columns = list(zip(*rows))
     weights, bias = [0.0] * width, 0.0
-    for _ in range(epochs):
+    for epoch in range(epochs):
         errors = [sigmoid(bias + sum(map(mul, weights, row))) - y for row, y in zip(rows, labels)]
+        if on_epoch is not None and epoch % every == 0:
+            on_epoch(epoch, log_loss([e + y for e, y in zip(errors, labels)], labels))
         bias -= learning_rate * sum(errors) / n
         weights = [w - learning_rate * (sum(map(mul, errors, column)) / n + l2 * w)
                    for w, column in zip(weights, columns)]
+    if on_epoch is not None:
+        final = [sigmoid(bias + sum(map(mul, weights, row))) for row in rows]
+        on_epoch(epochs, log_loss(final, labels))
     return weights, bias
 
 

@@ -19,7 +19,7 @@ import sys
 
 sys.dont_write_bytecode = True
 import model  # noqa: E402
-import step  # noqa: E402
+import sluice_step as step  # noqa: E402 (on PYTHONPATH: Sluice puts it there)
 
 # The table's columns. Categorical ones are one-hot encoded; their first level is the reference.
 NUMERIC = ["Age", "Sex", "RestBP", "Chol", "Fbs", "MaxHR", "ExAng", "Oldpeak", "Ca"]
@@ -69,18 +69,18 @@ def main():
         if len({labels[i] for i in indexes}) < 2:
             step.fail(f"the {part} set has {len(indexes)} rows and not both classes: "
                       f"choose a test fraction further from 0 and 1 than {args.test_fraction}")
-    model.write_table(step.output_path("train.csv"), names,
+    model.write_table(step.output("train.csv"), names,
                       [rows[i] for i in train], [labels[i] for i in train])
-    model.write_table(step.output_path("test.csv"), names,
+    model.write_table(step.output("test.csv"), names,
                       [rows[i] for i in test], [labels[i] for i in test])
-    with open(step.output_path("features.json"), "w", encoding="utf-8") as f:
+    with open(step.output("features.json"), "w", encoding="utf-8") as f:
         json.dump({"features": names, "target": "disease present (Num > 0)", "origin": origin,
                    "rows": len(rows), "dropped_rows": len(dropped), "split_seed": args.seed,
                    "test_fraction": args.test_fraction}, f, indent=2)
         f.write("\n")
     print(f"prepare: {len(names)} features; train {len(train)} rows, test {len(test)} rows "
           f"(stratified, seed {args.seed})")
-    step.write_metrics(rows=len(rows), dropped_rows=len(dropped), train_rows=len(train),
+    step.metrics(rows=len(rows), dropped_rows=len(dropped), train_rows=len(train),
                        test_rows=len(test), positive_rate=sum(labels) / len(labels),
                        synthetic=origin["synthetic"])
 

@@ -6,6 +6,8 @@ import dev.sluice.engine.api.RunSignals;
 import dev.sluice.engine.leader.LeaderElection;
 import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.pipeline.Durations;
+import dev.sluice.engine.retention.GarbageCollector;
+import dev.sluice.engine.retention.RetentionService;
 import dev.sluice.engine.scheduler.Owner;
 import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.LocalDispatcher;
@@ -13,6 +15,7 @@ import dev.sluice.engine.server.PipelineFolder;
 import dev.sluice.engine.server.Server;
 import dev.sluice.engine.store.Fence;
 import dev.sluice.engine.store.LeaderLease;
+import dev.sluice.engine.store.RetentionPolicy;
 import dev.sluice.worker.cluster.ClusterOptions;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -69,6 +72,18 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-local-worker", description = "Run no steps in this process: only on the cluster's workers.")
     boolean noLocalWorker;
 
+    @Option(names = "--retention", paramLabel = "AGE", description = {"Delete runs that ended more than AGE ago (30d, 12h), "
+            + "with their logs and the artifact files nothing kept needs, once an hour (as sluice gc --older-than AGE)."})
+    String retention;
+
+    @Option(names = "--keep-runs", paramLabel = "N", description = {"Delete ended runs beyond the N newest of each pipeline, once an hour "
+            + "(with --retention: only those older than it too)."})
+    Integer keepRuns;
+
+    /** How often the server's retention runs, and how long after the start it first does. */
+    static final Duration RETENTION_EVERY = Duration.ofHours(1);
+    static final Duration RETENTION_FIRST = Duration.ofMinutes(1);
+
     @Mixin
     ClusterOptionsMixin cluster;
 
@@ -95,6 +110,8 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--grace: " + e.getMessage() + " (e.g. 30s or 2m)");
         }
+        RetentionPolicy retentionPolicy = retention == null && keepRuns == null ? null
+                : new RetentionPolicy(retention == null ? null : age("--retention", retention), keepRuns, RetentionPolicy.DEFAULT_GRACE);
         Path folder = pipelines != null ? pipelines : Files.isDirectory(Path.of("pipelines")) ? Path.of("pipelines") : null;
         if (folder != null && !Files.isDirectory(folder)) throw new IllegalArgumentException("--pipelines " + folder + " is not a folder");
         // from the start: a SIGTERM while the store opens must not cut a migration short
@@ -128,6 +145,9 @@ final class ServerCommand implements Callable<Integer> {
                     LeaderElection leader = node.election(engine.store.lease(LeaderLease.SCHEDULER), url);
                     election.set(leader);
                     leader.start();
+                    RetentionService retentionService = retentionPolicy == null ? null
+                            : new RetentionService(new GarbageCollector(engine.store, engine.artifacts.root(), engine.clock),
+                                    retentionPolicy, node::leader).start(RETENTION_FIRST, RETENTION_EVERY);
                     if (files != null) files.watch(WATCH_EVERY, node::pipelinesChanged);
                     out.printf("http://%s:%d/%n", host, bound);
                     out.flush();
@@ -139,6 +159,7 @@ final class ServerCommand implements Callable<Integer> {
                     stop.await();
                     err.println("sluice server: stopping: no new work; running steps get " + grace + " to finish");
                     err.flush();
+                    if (retentionService != null) retentionService.close();
                     int killed = node.drain(graceDuration);
                     if (killed > 0) err.printf("sluice server: %d step(s) killed and recorded as interrupted; the next start runs them again%n", killed);
                     // hand over at once: another server leads within a second instead of after the lease's ttl
@@ -183,6 +204,14 @@ final class ServerCommand implements Callable<Integer> {
         if (!a.isLoopbackAddress() && !hasToken) {
             throw new IllegalArgumentException("--bind " + address + " lets other machines reach the API: give it a token "
                     + "(--token-file FILE or SLUICE_TOKEN), or bind 127.0.0.1");
+        }
+    }
+
+    private static Duration age(String option, String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage() + " (e.g. 30d or 12h)");
         }
     }
 }

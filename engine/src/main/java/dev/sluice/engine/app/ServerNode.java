@@ -80,6 +80,8 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     private volatile boolean clustered;
     private volatile EnginePresence presence;
     private volatile Leading leading;
+    /** Set when the server stops: losing the lease then is what was asked for, not news. */
+    private volatile boolean stopping;
     /** whether, since the election, one look at the store took over every active run (not only the QUEUED ones) */
     private volatile boolean adoptedAll;
 
@@ -161,7 +163,8 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         l.gate().close();
         l.scheduler().abandon();
         l.dispatcher().close();
-        log.warn("this server no longer leads: it serves the API and hands runs to the leader");
+        if (stopping) log.info("this server no longer leads: it is stopping");
+        else log.warn("this server no longer leads: it serves the API and hands runs to the leader");
     }
 
     /**
@@ -298,6 +301,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
 
     /** For a graceful stop: the leader's scheduler drains; a follower has nothing running. */
     int drain(Duration grace) throws InterruptedException {
+        stopping = true;
         Leading l = leading;
         if (l == null) return 0;
         l.cron().close();

@@ -243,7 +243,8 @@ public final class LeaderElection implements AutoCloseable {
     }
 
     private void demote(String why) {
-        log.warn("no longer leader ({} epoch {}): {}", lease.name(), epoch, why);
+        if (closed) log.info("no longer leader ({} epoch {}): {}", lease.name(), epoch, why); // a stop asked for
+        else log.warn("no longer leader ({} epoch {}): {}", lease.name(), epoch, why);
         epoch = -1;
         if (watchdog != null) {
             watchdog.cancel(false);

@@ -23,6 +23,8 @@ final class Binding {
     static final Set<String> RESERVED = Set.of("true", "false", "null", "in", "as", "break", "const", "continue",
             "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var",
             "void", "while");
+    /** The one SLUICE_ variable a pipeline sets itself: "0" leaves the Python step helper off PYTHONPATH. */
+    static final String PYTHON_HELPER_SWITCH = "SLUICE_PYTHON_HELPER";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     final Problems problems;
@@ -79,7 +81,7 @@ final class Binding {
                         "use letters, digits and '_', not starting with a digit");
                 continue;
             }
-            if (e.key().toUpperCase(Locale.ROOT).startsWith("SLUICE_")) {
+            if (e.key().toUpperCase(Locale.ROOT).startsWith("SLUICE_") && !e.key().equals(PYTHON_HELPER_SWITCH)) {
                 problems.add(e.keyLocation(), p, "bad-name", "environment variables starting with SLUICE_ are set by Sluice");
                 continue;
             }

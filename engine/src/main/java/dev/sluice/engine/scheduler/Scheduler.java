@@ -635,7 +635,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
             return true;
         }
         if (p.cacheKey() != null) {
-            Optional<CacheHit> hit = store.cacheHit(p.cacheKey()).filter(h -> h.outputs().stream().allMatch(a -> artifacts.contains(a.sha256())));
+            Optional<CacheHit> hit = store.cacheHit(p.cacheKey()).filter(h -> h.outputs().stream().allMatch(a -> artifacts.touch(a.sha256()))); // touched: retention spares them
             if (hit.isPresent()) {
                 dispatcher.release(placement);
                 serveFromCache(b, run, task, t, hit.get(), p, placement.name());

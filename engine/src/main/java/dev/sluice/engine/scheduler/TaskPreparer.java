@@ -48,6 +48,8 @@ final class TaskPreparer {
     private final long maxLogBytes;
     private final Map<String, Set<String>> referenced = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     TaskPreparer(Expressions expressions, long maxLogBytes) {
         this.expressions = expressions;
         this.maxLogBytes = maxLogBytes;
@@ -70,6 +72,9 @@ final class TaskPreparer {
         for (var e : step.env().entrySet()) env.put(e.getKey(), text(e.getValue(), scope));
         run.record.params().forEach((k, v) -> env.put("SLUICE_PARAM_" + k.toUpperCase(Locale.ROOT), Values.format(v)));
         task.matrix().forEach((k, v) -> env.put("SLUICE_MATRIX_" + k.toUpperCase(Locale.ROOT), Values.format(v)));
+        // the same, typed (as JSON): what the Python step helper reads (sluice_step.params, .matrix)
+        env.put("SLUICE_PARAMS", typed(run.record.params()));
+        if (!task.matrix().isEmpty()) env.put("SLUICE_MATRIX", typed(task.matrix()));
         env.put("SLUICE_RUN_ID", run.id());
         env.put("SLUICE_PIPELINE", pipeline.name());
         env.put("SLUICE_STEP", task.id());
@@ -84,6 +89,14 @@ final class TaskPreparer {
         Path workdir = step.workdir() == null ? pipeline.baseDir() : pipeline.baseDir().resolve(step.workdir()).normalize();
         String cacheKey = step.cache() ? cacheKey(pipeline, task, command, env, inputs, workdir) : null;
         return new Prepared(command, workdir, env, inputs, cacheKey);
+    }
+
+    private static String typed(Map<String, ?> values) {
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(values));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("params are strings, numbers or booleans", e);
+        }
     }
 
     private String text(String template, Supplier<Scope> scope) {

@@ -436,6 +436,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public RunCollector collector() {
+        return new RunCollector(dataSource);
+    }
+
+    @Override
     public Optional<CacheHit> cacheHit(String cacheKey) {
         return read(c -> {
             Optional<Object[]> hit = queryOne(c, "SELECT k.run_id, k.task_id, k.attempt FROM step_cache k"

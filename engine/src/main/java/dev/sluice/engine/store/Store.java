@@ -142,6 +142,9 @@ public interface Store extends AutoCloseable {
     /** The successful attempt this cache key was last put for, with its outputs and metrics. */
     Optional<CacheHit> cacheHit(String cacheKey);
 
+    /** Retention: plans and deletes ended runs with every row hanging on them (not fenced: any server may). */
+    RunCollector collector();
+
     /** Runs whose id starts with the given prefix (for short ids on the command line). */
     List<String> runIdsStartingWith(String prefix);
 

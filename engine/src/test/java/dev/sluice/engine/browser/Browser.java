@@ -39,14 +39,20 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class Browser implements AutoCloseable {
 
-    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Debian's paths, or those scripts/test was given ({@code SLUICE_CHROMIUM}, {@code SLUICE_CHROMEDRIVER}). */
+    public static final Path CHROMIUM = binary("SLUICE_CHROMIUM", "/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = binary("SLUICE_CHROMEDRIVER", "/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final String base;
     private final Path profile;
     private final ChromeDriverService service;
     private final ChromeDriver driver;
+
+    private static Path binary(String env, String debian) {
+        String path = System.getenv(env);
+        return Path.of(path == null || path.isBlank() ? debian : path);
+    }
 
     /** @param base the server's root URL, e.g. {@code http://127.0.0.1:41234} */
     public Browser(String base) {

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -73,7 +75,9 @@ public final class ContentStore {
             }
             String sha = HexFormat.of().formatHex(digest.digest());
             Path target = path(sha);
-            if (!Files.exists(target)) {
+            // present: mark it in use (retention spares a content touched within its grace); gone
+            // meanwhile (retention took it): store this copy
+            if (!touch(sha)) {
                 Files.createDirectories(target.getParent());
                 makeReadOnly(temp);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -103,6 +107,25 @@ public final class ContentStore {
      */
     public boolean contains(String sha256) {
         return Files.isRegularFile(path(sha256));
+    }
+
+    /**
+     * Marks a stored content as in use now (its modification time): retention deletes no content
+     * touched within its grace period, so a content a new output or a cache hit is about to reference
+     * stays until that reference is committed.
+     *
+     * @return false when the content is not stored
+     * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
+     */
+    public boolean touch(String sha256) {
+        try {
+            Files.setLastModifiedTime(path(sha256), FileTime.from(Instant.now()));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return contains(sha256); // a file system that keeps no times: it is there, and that is all we know
+        }
     }
 
     /**

@@ -338,6 +338,7 @@ final class Attempt {
         env.put("SLUICE_INPUTS", folder.inputs().toString());
         env.put("SLUICE_METRICS", folder.metrics().toString());
         env.put(Cookie.VARIABLE, cookie);
+        PythonHelper.addTo(env, ctx.pythonHelper());
         return env;
     }
 

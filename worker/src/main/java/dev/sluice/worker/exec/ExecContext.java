@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param cookies  hands each attempt the mark its processes carry in their environment
  * @param lease    asked just before and just after each launch: a worker that lost its lease starts nothing
  * @param cgroups  a cgroup v2 per attempt, where this process may create them
+ * @param pythonHelper the folder holding {@code sluice_step.py}, added to every step's {@code PYTHONPATH}
  */
 record ExecContext(
         ContentStore store,
@@ -34,4 +35,5 @@ record ExecContext(
         Duration killGrace,
         Cookie cookies,
         Lease lease,
-        Optional<Cgroups> cgroups) {}
+        Optional<Cgroups> cgroups,
+        Path pythonHelper) {}

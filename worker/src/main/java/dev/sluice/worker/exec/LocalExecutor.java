@@ -115,9 +115,11 @@ public final class LocalExecutor implements AutoCloseable {
         LOG.debug("a step's processes are tracked by {}", cgroups.map(c -> "cgroup v2 (" + c.base() + "), session and environment cookie")
                 .orElse("session and environment cookie"));
         ProcessTree tree = new ProcessTree(proc, timer, cgroups);
-        this.ctx = new ExecContext(store, new Workspace(workRoot), tree, setsid,
+        Workspace workspace = new Workspace(workRoot);
+        this.ctx = new ExecContext(store, workspace, tree, setsid,
                 pool, timer, new MetricsFile(new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)),
-                Map.copyOf(System.getenv()), workerName, killGrace, cookies, lease, cgroups);
+                Map.copyOf(System.getenv()), workerName, killGrace, cookies, lease, cgroups,
+                PythonHelper.install(workspace.pool()));
         pool.execute(() -> {
             int killed = tree.killOrphans();
             if (killed > 0) {

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses {@code $SLUICE_METRICS}: each line is {@code name value} or a JSON object of
- * name -> number; later values override earlier ones.
+ * name -> number; later values override earlier ones. An integer {@code step} key in a JSON line is
+ * the x-axis of its values (spec v1.1, metric series), not a metric.
  *
  * <p>Names match {@code [A-Za-z_][A-Za-z0-9_.-]*} (at most 128 characters); values are finite
  * decimal numbers ({@code 0.93}, {@code -1e-3}; not {@code NaN}, {@code Infinity} or hex).
@@ -32,6 +33,8 @@ final class MetricsFile {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private static final Pattern BLANKS = Pattern.compile("\\s+");
+    /** In a JSON line, an integer {@code step} is the x-axis of the line's values (a series), not a metric. */
+    static final String STEP_KEY = "step";
 
     private final ObjectMapper json;
 
@@ -112,6 +115,9 @@ final class MetricsFile {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = field.getKey();
             JsonNode value = field.getValue();
+            if (name.equals(STEP_KEY) && value.isIntegralNumber()) {
+                continue; // v1.1: the x-axis of a series point, not a metric
+            }
             if (!NAME.matcher(name).matches()) {
                 warnings.add(number, "bad metric name", name);
             } else if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {

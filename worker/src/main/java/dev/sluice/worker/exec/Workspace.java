@@ -87,6 +87,11 @@ final class Workspace implements AutoCloseable {
         return folder;
     }
 
+    /** This workspace's own folder: deleted with it (the Python step helper lives in {@code python/} there). */
+    Path pool() {
+        return pool;
+    }
+
     /** Takes a folder back: kept for the next attempt when it is as it was taken, else deleted. */
     void give(AttemptFolder folder) throws IOException {
         if (isClean(folder)) {
