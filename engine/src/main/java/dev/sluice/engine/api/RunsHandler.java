@@ -69,7 +69,8 @@ public final class RunsHandler {
             Plan plan = cached.plan();
             Instant now = clock.instant();
             Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, values, "manual", now, now, owner);
-            store.commit(List.of(create));
+            store.commit(List.of(create, dev.sluice.engine.scheduler.Provenances.capture(store, parsed.pipeline(), version,
+                    plan, create.run().id(), null)));
             String id = create.run().id();
             scheduler.start(plan, create.run(), create.tasks()).whenComplete((end, error) -> {
                 if (error != null) log.error("[pipeline {}] [run {}] the scheduler could not finish it: {}", name, id, error.toString());
