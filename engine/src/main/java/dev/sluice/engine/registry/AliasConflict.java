@@ -16,8 +16,9 @@ public final class AliasConflict extends RuntimeException {
     }
 
     private static String message(String alias, Integer current, Expected expected) {
-        String now = current == null ? alias + " does not exist" : alias + " is at version " + current;
-        String thought = expected instanceof Expected.At at ? "version " + at.version() : "absent";
-        return now + ", not " + thought;
+        if (current == null) {
+            return alias + " does not exist" + (expected instanceof Expected.At at ? " (expected at version " + at.version() + ")" : "");
+        }
+        return alias + " is at version " + current + ", not " + (expected instanceof Expected.At at ? at.version() : "absent");
     }
 }

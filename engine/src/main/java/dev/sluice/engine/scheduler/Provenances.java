@@ -32,6 +32,7 @@ public final class Provenances {
     public static Change.SetRunProvenance capture(Store store, Pipeline pipeline, PipelineVersion version, Plan plan,
             String runId, RunProvenance rerun) {
         Map<String, Object> code = CodeVersions.capture(pipeline, version.version(), version.sha256()).toJson();
+        code.put("folder", pipeline.baseDir().toString()); // where a local rerun finds the steps' files again
         List<PinnedModel> pinned = new ArrayList<>();
         Map<String, Optional<ModelVersion>> resolved = new HashMap<>();
         for (Task t : plan.tasks()) {

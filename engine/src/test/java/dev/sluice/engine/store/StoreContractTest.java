@@ -919,7 +919,7 @@ abstract class StoreContractTest {
                 dev.sluice.engine.registry.Actor.cli(), "stale"))
                 .isInstanceOfSatisfying(dev.sluice.engine.registry.AliasConflict.class, e -> {
                     assertThat(e.currentVersion()).isEqualTo(2);
-                    assertThat(e.getMessage()).isEqualTo("champion is at version 2, not version 1");
+                    assertThat(e.getMessage()).isEqualTo("champion is at version 2, not 1");
                 });
 
         assertThat(set.previousVersion()).isNull();
