@@ -51,8 +51,9 @@ class RegistryCliTest {
         assertThat(missing.get("status").asText()).isEqualTo("FAILED");
         assertThat(missing.get("reason").asText()).isEqualTo("no model nothing@champion");
         assertThat(missing.get("attempts")).isEmpty();
+        assertThat(r.step("missing-with-if").get("reason").asText()).isEqualTo("no model nothing:3");
         assertThat(r.step("independent").get("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(r.json().get("models")).hasSize(3);
+        assertThat(r.json().get("models")).hasSize(4);
         assertThat(r.json().get("models").get(0).get("ref").asText()).isEqualTo("clf@champion");
         assertThat(r.json().get("models").get(0).get("version").asInt()).isEqualTo(1);
         assertThat(r.json().get("models").get(2).get("version").isNull()).isTrue();
