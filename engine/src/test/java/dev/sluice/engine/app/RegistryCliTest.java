@@ -133,4 +133,17 @@ class RegistryCliTest {
         Cli.Result nothing = new Cli(dataDir).run("lineage", "nope@champion");
         assertThat(nothing.exitCode()).isEqualTo(2);
     }
+
+    @Test
+    void aRegisterStepMissingAMetricFailsOnceWithoutRegisteringAnything() {
+        Cli.Result r = new Cli(dataDir).run("run", Cli.fixture("registry/bad-metric.yaml").toString(), "--json");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode register = r.step("register");
+        assertThat(register.get("status").asText()).isEqualTo("FAILED");
+        assertThat(register.get("attempts")).hasSize(1);
+        assertThat(register.get("attempts").get(0).get("error").asText())
+                .isEqualTo("metric f1 is not among the metrics of step evaluate (it has auc)");
+        assertThat(new Cli(dataDir).run("models").out()).contains("no models yet");
+    }
 }
