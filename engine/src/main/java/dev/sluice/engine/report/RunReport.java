@@ -31,7 +31,25 @@ public record RunReport(
         Instant createdAt,
         Instant startedAt,
         Instant endedAt,
-        List<StepReport> steps) {
+        List<StepReport> steps,
+        List<ModelUse> models,
+        Map<String, Object> code,
+        @com.fasterxml.jackson.annotation.JsonProperty("rerun_of") String rerunOf) {
+
+    /** A model version a task of the run pinned at its start ({@code version} null: the reference resolved to nothing). */
+    public record ModelUse(
+            @com.fasterxml.jackson.annotation.JsonProperty("task_id") String taskId,
+            String key,
+            String ref,
+            String model,
+            Integer version,
+            String sha256) {}
+
+    /** Reads a run JSON of an older server (without the v1.1 fields), too. */
+    public RunReport {
+        models = models == null ? List.of() : List.copyOf(models);
+        code = code == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(code));
+    }
 
     public record StepReport(
             String id,
@@ -92,7 +110,12 @@ public record RunReport(
             steps.add(new StepReport(t.taskId(), t.stepId(), t.matrix(), t.status().name(), t.reason(), tries, exitCode,
                     t.startedAt(), t.endedAt(), t.cached(), metrics.getOrDefault(t.taskId(), Map.of()), outs));
         }
+        var provenance = store.provenance(run.id());
+        List<ModelUse> models = new ArrayList<>();
+        provenance.ifPresent(p -> p.models().forEach(m -> models.add(new ModelUse(m.taskId(), m.key(), m.ref(), m.model(),
+                m.version(), m.sha256()))));
         return new RunReport(run.id(), run.pipeline(), run.version(), run.status().name(), run.reason(), masked(run.params()),
-                run.logicalDate(), run.trigger(), run.createdAt(), run.startedAt(), run.endedAt(), steps);
+                run.logicalDate(), run.trigger(), run.createdAt(), run.startedAt(), run.endedAt(), steps, models,
+                provenance.map(p -> p.code()).orElse(Map.of()), provenance.map(p -> p.rerunOf()).orElse(null));
     }
 }

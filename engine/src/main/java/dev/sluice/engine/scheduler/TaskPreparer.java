@@ -39,7 +39,8 @@ import java.util.function.Supplier;
 final class TaskPreparer {
 
     /** A task ready to be dispatched or served from the cache. */
-    record Prepared(String command, Path workdir, Map<String, String> env, List<Artifact> inputs, String cacheKey) {}
+    record Prepared(String command, Path workdir, Map<String, String> env, List<Artifact> inputs, String cacheKey,
+            List<Artifact> models) {}
 
     private static final Pattern STEP_REFERENCE =
             Pattern.compile("steps\\s*(?:\\.\\s*([a-z0-9_]+)|\\[\\s*[\"']([a-z0-9_-]+)[\"']\\s*\\])");
@@ -50,13 +51,20 @@ final class TaskPreparer {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    TaskPreparer(Expressions expressions, long maxLogBytes) {
+    private final ModelInputs modelInputs;
+
+    TaskPreparer(Expressions expressions, long maxLogBytes, ModelInputs modelInputs) {
         this.expressions = expressions;
         this.maxLogBytes = maxLogBytes;
+        this.modelInputs = modelInputs;
     }
 
     /** Evaluates a task's {@code if:} condition against its upstream results. */
     boolean condition(ActiveRun run, Task task) {
+        if (!task.step().models().isEmpty() && modelInputs != null && !run.models.containsKey(task.id())) {
+            String missing = modelInputs.resolve(run, task);
+            if (missing != null) throw new dev.sluice.engine.run.Decider.Unrunnable(missing);
+        }
         return expressions.test(task.step().condition(), scope(run, task));
     }
 
@@ -87,8 +95,11 @@ final class TaskPreparer {
             }
         }
         Path workdir = step.workdir() == null ? pipeline.baseDir() : pipeline.baseDir().resolve(step.workdir()).normalize();
-        String cacheKey = step.cache() ? cacheKey(pipeline, task, command, env, inputs, workdir) : null;
-        return new Prepared(command, workdir, env, inputs, cacheKey);
+        List<ModelInputs.Resolved> resolved = run.models.getOrDefault(task.id(), List.of());
+        List<Artifact> models = new ArrayList<>();
+        for (ModelInputs.Resolved m : resolved) models.addAll(m.artifacts());
+        String cacheKey = step.cache() ? cacheKey(pipeline, task, command, env, inputs, workdir, resolved) : null;
+        return new Prepared(command, workdir, env, inputs, cacheKey, models);
     }
 
     private static String typed(Map<String, ?> values) {
@@ -123,7 +134,7 @@ final class TaskPreparer {
         Map<String, String> env = new LinkedHashMap<>(p.env());
         env.put("SLUICE_ATTEMPT", Integer.toString(key.attempt()));
         return new TaskRequest(key, p.command(), p.workdir().toString(), env, task.step().outputs(), p.inputs(),
-                task.step().timeout(), maxLogBytes);
+                task.step().timeout(), maxLogBytes, p.models());
     }
 
     Scope scope(ActiveRun run, Task task) {
@@ -131,7 +142,16 @@ final class TaskPreparer {
                 "id", run.id(),
                 "logical_date", run.record.logicalDate().toString(),
                 "pipeline", run.plan.pipeline().name());
-        return new Scope(run.record.params(), task.matrix(), runInfo, stepViews(run, referencedSteps(task.step())));
+        Scope scope = new Scope(run.record.params(), task.matrix(), runInfo, stepViews(run, referencedSteps(task.step())));
+        List<ModelInputs.Resolved> models = run.models.get(task.id());
+        if (models == null && !task.step().models().isEmpty() && modelInputs != null) {
+            modelInputs.resolve(run, task); // a missing model fails the task at dispatch
+            models = run.models.get(task.id());
+        }
+        if (models == null || models.isEmpty()) return scope;
+        Map<String, Object> byKey = new LinkedHashMap<>();
+        for (ModelInputs.Resolved m : models) byKey.put(m.key(), m.scope());
+        return scope.withModels(byKey);
     }
 
     /**
@@ -145,6 +165,9 @@ final class TaskPreparer {
             List<String> texts = new ArrayList<>(step.env().values());
             texts.add(step.run());
             if (step.condition() != null) texts.add(step.condition());
+            if (step.register() != null && step.register().promote() != null && step.register().promote().condition() != null) {
+                texts.add(step.register().promote().condition());
+            }
             for (String text : texts) {
                 Matcher m = STEP_REFERENCE.matcher(text);
                 while (m.find()) ids.add(m.group(1) != null ? m.group(1) : m.group(2));
@@ -181,7 +204,7 @@ final class TaskPreparer {
      * steps never share an entry by accident. Sluice's per-attempt variables are left out.
      */
     private static String cacheKey(Pipeline pipeline, Task task, String command, Map<String, String> env,
-            List<Artifact> inputs, Path workdir) {
+            List<Artifact> inputs, Path workdir, List<ModelInputs.Resolved> models) {
         MessageDigest md = sha256();
         field(md, "pipeline", pipeline.name());
         field(md, "step", task.stepId());
@@ -194,6 +217,7 @@ final class TaskPreparer {
                 .sorted((a, b) -> (a.from() + "/" + a.path()).compareTo(b.from() + "/" + b.path()))
                 .forEach(a -> field(md, "input " + a.from() + "/" + a.path(), a.sha256()));
         task.step().outputs().forEach(o -> field(md, "output", o));
+        for (ModelInputs.Resolved m : models) field(md, "model " + m.key(), m.version().sha256());
         for (String f : task.step().cacheFiles()) field(md, "file " + f, fileHash(workdir.resolve(f)));
         return HexFormat.of().formatHex(md.digest());
     }

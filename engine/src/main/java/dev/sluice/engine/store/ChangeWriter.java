@@ -89,6 +89,8 @@ final class ChangeWriter {
             attempts.appendLogs(cast(group, AppendLog.class));
         } else if (kind == PutCache.class) {
             attempts.putCaches(cast(group, PutCache.class));
+        } else if (kind == Change.SetRunProvenance.class) {
+            for (Change.SetRunProvenance p : cast(group, Change.SetRunProvenance.class)) ProvenanceRows.write(connection, p.provenance());
         } else {
             throw new IllegalArgumentException("unknown change " + kind.getName());
         }

@@ -183,12 +183,12 @@ final class AttemptHandler {
     // ---- an attempt
 
     private void fetchInputs(AttemptRun run) {
-        if (run.request.inputs().isEmpty()) {
+        if (run.request.needed().isEmpty()) {
             startProcess(run);
             return;
         }
         Instant startedAt = Instant.now();
-        artifacts.fetchMissing(membership.endpoint(), run.request.inputs()).whenComplete((ok, e) -> context.runOnContext(v -> {
+        artifacts.fetchMissing(membership.endpoint(), run.request.needed()).whenComplete((ok, e) -> context.runOnContext(v -> {
             if (run.abandoned) {
                 ended(run);
                 LOG.info("{} inputs fetched after the lease was lost: not started", run.prefix());
