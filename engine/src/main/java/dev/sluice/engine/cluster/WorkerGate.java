@@ -110,7 +110,7 @@ public final class WorkerGate implements AutoCloseable {
         dispatcher.registry().register(w).ifPresent(old -> dispatcher.lost(old.id, old.name));
         log.info("worker {} joined: {} slots, labels {}, {}", w.name, w.slots, labels.stream().sorted().toList(), address);
         m.reply(new JsonObject().put("ok", true).put("leaseMillis", LEASE.toMillis()).put("heartbeatMillis", HEARTBEAT.toMillis())
-                .put("engineUrl", engineUrl).put("uploadToken", uploadToken));
+                .put("engineUrl", engineUrl).put("uploadToken", uploadToken).put("artifacts", dispatcher.sharedArtifacts()));
         cancelUnknown(id, b.getJsonArray("running"));
         workersChanged.run();
     }

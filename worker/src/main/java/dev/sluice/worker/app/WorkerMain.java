@@ -49,6 +49,13 @@ public final class WorkerMain implements Callable<Integer> {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Content store and attempt folders (default ~/.sluice/worker).")
     Path workDir;
 
+    @Option(names = "--artifacts", paramLabel = "s3://BUCKET/PREFIX",
+            description = {"The engine's S3-compatible artifact store: inputs are read from and outputs written to it directly "
+                    + "instead of through the engine (endpoint, region, credentials from the AWS settings: AWS_ENDPOINT_URL, "
+                    + "AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE...; SLUICE_S3_PATH_STYLE). Default: $SLUICE_ARTIFACTS, else none.",
+                    "The work dir's store is then a verified cache. See docs/artifacts.md."})
+    String artifacts;
+
     @Option(names = "--name", description = "Shown in logs and GET /api/cluster (default HOSTNAME-PID).")
     String name;
 
@@ -141,8 +148,17 @@ public final class WorkerMain implements Callable<Integer> {
         Path dir = workDir != null ? workDir : Path.of(System.getProperty("user.home"), ".sluice", "worker");
         ClusterOptions cluster = new ClusterOptions(clusterName, host, clusterPort, join, true, tls());
         WorkerProcess.Config config = new WorkerProcess.Config(workerName, workerSlots, List.copyOf(labels), dir.toAbsolutePath(),
-                cluster, token(), parseDuration(grace), pid);
-        return new WorkerProcess(config, out).run();
+                cluster, token(), parseDuration(grace), pid, artifacts());
+        return new WorkerProcess(config, out, env).run();
+    }
+
+    private String artifacts() {
+        String spec = artifacts != null ? artifacts : env.get("SLUICE_ARTIFACTS");
+        if (spec == null || spec.isBlank()) return null;
+        if (!spec.regionMatches(true, 0, "s3://", 0, 5)) {
+            throw new IllegalArgumentException("--artifacts " + spec + ": a worker shares only an object store (s3://bucket/prefix)");
+        }
+        return spec.strip();
     }
 
     private Optional<String> token() throws IOException {

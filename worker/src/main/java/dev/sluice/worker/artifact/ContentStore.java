@@ -28,9 +28,10 @@ import java.util.Objects;
  * and would corrupt the store).
  *
  * <p>Thread-safe; several workers may share one root on the same file system (two puts of the same
- * content racing both rename identical bytes onto the same name).
+ * content racing both rename identical bytes onto the same name). Reads are not hashed again: a
+ * stored file was verified when it was renamed into place and is read-only since.
  */
-public final class ContentStore {
+public final class ContentStore implements ArtifactStore {
 
     private static final int BUFFER = 64 * 1024;
 
@@ -55,15 +56,38 @@ public final class ContentStore {
      * @param file    the file to copy (symbolic links are followed)
      * @return where the content came from, its hash and size
      */
+    @Override
     public Artifact put(String from, String relPath, Path file) throws IOException {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(relPath, "relPath");
+        try (InputStream in = Files.newInputStream(file)) {
+            Stored s = store(in, null, file.toString());
+            return new Artifact(from, relPath, s.sha256(), s.size());
+        }
+    }
+
+    /**
+     * Stores what {@code in} gives, only if it hashes to {@code expected} (a download from another
+     * store): nothing is left under any name otherwise.
+     *
+     * @return the size
+     * @throws CorruptContentException when the bytes hash to something else
+     */
+    long putVerified(InputStream in, String expected, String where) throws IOException {
+        path(expected); // checks the id
+        return store(in, expected, where).size();
+    }
+
+    private record Stored(String sha256, long size) {}
+
+    /** Copies into a temporary file while hashing, then renames it into place (unless the content is there already). */
+    private Stored store(InputStream in, String expected, String where) throws IOException {
         Files.createDirectories(tmp);
         Path temp = Files.createTempFile(tmp, "put-", ".part");
         try {
             MessageDigest digest = sha256();
             long size = 0;
-            try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(temp)) {
+            try (OutputStream out = Files.newOutputStream(temp)) {
                 byte[] buffer = new byte[BUFFER];
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     digest.update(buffer, 0, n);
@@ -72,13 +96,16 @@ public final class ContentStore {
                 }
             }
             String sha = HexFormat.of().formatHex(digest.digest());
+            if (expected != null && !expected.equals(sha)) {
+                throw new CorruptContentException(where, expected, sha);
+            }
             Path target = path(sha);
             if (!Files.exists(target)) {
                 Files.createDirectories(target.getParent());
                 makeReadOnly(temp);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            return new Artifact(from, relPath, sha, size);
+            return new Stored(sha, size);
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -101,6 +128,7 @@ public final class ContentStore {
      *
      * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
      */
+    @Override
     public boolean contains(String sha256) {
         return Files.isRegularFile(path(sha256));
     }
@@ -114,6 +142,7 @@ public final class ContentStore {
      * @throws NoSuchFileException      when the content is not stored
      * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
      */
+    @Override
     public void materialize(String sha256, Path target) throws IOException {
         Path source = path(sha256);
         if (!Files.isRegularFile(source)) {
@@ -124,6 +153,32 @@ public final class ContentStore {
             Files.createDirectories(parent);
         }
         Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The stored file itself (read-only). */
+    @Override
+    public Path localFile(String sha256) throws IOException {
+        Path file = path(sha256);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "content not in the store");
+        }
+        return file;
+    }
+
+    @Override
+    public Path scratch() {
+        return tmp;
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    /** A folder is this machine's (or a shared file system's, which workers do not assume). */
+    @Override
+    public boolean shared() {
+        return false;
     }
 
     /** Whether {@code s} is a sha256 id as this store spells it: 64 lower-case hex digits. */

@@ -211,15 +211,16 @@ public final class WorkerAgent extends VerticleBase {
         registering = false;
         generation++;
         registration = new Registration(reply.getLong("leaseMillis", 10_000L), reply.getLong("heartbeatMillis", 2_000L));
-        endpoint = new Endpoint(reply.getString("engineUrl", ""), reply.getString("uploadToken"));
+        endpoint = new Endpoint(reply.getString("engineUrl", ""), reply.getString("uploadToken"), reply.getString("artifacts"));
         leaseMillis = registration.leaseMillis();
         renewLease(sentAt);
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
         heartbeatTimer = vertx.setPeriodic(Math.max(1, registration.heartbeatMillis()), t -> heartbeat());
-        LOG.info("worker {} registered with the engine at {} (lease {} ms, heartbeat {} ms, {} attempt(s) in hand)",
-                settings.name(), endpoint.engineUrl(), registration.leaseMillis(), registration.heartbeatMillis(), runs.size());
+        LOG.info("worker {} registered with the engine at {} (lease {} ms, heartbeat {} ms, {} attempt(s) in hand; artifacts {})",
+                settings.name(), endpoint.engineUrl(), registration.leaseMillis(), registration.heartbeatMillis(), runs.size(),
+                artifacts.describe(endpoint));
         registeredOnce.tryComplete();
     }
 

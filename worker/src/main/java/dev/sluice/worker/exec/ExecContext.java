@@ -1,6 +1,6 @@
 package dev.sluice.worker.exec;
 
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param baseEnv the worker's environment, read once
  */
 record ExecContext(
-        ContentStore store,
+        ArtifactStore store,
         Workspace workspace,
         ProcessTree tree,
         Optional<Path> setsid,

@@ -1,0 +1,255 @@
+package dev.sluice.worker.artifact;
+
+import dev.sluice.worker.protocol.Artifact;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Contents in an S3-compatible bucket, under {@code prefix/ab/abcdef…}, with a {@link ContentStore}
+ * on this machine as a verified cache.
+ *
+ * <ul>
+ *   <li><b>put</b>: the file is first copied into the cache while it is hashed (what is uploaded is
+ *       what was hashed, even if the step that wrote the file still changes it); then a HEAD on the
+ *       key: an object there is the same content (idempotent puts); else one PUT with the content's
+ *       length and its {@code x-amz-checksum-sha256} (S3 and MinIO refuse a body that does not match),
+ *       or for files larger than the part size a multipart upload. Both become visible under the key
+ *       only once complete: a cut upload leaves nothing (an incomplete multipart upload is aborted).</li>
+ *   <li><b>read</b> ({@link #materialize}, {@link #localFile}): a content missing from the cache is
+ *       downloaded into a temporary file while hashed, and enters the cache only when it matches its
+ *       name; a mismatch fails with {@link CorruptContentException} and nothing is kept. So the API
+ *       serves, and steps get, only verified bytes from the cache (stage, verify, then serve).</li>
+ *   <li><b>contains</b>: a HEAD on the key (the bucket is the truth, not the cache).</li>
+ * </ul>
+ * The cache may be deleted at any time; it refills on demand.
+ */
+public final class S3ArtifactStore implements ArtifactStore {
+
+    /** Files up to this size go in one PUT; larger ones in parts of this size (S3 allows 5 MiB to 5 GiB). */
+    public static final long DEFAULT_PART_SIZE = 64L * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3ArtifactStore.class);
+
+    private final S3Client s3;
+    private final S3Location where;
+    private final ContentStore cache;
+    private final long partSize;
+
+    /**
+     * @param s3       closed with this store
+     * @param cache    a folder for verified local copies
+     * @param partSize the multipart threshold and part size (at least 5 MiB for S3 itself)
+     */
+    public S3ArtifactStore(S3Client s3, S3Location where, Path cache, long partSize) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.where = Objects.requireNonNull(where, "where");
+        this.cache = new ContentStore(cache);
+        if (partSize < 1) throw new IllegalArgumentException("partSize must be positive");
+        this.partSize = partSize;
+    }
+
+    @Override
+    public Artifact put(String from, String relPath, Path file) throws IOException {
+        Artifact a = cache.put(from, relPath, file);
+        upload(a.sha256(), a.size());
+        return a;
+    }
+
+    /** Puts a content of the cache into the bucket unless it is there already. */
+    private void upload(String sha256, long size) throws IOException {
+        Optional<HeadObjectResponse> head = head(sha256);
+        if (head.isPresent()) {
+            if (head.get().contentLength() != null && head.get().contentLength() != size) {
+                // not ours (a hash key holds one content): refuse to build on it
+                throw new CorruptContentException(where.key(sha256), sha256, "an object of " + head.get().contentLength()
+                        + " bytes, not " + size);
+            }
+            return;
+        }
+        Path file = cache.path(sha256);
+        String key = where.key(sha256);
+        try {
+            if (size <= partSize) {
+                s3.putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream")
+                        .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256))), RequestBody.fromFile(file));
+            } else {
+                multipart(key, file, size);
+            }
+        } catch (SdkException e) {
+            throw new IOException("upload of " + sha256 + " to " + where + " failed: " + e.getMessage(), e);
+        }
+        LOG.debug("stored {} ({} bytes) in {}", sha256, size, where);
+    }
+
+    private void multipart(String key, Path file, long size) {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(where.bucket()).key(key).contentType("application/octet-stream")).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            int number = 1;
+            for (long offset = 0; offset < size; offset += partSize, number++) {
+                long length = Math.min(partSize, size - offset);
+                long at = offset;
+                int n = number;
+                String etag = s3.uploadPart(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId).partNumber(n).contentLength(length),
+                        RequestBody.fromContentProvider(() -> slice(file, at, length), length, "application/octet-stream")).eTag();
+                parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+        } catch (RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId));
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean contains(String sha256) throws IOException {
+        return head(sha256).isPresent();
+    }
+
+    @Override
+    public void materialize(String sha256, Path target) throws IOException {
+        Path source = localFile(sha256);
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public Path localFile(String sha256) throws IOException {
+        Path cached = cache.path(sha256); // checks the id
+        if (Files.isRegularFile(cached)) {
+            return cached;
+        }
+        String key = where.key(sha256);
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(where.bucket()).key(key))) {
+            cache.putVerified(in, sha256, where.bucket() + "/" + key);
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException(where + key.substring(where.prefix().length()), null, "content not in the store");
+        } catch (CorruptContentException e) {
+            LOG.error("{}: refusing it (never served, never given to a step)", e.getMessage());
+            throw e;
+        } catch (SdkException e) {
+            throw new IOException("download of " + sha256 + " from " + where + " failed: " + e.getMessage(), e);
+        }
+        return cached;
+    }
+
+    @Override
+    public Path scratch() {
+        return cache.scratch();
+    }
+
+    @Override
+    public String location() {
+        return where.toString();
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    /** The local cache (tests, and whoever cleans it). */
+    public ContentStore cache() {
+        return cache;
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    private Optional<HeadObjectResponse> head(String sha256) throws IOException {
+        String key = where.key(cache.path(sha256).getFileName().toString()); // checks the id
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(where.bucket()).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return Optional.empty();
+            throw new IOException("HEAD " + where.bucket() + "/" + key + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("HEAD " + where.bucket() + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code length} bytes of {@code file} from {@code offset}, as a stream of their own. */
+    private static InputStream slice(Path file, long offset, long length) {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel.position(offset);
+            return new FilterInputStream(Channels.newInputStream(channel)) {
+                long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    if (left <= 0) return -1;
+                    int b = super.read();
+                    if (b >= 0) left--;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    if (left <= 0) return -1;
+                    int n = super.read(buf, off, (int) Math.min(len, left));
+                    if (n > 0) left -= n;
+                    return n;
+                }
+
+                @Override
+                public long skip(long n) throws IOException {
+                    long skipped = super.skip(Math.min(n, left));
+                    left -= skipped;
+                    return skipped;
+                }
+
+                @Override
+                public int available() throws IOException {
+                    return (int) Math.min(super.available(), left);
+                }
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3ArtifactStore[" + where + "]";
+    }
+}
