@@ -39,8 +39,8 @@ import java.util.Optional;
  *   <li><b>put</b>: the file is first copied into the cache while it is hashed (what is uploaded is
  *       what was hashed, even if the step that wrote the file still changes it); then a HEAD on the
  *       key: an object there is the same content (idempotent puts); else one PUT with the content's
- *       length and its {@code x-amz-checksum-sha256} (S3 and MinIO refuse a body that does not match),
- *       or for files larger than the part size a multipart upload. Both become visible under the key
+ *       length and its {@code x-amz-checksum-sha256} (S3 and MinIO refuse a body that does not match;
+ *       a server that does not implement it gets the PUT again without), or for files larger than the part size a multipart upload. Both become visible under the key
  *       only once complete: a cut upload leaves nothing (an incomplete multipart upload is aborted).</li>
  *   <li><b>read</b> ({@link #materialize}, {@link #localFile}): a content missing from the cache is
  *       downloaded into a temporary file while hashed, and enters the cache only when it matches its
@@ -61,6 +61,8 @@ public final class S3ArtifactStore implements ArtifactStore {
     private final S3Location where;
     private final ContentStore cache;
     private final long partSize;
+    /** Whether the server takes {@code x-amz-checksum-sha256}; false after its first 501. */
+    private volatile boolean checksums = true;
 
     /**
      * @param s3       closed with this store
@@ -97,8 +99,7 @@ public final class S3ArtifactStore implements ArtifactStore {
         String key = where.key(sha256);
         try {
             if (size <= partSize) {
-                s3.putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream")
-                        .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256))), RequestBody.fromFile(file));
+                putObject(sha256, key, file, size);
             } else {
                 multipart(key, file, size);
             }
@@ -106,6 +107,27 @@ public final class S3ArtifactStore implements ArtifactStore {
             throw new IOException("upload of " + sha256 + " to " + where + " failed: " + e.getMessage(), e);
         }
         LOG.debug("stored {} ({} bytes) in {}", sha256, size, where);
+    }
+
+    /**
+     * One PUT, with the content's sha256 for the server to check where it can; a server that does
+     * not implement checksums (501, e.g. s3proxy) is asked again without, and from then on.
+     */
+    private void putObject(String sha256, String key, Path file, long size) {
+        if (checksums) {
+            try {
+                s3.putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream")
+                        .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256))), RequestBody.fromFile(file));
+                return;
+            } catch (S3Exception e) {
+                if (e.statusCode() != 501) throw e;
+                checksums = false;
+                LOG.info("{} does not check x-amz-checksum-sha256 ({}): uploads rely on signed payloads or TLS from now on", where,
+                        e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
+            }
+        }
+        s3.putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream"),
+                RequestBody.fromFile(file));
     }
 
     private void multipart(String key, Path file, long size) {
