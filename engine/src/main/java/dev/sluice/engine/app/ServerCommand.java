@@ -131,8 +131,8 @@ final class ServerCommand implements Callable<Integer> {
                     if (files != null) files.watch(WATCH_EVERY, node::pipelinesChanged);
                     out.printf("http://%s:%d/%n", host, bound);
                     out.flush();
-                    err.printf("sluice server: listening on http://%s:%d/ (data in %s, %s, %s%s; Ctrl-C stops)%n", host, bound,
-                            engine.dataDir, local == null ? "no local worker" : slots + " local slots",
+                    err.printf("sluice server: listening on http://%s:%d/ (data in %s%s, %s, %s%s; Ctrl-C stops)%n", host, bound,
+                            engine.dataDir, engine.artifacts.shared() ? ", artifacts in " + engine.artifacts.location() : "", local == null ? "no local worker" : slots + " local slots",
                             token.isPresent() ? "API token required" : "no API token",
                             clusterOptions.map(o -> ", cluster " + o.clusterName() + " on " + o.host() + ":" + o.port()).orElse(""));
                     err.flush();

@@ -5,6 +5,7 @@ import dev.sluice.worker.protocol.Artifact;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Where step outputs live, addressed by the sha256 of their bytes: a folder ({@link ContentStore})
@@ -56,6 +57,22 @@ public interface ArtifactStore extends AutoCloseable {
      * @throws CorruptContentException when the stored bytes do not match the hash
      */
     Path localFile(String sha256) throws IOException;
+
+    /** One stored content, as {@link #list} gives it. */
+    record Stored(String sha256, long size) {}
+
+    /**
+     * Every stored content (for retention): a walk of the folder, a listing of the bucket's prefix.
+     * Names that are not sha256 ids (temporary files, folder markers) are left out.
+     */
+    void list(Consumer<Stored> visitor) throws IOException;
+
+    /**
+     * Deletes a content (and its local copy); the caller makes sure nothing references it any more.
+     *
+     * @return whether it was stored
+     */
+    boolean delete(String sha256) throws IOException;
 
     /** A folder for partial transfers, on the file system of {@link #localFile}'s files (created when needed). */
     Path scratch();

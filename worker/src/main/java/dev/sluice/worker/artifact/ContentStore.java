@@ -5,9 +5,9 @@ import dev.sluice.worker.protocol.Artifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A content-addressed file store under one root folder.
@@ -77,8 +78,6 @@ public final class ContentStore implements ArtifactStore {
         path(expected); // checks the id
         return store(in, expected, where).size();
     }
-
-    private record Stored(String sha256, long size) {}
 
     /** Copies into a temporary file while hashing, then renames it into place (unless the content is there already). */
     private Stored store(InputStream in, String expected, String where) throws IOException {
@@ -163,6 +162,32 @@ public final class ContentStore implements ArtifactStore {
             throw new NoSuchFileException(file.toString(), null, "content not in the store");
         }
         return file;
+    }
+
+    @Override
+    public void list(Consumer<Stored> visitor) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (DirectoryStream<Path> shards = Files.newDirectoryStream(root)) {
+            for (Path shard : shards) {
+                String prefix = shard.getFileName().toString();
+                if (prefix.length() != 2 || !Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) continue;
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+                    for (Path f : files) {
+                        String name = f.getFileName().toString();
+                        if (isSha256(name) && name.startsWith(prefix) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                            visitor.accept(new Stored(name, Files.size(f)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(String sha256) throws IOException {
+        return Files.deleteIfExists(path(sha256));
     }
 
     @Override

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Contents in an S3-compatible bucket, under {@code prefix/ab/abcdef…}, with a {@link ContentStore}
@@ -188,6 +190,38 @@ public final class S3ArtifactStore implements ArtifactStore {
             throw new IOException("download of " + sha256 + " from " + where + " failed: " + e.getMessage(), e);
         }
         return cached;
+    }
+
+    @Override
+    public void list(Consumer<Stored> visitor) throws IOException {
+        try {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(where.bucket()).prefix(where.prefix())).contents()) {
+                String rest = o.key().substring(where.prefix().length());
+                int slash = rest.indexOf('/');
+                String name = slash == 2 ? rest.substring(3) : "";
+                if (ContentStore.isSha256(name) && name.startsWith(rest.substring(0, 2))) {
+                    visitor.accept(new Stored(name, o.size() == null ? 0 : o.size()));
+                }
+            }
+        } catch (SdkException e) {
+            throw new IOException("listing " + where + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the object, then the cached copy (a reader racing the delete may still get the content: it was valid). */
+    @Override
+    public boolean delete(String sha256) throws IOException {
+        boolean had = contains(sha256);
+        if (had) {
+            String key = where.key(sha256);
+            try {
+                s3.deleteObject(b -> b.bucket(where.bucket()).key(key));
+            } catch (SdkException e) {
+                throw new IOException("delete of " + sha256 + " from " + where + " failed: " + e.getMessage(), e);
+            }
+        }
+        cache.delete(sha256);
+        return had;
     }
 
     @Override

@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -114,15 +113,6 @@ class S3ArtifactStoreTest {
             try (var left = Files.walk(store.cache().root())) {
                 assertThat(left.filter(Files::isRegularFile)).isEmpty(); // no partial download left behind
             }
-        }
-    }
-
-    @Test
-    void aMissingContentIsNotFound() throws Exception {
-        try (S3ArtifactStore store = store(UUID.randomUUID() + "/")) {
-            assertThat(store.contains(HELLO)).isFalse();
-            assertThatThrownBy(() -> store.localFile(HELLO)).isInstanceOf(NoSuchFileException.class);
-            assertThatThrownBy(() -> store.contains("../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
