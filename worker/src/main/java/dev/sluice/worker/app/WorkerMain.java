@@ -52,7 +52,7 @@ public final class WorkerMain implements Callable<Integer> {
     @Option(names = "--artifacts", paramLabel = "s3://BUCKET/PREFIX",
             description = {"The engine's S3-compatible artifact store: inputs are read from and outputs written to it directly "
                     + "instead of through the engine (endpoint, region, credentials from the AWS settings: AWS_ENDPOINT_URL, "
-                    + "AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE...; SLUICE_S3_PATH_STYLE). Default: $SLUICE_ARTIFACTS, else none.",
+                    + "AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE...; SLUICE_S3_PATH_STYLE). Default: $SLUICE_ARTIFACTS when it is s3://..., else none.",
                     "The work dir's store is then a verified cache. See docs/artifacts.md."})
     String artifacts;
 
@@ -152,13 +152,16 @@ public final class WorkerMain implements Callable<Integer> {
         return new WorkerProcess(config, out, env).run();
     }
 
+    /** {@code --artifacts}, else an {@code s3://} {@code $SLUICE_ARTIFACTS} (a folder there is the server's business: ignored). */
     private String artifacts() {
-        String spec = artifacts != null ? artifacts : env.get("SLUICE_ARTIFACTS");
-        if (spec == null || spec.isBlank()) return null;
-        if (!spec.regionMatches(true, 0, "s3://", 0, 5)) {
-            throw new IllegalArgumentException("--artifacts " + spec + ": a worker shares only an object store (s3://bucket/prefix)");
+        if (artifacts != null) {
+            if (!artifacts.regionMatches(true, 0, "s3://", 0, 5)) {
+                throw new IllegalArgumentException("--artifacts " + artifacts + ": a worker shares only an object store (s3://bucket/prefix)");
+            }
+            return artifacts.strip();
         }
-        return spec.strip();
+        String fromEnv = env.get("SLUICE_ARTIFACTS");
+        return fromEnv != null && fromEnv.regionMatches(true, 0, "s3://", 0, 5) ? fromEnv.strip() : null;
     }
 
     private Optional<String> token() throws IOException {

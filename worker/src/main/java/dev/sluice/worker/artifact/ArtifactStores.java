@@ -21,7 +21,8 @@ public final class ArtifactStores {
         }
         if (S3Location.looksLike(spec)) {
             S3Location where = S3Location.parse(spec.strip());
-            return new S3ArtifactStore(S3Settings.fromEnvironment(env).client(), where, local, S3ArtifactStore.DEFAULT_PART_SIZE);
+            S3Settings settings = S3Settings.fromEnvironment(env);
+            return new S3ArtifactStore(settings::client, where, local, S3ArtifactStore.DEFAULT_PART_SIZE);
         }
         if (spec.contains("://")) {
             throw new IllegalArgumentException("--artifacts " + spec + ": give s3://bucket/prefix or a folder");

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Contents in an S3-compatible bucket, under {@code prefix/ab/abcdef…}, with a {@link ContentStore}
@@ -59,7 +60,9 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3ArtifactStore.class);
 
-    private final S3Client s3;
+    private final Supplier<S3Client> connect;
+    /** Made at first use: commands that never touch an artifact make no client (no region lookup). */
+    private S3Client s3;
     private final S3Location where;
     private final ContentStore cache;
     private final long partSize;
@@ -72,7 +75,13 @@ public final class S3ArtifactStore implements ArtifactStore {
      * @param partSize the multipart threshold and part size (at least 5 MiB for S3 itself)
      */
     public S3ArtifactStore(S3Client s3, S3Location where, Path cache, long partSize) {
-        this.s3 = Objects.requireNonNull(s3, "s3");
+        this(() -> s3, where, cache, partSize);
+        Objects.requireNonNull(s3, "s3");
+    }
+
+    /** @param connect makes the client at first use; it is closed with this store */
+    public S3ArtifactStore(Supplier<S3Client> connect, S3Location where, Path cache, long partSize) {
+        this.connect = Objects.requireNonNull(connect, "connect");
         this.where = Objects.requireNonNull(where, "where");
         this.cache = new ContentStore(cache);
         if (partSize < 1) throw new IllegalArgumentException("partSize must be positive");
@@ -118,7 +127,7 @@ public final class S3ArtifactStore implements ArtifactStore {
     private void putObject(String sha256, String key, Path file, long size) {
         if (checksums) {
             try {
-                s3.putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream")
+                s3().putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream")
                         .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256))), RequestBody.fromFile(file));
                 return;
             } catch (S3Exception e) {
@@ -128,12 +137,12 @@ public final class S3ArtifactStore implements ArtifactStore {
                         e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
             }
         }
-        s3.putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream"),
+        s3().putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream"),
                 RequestBody.fromFile(file));
     }
 
     private void multipart(String key, Path file, long size) {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(where.bucket()).key(key).contentType("application/octet-stream")).uploadId();
+        String uploadId = s3().createMultipartUpload(b -> b.bucket(where.bucket()).key(key).contentType("application/octet-stream")).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             int number = 1;
@@ -141,15 +150,15 @@ public final class S3ArtifactStore implements ArtifactStore {
                 long length = Math.min(partSize, size - offset);
                 long at = offset;
                 int n = number;
-                String etag = s3.uploadPart(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId).partNumber(n).contentLength(length),
+                String etag = s3().uploadPart(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId).partNumber(n).contentLength(length),
                         RequestBody.fromContentProvider(() -> slice(file, at, length), length, "application/octet-stream")).eTag();
                 parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
             }
-            s3.completeMultipartUpload(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId)
+            s3().completeMultipartUpload(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
         } catch (RuntimeException e) {
             try {
-                s3.abortMultipartUpload(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId));
+                s3().abortMultipartUpload(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId));
             } catch (RuntimeException abort) {
                 e.addSuppressed(abort);
             }
@@ -179,7 +188,7 @@ public final class S3ArtifactStore implements ArtifactStore {
             return cached;
         }
         String key = where.key(sha256);
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(where.bucket()).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in = s3().getObject(b -> b.bucket(where.bucket()).key(key))) {
             cache.putVerified(in, sha256, where.bucket() + "/" + key);
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(where + key.substring(where.prefix().length()), null, "content not in the store");
@@ -195,7 +204,7 @@ public final class S3ArtifactStore implements ArtifactStore {
     @Override
     public void list(Consumer<Stored> visitor) throws IOException {
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(where.bucket()).prefix(where.prefix())).contents()) {
+            for (S3Object o : s3().listObjectsV2Paginator(b -> b.bucket(where.bucket()).prefix(where.prefix())).contents()) {
                 String rest = o.key().substring(where.prefix().length());
                 int slash = rest.indexOf('/');
                 String name = slash == 2 ? rest.substring(3) : "";
@@ -215,7 +224,7 @@ public final class S3ArtifactStore implements ArtifactStore {
         if (had) {
             String key = where.key(sha256);
             try {
-                s3.deleteObject(b -> b.bucket(where.bucket()).key(key));
+                s3().deleteObject(b -> b.bucket(where.bucket()).key(key));
             } catch (SdkException e) {
                 throw new IOException("delete of " + sha256 + " from " + where + " failed: " + e.getMessage(), e);
             }
@@ -244,15 +253,20 @@ public final class S3ArtifactStore implements ArtifactStore {
         return cache;
     }
 
+    private synchronized S3Client s3() {
+        if (s3 == null) s3 = connect.get();
+        return s3;
+    }
+
     @Override
-    public void close() {
-        s3.close();
+    public synchronized void close() {
+        if (s3 != null) s3.close();
     }
 
     private Optional<HeadObjectResponse> head(String sha256) throws IOException {
         String key = where.key(cache.path(sha256).getFileName().toString()); // checks the id
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(where.bucket()).key(key)));
+            return Optional.of(s3().headObject(b -> b.bucket(where.bucket()).key(key)));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
