@@ -1,5 +1,7 @@
 package dev.sluice.worker.app;
 
+import dev.sluice.worker.artifact.S3Location;
+import dev.sluice.worker.artifact.S3Settings;
 import dev.sluice.worker.cluster.ClusterOptions;
 import dev.sluice.worker.cluster.ClusterTls;
 import picocli.CommandLine;
@@ -154,14 +156,22 @@ public final class WorkerMain implements Callable<Integer> {
 
     /** {@code --artifacts}, else an {@code s3://} {@code $SLUICE_ARTIFACTS} (a folder there is the server's business: ignored). */
     private String artifacts() {
+        String spec;
         if (artifacts != null) {
-            if (!artifacts.regionMatches(true, 0, "s3://", 0, 5)) {
+            if (!S3Location.looksLike(artifacts)) {
                 throw new IllegalArgumentException("--artifacts " + artifacts + ": a worker shares only an object store (s3://bucket/prefix)");
             }
-            return artifacts.strip();
+            spec = artifacts.strip();
+        } else {
+            String fromEnv = env.get("SLUICE_ARTIFACTS");
+            spec = S3Location.looksLike(fromEnv) ? fromEnv.strip() : null;
         }
-        String fromEnv = env.get("SLUICE_ARTIFACTS");
-        return fromEnv != null && fromEnv.regionMatches(true, 0, "s3://", 0, 5) ? fromEnv.strip() : null;
+        if (spec != null) {
+            // before anything is created: a wrong location or setting is a usage error
+            S3Location.parse(spec);
+            S3Settings.fromEnvironment(env);
+        }
+        return spec;
     }
 
     private Optional<String> token() throws IOException {
