@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -177,18 +178,15 @@ public final class ClusterDispatcher implements Dispatcher {
     }
 
     private TaskResult checkOutputs(TaskResult result, String workerId) {
-        for (Artifact a : result.outputs()) {
-            boolean stored;
-            try {
-                stored = artifacts.contains(a.sha256());
-            } catch (IOException | RuntimeException e) {
-                return failed(result, workerId, "output " + a.path() + " could not be checked in the artifact store: " + e.getMessage());
-            }
-            if (!stored) {
-                return failed(result, workerId, "output " + a.path() + " did not reach the engine (sha256 " + a.sha256() + ")");
-            }
+        Optional<String> missing;
+        try {
+            missing = artifacts.firstMissing(result.outputs().stream().map(Artifact::sha256).toList());
+        } catch (IOException | RuntimeException e) {
+            return failed(result, workerId, "outputs could not be checked in the artifact store: " + e.getMessage());
         }
-        return result;
+        if (missing.isEmpty()) return result;
+        Artifact a = result.outputs().stream().filter(o -> o.sha256().equals(missing.get())).findFirst().orElseThrow();
+        return failed(result, workerId, "output " + a.path() + " did not reach the engine (sha256 " + a.sha256() + ")");
     }
 
     private static TaskResult failed(TaskResult result, String workerId, String error) {

@@ -688,15 +688,12 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     /** Whether every output of a cache hit is still in the artifact store; one that cannot be checked counts as missing (the step runs). */
     private boolean allStored(List<Artifact> outputs) {
-        for (Artifact a : outputs) {
-            try {
-                if (!artifacts.contains(a.sha256())) return false;
-            } catch (IOException | RuntimeException e) {
-                log.warn("cache hit not used: output {} could not be checked in the artifact store ({})", a.sha256(), e.getMessage());
-                return false;
-            }
+        try {
+            return artifacts.firstMissing(outputs.stream().map(Artifact::sha256).toList()).isEmpty();
+        } catch (IOException | RuntimeException e) {
+            log.warn("cache hit not used: its outputs could not be checked in the artifact store ({})", e.getMessage());
+            return false;
         }
-        return true;
     }
 
     private void serveFromCache(Batch b, ActiveRun run, Task task, TaskRecord t, CacheHit hit, TaskPreparer.Prepared p,

@@ -5,6 +5,8 @@ import dev.sluice.worker.protocol.Artifact;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,17 @@ public interface ArtifactStore extends AutoCloseable {
      * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
      */
     boolean contains(String sha256) throws IOException;
+
+    /**
+     * The first of {@code sha256s} that is not stored, if any (a cache hit's outputs, a result's
+     * outputs). The default asks {@link #contains} one by one; an object store asks in parallel.
+     */
+    default Optional<String> firstMissing(Collection<String> sha256s) throws IOException {
+        for (String sha : sha256s) {
+            if (!contains(sha)) return Optional.of(sha);
+        }
+        return Optional.empty();
+    }
 
     /**
      * Makes the content appear at {@code target} as a copy (parent folders created, an existing file

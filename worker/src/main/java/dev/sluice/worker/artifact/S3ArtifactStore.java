@@ -26,6 +26,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -57,6 +63,9 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     /** Files up to this size go in one PUT; larger ones in parts of this size (S3 allows 5 MiB to 5 GiB). */
     public static final long DEFAULT_PART_SIZE = 64L * 1024 * 1024;
+
+    /** How many HEAD requests {@link #firstMissing} has in flight. */
+    static final int PARALLEL_HEADS = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(S3ArtifactStore.class);
 
@@ -169,6 +178,34 @@ public final class S3ArtifactStore implements ArtifactStore {
     @Override
     public boolean contains(String sha256) throws IOException {
         return head(sha256).isPresent();
+    }
+
+    /** HEADs {@value #PARALLEL_HEADS} at a time: a step with a thousand outputs is checked in tens of round trips, not a thousand. */
+    @Override
+    public Optional<String> firstMissing(Collection<String> sha256s) throws IOException {
+        List<String> all = List.copyOf(new LinkedHashSet<>(sha256s));
+        all.forEach(cache::path); // checks every id first
+        if (all.size() <= 1) return ArtifactStore.super.firstMissing(all);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_HEADS, all.size()), r -> {
+            Thread t = new Thread(r, "sluice-s3-head");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Boolean>> found = new ArrayList<>(all.size());
+            for (String sha : all) found.add(pool.submit(() -> contains(sha)));
+            for (int i = 0; i < all.size(); i++) {
+                if (!found.get(i).get()) return Optional.of(all.get(i));
+            }
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Override

@@ -52,6 +52,18 @@ abstract class ArtifactStoreContract {
     }
 
     @Test
+    void tellsWhichOfManyContentsIsMissing() throws Exception {
+        try (ArtifactStore store = store()) {
+            store.put("a", "x", Files.writeString(temp.resolve("f1"), "hello\n"));
+            String absent = "0".repeat(64);
+
+            assertThat(store.firstMissing(List.of(HELLO, HELLO))).isEmpty();
+            assertThat(store.firstMissing(List.of())).isEmpty();
+            assertThat(store.firstMissing(List.of(HELLO, HELLO, absent, HELLO))).contains(absent);
+        }
+    }
+
+    @Test
     void aMissingContentIsNotFound() throws Exception {
         try (ArtifactStore store = store()) {
             assertThat(store.contains(HELLO)).isFalse();
