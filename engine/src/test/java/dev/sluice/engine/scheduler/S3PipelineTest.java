@@ -73,9 +73,27 @@ class S3PipelineTest {
     }
 
     private LocalDispatcher machine(String name) {
-        LocalExecutor executor = new LocalExecutor(bucket(name + "-cache"), dir.resolve(name + "-work"), name, Duration.ofMillis(500));
+        LocalExecutor executor = new LocalExecutor(bucket(name + "-cache"), dir.resolve(name + "-work-" + java.util.UUID.randomUUID()), name,
+                Duration.ofMillis(500));
         open.add(executor::close);
         return new LocalDispatcher(executor, name, 1, Set.of(name));
+    }
+
+    /** Runs a pipeline to its end on machines {@code a} and {@code b}, the scheduler on its own cache. */
+    private String run(String yaml, String engineCache) throws Exception {
+        ParseResult parsed = PipelineLoader.parse("p.yaml", yaml, dir);
+        assertThat(parsed.problems()).isEmpty();
+        Plan plan = Planner.plan(parsed.pipeline());
+        var version = store.savePipeline(parsed.pipeline().name(), yaml);
+        Instant now = Instant.now();
+        Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, Map.of(), "test", now, now, null);
+        store.commit(List.of(create));
+        try (Scheduler scheduler = new Scheduler(store, new TwoMachines(machine("a"), machine("b")), bucket(engineCache),
+                new Expressions(), Clock.systemUTC(), "test", TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE)) {
+            RunRecord end = scheduler.start(plan, create.run(), create.tasks()).get(60, TimeUnit.SECONDS);
+            assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+        }
+        return create.run().id();
     }
 
     @Test
@@ -93,25 +111,11 @@ class S3PipelineTest {
                     outputs: [check.txt]
                     run: sha256sum "$SLUICE_INPUTS/train/model.bin" | cut -d' ' -f1 > "$SLUICE_OUTPUTS/check.txt"
                 """;
-        ParseResult parsed = PipelineLoader.parse("p.yaml", yaml, dir);
-        assertThat(parsed.problems()).isEmpty();
-        Plan plan = Planner.plan(parsed.pipeline());
-        var version = store.savePipeline(parsed.pipeline().name(), yaml);
-        Instant now = Instant.now();
-        Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, Map.of(), "test", now, now, null);
-        store.commit(List.of(create));
+
+        String runId = run(yaml, "engine-cache");
+
         S3ArtifactStore engine = bucket("engine-cache");
-        LocalDispatcher a = machine("a");
-        LocalDispatcher b = machine("b");
-
-        RunRecord end;
-        try (Scheduler scheduler = new Scheduler(store, new TwoMachines(a, b), engine, new Expressions(), Clock.systemUTC(), "test",
-                TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE)) {
-            end = scheduler.start(plan, create.run(), create.tasks()).get(60, TimeUnit.SECONDS);
-        }
-
-        assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
-        Map<String, List<Artifact>> outputs = store.outputs(create.run().id());
+        Map<String, List<Artifact>> outputs = store.outputs(runId);
         Artifact model = outputs.get("train").get(0);
         Artifact check = outputs.get("score").get(0);
         assertThat(model.size()).isEqualTo(300_000);
@@ -123,6 +127,33 @@ class S3PipelineTest {
         }
         // b got the model from the bucket (into its cache), never from a's folder
         assertThat(dir.resolve("b-cache").resolve(model.sha256().substring(0, 2)).resolve(model.sha256())).exists();
+    }
+
+    @Test
+    void aCacheHitNeedsItsOutputsInTheBucket() throws Exception {
+        String yaml = """
+                name: cached
+                steps:
+                  - id: compute
+                    worker: { labels: [a] }
+                    outputs: [answer.txt]
+                    cache: true
+                    run: echo 42 > "$SLUICE_OUTPUTS/answer.txt"
+                """;
+        String first = run(yaml, "engine-1");
+        String second = run(yaml, "engine-2");
+        Artifact answer = store.outputs(first).get("compute").get(0);
+        try (S3Client admin = s3.settings().client()) {
+            admin.deleteObject(r -> r.bucket("artifacts").key(key(answer)));
+        }
+        String third = run(yaml, "engine-3");
+
+        assertThat(store.attempts(first).get(0).cached()).isFalse();
+        assertThat(store.attempts(second).get(0).cached()).as("served from the cache: its output is in the bucket").isTrue();
+        assertThat(store.attempts(third).get(0).cached()).as("run again: its output is gone from the bucket").isFalse();
+        try (S3Client admin = s3.settings().client()) {
+            assertThat(admin.headObject(r -> r.bucket("artifacts").key(key(answer))).contentLength()).isEqualTo(3);
+        }
     }
 
     private static String key(Artifact a) {
