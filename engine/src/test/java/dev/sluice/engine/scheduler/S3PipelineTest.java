@@ -91,7 +91,7 @@ class S3PipelineTest {
         try (Scheduler scheduler = new Scheduler(store, new TwoMachines(machine("a"), machine("b")), bucket(engineCache),
                 new Expressions(), Clock.systemUTC(), "test", TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE)) {
             RunRecord end = scheduler.start(plan, create.run(), create.tasks()).get(60, TimeUnit.SECONDS);
-            assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(end.status()).as("%s", store.attempts(create.run().id())).isEqualTo(RunState.SUCCEEDED);
         }
         return create.run().id();
     }

@@ -49,8 +49,10 @@ import java.util.function.Supplier;
  *       what was hashed, even if the step that wrote the file still changes it); then a HEAD on the
  *       key: an object there is the same content (idempotent puts); else one PUT with the content's
  *       length and its {@code x-amz-checksum-sha256} (S3 and MinIO refuse a body that does not match;
- *       a server that does not implement it gets the PUT again without), or for files larger than the part size a multipart upload. Both become visible under the key
- *       only once complete: a cut upload leaves nothing (an incomplete multipart upload is aborted).</li>
+ *       a server that does not implement it, asked once, gets PUTs without), or for files larger than
+ *       the part size a multipart upload. Both become visible under the key only once complete: a
+ *       cut upload leaves nothing (an incomplete multipart upload is aborted). An object of another
+ *       length under the key is not this content: it is replaced.</li>
  *   <li><b>read</b> ({@link #materialize}, {@link #localFile}): a content missing from the cache is
  *       downloaded into a temporary file while hashed, and enters the cache only when it matches its
  *       name; a mismatch fails with {@link CorruptContentException} and nothing is kept. So the API
@@ -67,6 +69,9 @@ public final class S3ArtifactStore implements ArtifactStore {
     /** How many HEAD requests {@link #firstMissing} has in flight. */
     static final int PARALLEL_HEADS = 16;
 
+    /** The sha256 of no bytes. */
+    private static final String EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
     private static final Logger LOG = LoggerFactory.getLogger(S3ArtifactStore.class);
 
     private final Supplier<S3Client> connect;
@@ -75,8 +80,8 @@ public final class S3ArtifactStore implements ArtifactStore {
     private final S3Location where;
     private final ContentStore cache;
     private final long partSize;
-    /** Whether the server takes {@code x-amz-checksum-sha256}; false after its first 501. */
-    private volatile boolean checksums = true;
+    /** Whether the server checks {@code x-amz-checksum-sha256}; null until asked. */
+    private Boolean checksums;
 
     /**
      * @param s3       closed with this store
@@ -108,12 +113,12 @@ public final class S3ArtifactStore implements ArtifactStore {
     private void upload(String sha256, long size) throws IOException {
         Optional<HeadObjectResponse> head = head(sha256);
         if (head.isPresent()) {
-            if (head.get().contentLength() != null && head.get().contentLength() != size) {
-                // not ours (a hash key holds one content): refuse to build on it
-                throw new CorruptContentException(where.key(sha256), sha256, "an object of " + head.get().contentLength()
-                        + " bytes, not " + size);
+            Long length = head.get().contentLength();
+            if (length == null || length == size) {
+                return; // same name, same content (readers verify the bytes anyway)
             }
-            return;
+            // not this content (a hash names one): replaced by the verified bytes, atomically for readers
+            LOG.warn("{}{} holds {} bytes, not the {} of its content: replacing it", where, sha256, length, size);
         }
         Path file = cache.path(sha256);
         String key = where.key(sha256);
@@ -130,24 +135,46 @@ public final class S3ArtifactStore implements ArtifactStore {
     }
 
     /**
-     * One PUT, with the content's sha256 for the server to check where it can; a server that does
-     * not implement checksums (501, e.g. s3proxy) is asked again without, and from then on.
+     * One PUT, with the content's sha256 for the server to check where it can (S3, MinIO); servers
+     * that do not implement checksums get it without (see {@link #checksums()}).
      */
-    private void putObject(String sha256, String key, Path file, long size) {
-        if (checksums) {
+    private void putObject(String sha256, String key, Path file, long size) throws IOException {
+        boolean check = checksums();
+        s3().putObject(b -> {
+            b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream");
+            if (check) b.checksumSHA256(base64(sha256));
+        }, RequestBody.fromFile(file));
+    }
+
+    /**
+     * Whether the server checks {@code x-amz-checksum-sha256}, asked once with a body-less PUT: the
+     * empty content under its own key, with its checksum (a valid object of the store either way).
+     * A server that does not implement checksums answers 501 (s3proxy); asking with a real body
+     * instead could see that answer cut the upload short and the connection reset mid-body.
+     */
+    private synchronized boolean checksums() throws IOException {
+        if (checksums == null) {
+            String key = where.key(EMPTY);
             try {
-                s3().putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream")
-                        .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256))), RequestBody.fromFile(file));
-                return;
+                s3().putObject(b -> b.bucket(where.bucket()).key(key).contentLength(0L).contentType("application/octet-stream")
+                        .checksumSHA256(base64(EMPTY)), RequestBody.empty());
+                checksums = true;
             } catch (S3Exception e) {
-                if (e.statusCode() != 501) throw e;
+                if (e.statusCode() != 501) {
+                    throw new IOException("PUT " + where.bucket() + "/" + key + " failed: " + e.getMessage(), e);
+                }
                 checksums = false;
-                LOG.info("{} does not check x-amz-checksum-sha256 ({}): uploads rely on signed payloads or TLS from now on", where,
+                LOG.info("{} does not check x-amz-checksum-sha256 ({}): uploads rely on signed payloads or TLS", where,
                         e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
+            } catch (SdkException e) {
+                throw new IOException("PUT " + where.bucket() + "/" + key + " failed: " + e.getMessage(), e);
             }
         }
-        s3().putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream"),
-                RequestBody.fromFile(file));
+        return checksums;
+    }
+
+    private static String base64(String sha256) {
+        return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256));
     }
 
     private void multipart(String key, Path file, long size) {

@@ -98,6 +98,17 @@ class S3ArtifactStoreTest {
     }
 
     @Test
+    void replacesAnObjectOfAnotherLengthUnderTheName() throws Exception {
+        String prefix = UUID.randomUUID() + "/";
+        admin.putObject(b -> b.bucket(server.bucket).key(prefix + "58/" + HELLO), RequestBody.fromString("truncated"));
+        try (S3ArtifactStore writer = store(prefix); S3ArtifactStore reader = store(prefix)) {
+            writer.put("a", "x", Files.writeString(temp.resolve("f"), "hello\n"));
+
+            assertThat(Files.readString(reader.localFile(HELLO))).isEqualTo("hello\n");
+        }
+    }
+
+    @Test
     void neverServesAnObjectWhoseContentDoesNotMatchItsHash() throws Exception {
         String prefix = UUID.randomUUID() + "/";
         admin.putObject(b -> b.bucket(server.bucket).key(prefix + "58/" + HELLO), RequestBody.fromString("evil\n"));
