@@ -25,6 +25,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -33,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,9 +49,8 @@ import java.util.function.Supplier;
  *   <li><b>put</b>: the file is first copied into the cache while it is hashed (what is uploaded is
  *       what was hashed, even if the step that wrote the file still changes it); then a HEAD on the
  *       key: an object there is the same content (idempotent puts); else one PUT with the content's
- *       length and its {@code x-amz-checksum-sha256} (S3 and MinIO refuse a body that does not match;
- *       a server that does not implement it, asked once, gets PUTs without), or for files larger than
- *       the part size a multipart upload. Both become visible under the key only once complete: a
+ *       length and {@code Content-MD5} (the server refuses a body that does not match), or for files
+ *       larger than the part size a multipart upload, each part with its own {@code Content-MD5}. Both become visible under the key only once complete: a
  *       cut upload leaves nothing (an incomplete multipart upload is aborted). An object of another
  *       length under the key is not this content: it is replaced.</li>
  *   <li><b>read</b> ({@link #materialize}, {@link #localFile}): a content missing from the cache is
@@ -69,9 +69,6 @@ public final class S3ArtifactStore implements ArtifactStore {
     /** How many HEAD requests {@link #firstMissing} has in flight. */
     static final int PARALLEL_HEADS = 16;
 
-    /** The sha256 of no bytes. */
-    private static final String EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
     private static final Logger LOG = LoggerFactory.getLogger(S3ArtifactStore.class);
 
     private final Supplier<S3Client> connect;
@@ -80,8 +77,6 @@ public final class S3ArtifactStore implements ArtifactStore {
     private final S3Location where;
     private final ContentStore cache;
     private final long partSize;
-    /** Whether the server checks {@code x-amz-checksum-sha256}; null until asked. */
-    private Boolean checksums;
 
     /**
      * @param s3       closed with this store
@@ -124,7 +119,7 @@ public final class S3ArtifactStore implements ArtifactStore {
         String key = where.key(sha256);
         try {
             if (size <= partSize) {
-                putObject(sha256, key, file, size);
+                putObject(key, file, size);
             } else {
                 multipart(key, file, size);
             }
@@ -135,49 +130,33 @@ public final class S3ArtifactStore implements ArtifactStore {
     }
 
     /**
-     * One PUT, with the content's sha256 for the server to check where it can (S3, MinIO); servers
-     * that do not implement checksums get it without (see {@link #checksums()}).
+     * One PUT with the body's {@code Content-MD5}, which every S3-compatible server checks (a body
+     * that does not match is refused, nothing is stored). Not {@code x-amz-checksum-sha256}: servers
+     * that do not implement it answer 501 while the body is still being sent, and the connection
+     * reset that follows cannot be told from a network failure.
      */
-    private void putObject(String sha256, String key, Path file, long size) throws IOException {
-        boolean check = checksums();
-        s3().putObject(b -> {
-            b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream");
-            if (check) b.checksumSHA256(base64(sha256));
-        }, RequestBody.fromFile(file));
+    private void putObject(String key, Path file, long size) throws IOException {
+        String md5 = md5(file, 0, size);
+        s3().putObject(b -> b.bucket(where.bucket()).key(key).contentLength(size).contentType("application/octet-stream").contentMD5(md5),
+                RequestBody.fromFile(file));
     }
 
-    /**
-     * Whether the server checks {@code x-amz-checksum-sha256}, asked once with a body-less PUT: the
-     * empty content under its own key, with its checksum (a valid object of the store either way).
-     * A server that does not implement checksums answers 501 (s3proxy); asking with a real body
-     * instead could see that answer cut the upload short and the connection reset mid-body.
-     */
-    private synchronized boolean checksums() throws IOException {
-        if (checksums == null) {
-            String key = where.key(EMPTY);
-            try {
-                s3().putObject(b -> b.bucket(where.bucket()).key(key).contentLength(0L).contentType("application/octet-stream")
-                        .checksumSHA256(base64(EMPTY)), RequestBody.empty());
-                checksums = true;
-            } catch (S3Exception e) {
-                if (e.statusCode() != 501) {
-                    throw new IOException("PUT " + where.bucket() + "/" + key + " failed: " + e.getMessage(), e);
-                }
-                checksums = false;
-                LOG.info("{} does not check x-amz-checksum-sha256 ({}): uploads rely on signed payloads or TLS", where,
-                        e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
-            } catch (SdkException e) {
-                throw new IOException("PUT " + where.bucket() + "/" + key + " failed: " + e.getMessage(), e);
-            }
+    /** The base64 MD5 of {@code length} bytes of {@code file} from {@code offset}. */
+    private static String md5(Path file, long offset, long length) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
         }
-        return checksums;
+        try (InputStream in = slice(file, offset, length)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0; ) digest.update(buffer, 0, n);
+        }
+        return Base64.getEncoder().encodeToString(digest.digest());
     }
 
-    private static String base64(String sha256) {
-        return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256));
-    }
-
-    private void multipart(String key, Path file, long size) {
+    private void multipart(String key, Path file, long size) throws IOException {
         String uploadId = s3().createMultipartUpload(b -> b.bucket(where.bucket()).key(key).contentType("application/octet-stream")).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
@@ -186,13 +165,15 @@ public final class S3ArtifactStore implements ArtifactStore {
                 long length = Math.min(partSize, size - offset);
                 long at = offset;
                 int n = number;
-                String etag = s3().uploadPart(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId).partNumber(n).contentLength(length),
+                String md5 = md5(file, at, length);
+                String etag = s3().uploadPart(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId).partNumber(n).contentLength(length)
+                                .contentMD5(md5),
                         RequestBody.fromContentProvider(() -> slice(file, at, length), length, "application/octet-stream")).eTag();
                 parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
             }
             s3().completeMultipartUpload(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             try {
                 s3().abortMultipartUpload(b -> b.bucket(where.bucket()).key(key).uploadId(uploadId));
             } catch (RuntimeException abort) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
@@ -95,6 +96,17 @@ class S3ArtifactStoreTest {
             assertThat(admin.headObject(b -> b.bucket(server.bucket).key(prefix + "58/" + HELLO)).eTag()).isEqualTo(replaced);
             assertThat(keys(prefix)).hasSize(1);
         }
+    }
+
+    /** What the store's uploads rely on: a body that does not match its Content-MD5 is refused, nothing stored. */
+    @Test
+    void theServerRefusesABodyThatDoesNotMatchItsContentMd5() {
+        String key = UUID.randomUUID() + "/58/" + HELLO;
+        String md5OfOtherBytes = "1B2M2Y8AsgTpgAmY7PhCfg=="; // MD5 of no bytes
+
+        assertThatThrownBy(() -> admin.putObject(b -> b.bucket(server.bucket).key(key).contentMD5(md5OfOtherBytes),
+                RequestBody.fromString("hello\n"))).isInstanceOf(S3Exception.class).hasMessageContaining("400");
+        assertThat(keys(key)).isEmpty();
     }
 
     @Test
