@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -45,9 +46,9 @@ final class WorkerProcess {
     private final Config config;
     private final PrintWriter out;
 
-    private final java.util.Map<String, String> env;
+    private final Map<String, String> env;
 
-    WorkerProcess(Config config, PrintWriter out, java.util.Map<String, String> env) {
+    WorkerProcess(Config config, PrintWriter out, Map<String, String> env) {
         this.config = config;
         this.out = out;
         this.env = env;
