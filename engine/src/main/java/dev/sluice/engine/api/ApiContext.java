@@ -4,7 +4,7 @@ import dev.sluice.engine.cluster.ClusterInfo;
 import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.scheduler.RunControl;
 import dev.sluice.engine.store.Store;
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param metrics what {@code GET /metrics} shows; none: no such route
  * @param cluster what {@code GET /api/cluster} shows, and the token workers upload outputs with; none: a server alone
  */
-public record ApiContext(Store store, RunControl scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
+public record ApiContext(Store store, RunControl scheduler, ArtifactStore artifacts, Path baseDir, Clock clock, String owner,
         RunSignals signals, Runnable pipelinesChanged, Optional<String> token, Optional<EngineMetrics> metrics,
         Optional<ClusterInfo> cluster) {
     public ApiContext {
@@ -42,7 +42,7 @@ public record ApiContext(Store store, RunControl scheduler, ContentStore artifac
     }
 
     /** No token, no metrics, no one to tell of pipeline changes. */
-    public ApiContext(Store store, RunControl scheduler, ContentStore artifacts, Path baseDir, Clock clock, String owner,
+    public ApiContext(Store store, RunControl scheduler, ArtifactStore artifacts, Path baseDir, Clock clock, String owner,
             RunSignals signals) {
         this(store, scheduler, artifacts, baseDir, clock, owner, signals, () -> { }, Optional.empty(), Optional.empty(), Optional.empty());
     }

@@ -2,7 +2,7 @@ package dev.sluice.engine.api;
 
 import dev.sluice.engine.cluster.ClusterInfo;
 import dev.sluice.engine.cluster.Member;
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.protocol.Artifact;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.ext.web.RoutingContext;
@@ -17,18 +17,19 @@ import java.util.Optional;
 
 /**
  * {@code GET /api/cluster}: the members; {@code PUT /api/cluster/artifacts/{sha256}}: a worker's
- * output, streamed to disk (no body limit), stored only when its content has that hash.
+ * output, streamed to disk (no body limit), stored only when its content has that hash (into the
+ * artifact store, an object store included: workers without one go through here).
  */
 public final class ClusterHandler {
 
     private final Optional<ClusterInfo> cluster;
-    private final ContentStore artifacts;
+    private final ArtifactStore artifacts;
     private final Path tmp;
 
     public ClusterHandler(ApiContext api) {
         this.cluster = api.cluster();
         this.artifacts = api.artifacts();
-        this.tmp = api.artifacts().root().resolve(".uploads");
+        this.tmp = api.artifacts().scratch().resolveSibling(".uploads");
     }
 
     public void members(RoutingContext ctx) {
@@ -59,7 +60,7 @@ public final class ClusterHandler {
             return;
         }
         String sha = ctx.pathParam("sha256");
-        if (sha == null || !ContentStore.isSha256(sha)) {
+        if (sha == null || !ArtifactStore.isSha256(sha)) {
             throw ApiException.badRequest("bad-id", "an artifact id is 64 lower-case hex digits (its sha256)");
         }
         ctx.request().pause();

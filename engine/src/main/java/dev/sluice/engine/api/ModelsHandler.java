@@ -12,6 +12,7 @@ import dev.sluice.engine.registry.Registry;
 import dev.sluice.engine.registry.RegistryException;
 import dev.sluice.engine.report.ModelViews;
 import dev.sluice.engine.store.Store;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.artifact.ContentStore;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -38,7 +39,7 @@ public final class ModelsHandler {
     static final int MAX_NOTE = 2000;
 
     private final Store store;
-    private final ContentStore artifacts;
+    private final ArtifactStore artifacts;
 
     public ModelsHandler(ApiContext api) {
         this.store = api.store();
@@ -70,6 +71,8 @@ public final class ModelsHandler {
         });
     }
 
+    private record Found(ModelVersion version, java.nio.file.Path file) {}
+
     /** {@code GET /api/models/{name}/versions/{n}/content}: the file, or the folder as a tar stream. */
     public void content(RoutingContext ctx) {
         String name = model(ctx);
@@ -77,25 +80,26 @@ public final class ModelsHandler {
         ctx.vertx().executeBlocking(() -> {
             ModelVersion v = find(name, n);
             for (ModelFile f : v.files()) {
-                if (!ContentStore.isSha256(f.sha256()) || !Files.isRegularFile(artifacts.path(f.sha256()))) {
+                if (!ContentStore.isSha256(f.sha256()) || !artifacts.contains(f.sha256())) {
                     throw new ApiException(410, "gone", "model " + name + " version " + n + ": file " + f.path()
                             + " is no longer in the artifact store");
                 }
             }
-            return v;
+            // a file is served from a verified local copy (an object store's is fetched into its cache first)
+            return new Found(v, v.kind().equals("file") ? artifacts.localFile(v.files().get(0).sha256()) : null);
         }, false).onComplete(ar -> {
             if (ar.failed()) {
                 Http.fail(ctx, ar.cause());
                 return;
             }
-            ModelVersion v = ar.result();
+            ModelVersion v = ar.result().version();
             HttpServerResponse res = ctx.response();
             if (v.kind().equals("file")) {
                 ModelFile f = v.files().get(0);
                 res.putHeader("Content-Type", "application/octet-stream")
                         .putHeader("Content-Disposition", "attachment; filename=\"" + safeFileName(f.path()) + "\"")
                         .putHeader("X-Sluice-Sha256", v.sha256());
-                res.sendFile(artifacts.path(f.sha256()).toString())
+                res.sendFile(ar.result().file().toString())
                         .onFailure(e -> log.warn("sending model {} v{} failed: {}", name, n, e.toString()));
                 return;
             }
@@ -105,7 +109,7 @@ public final class ModelsHandler {
             ctx.vertx().executeBlocking(() -> {
                 try (OutputStream out = new ResponseStream(res)) {
                     TarStream tar = new TarStream(out, v.createdAt().getEpochSecond());
-                    for (ModelFile f : v.files()) tar.add(f.path(), artifacts.path(f.sha256()), f.size());
+                    for (ModelFile f : v.files()) tar.add(f.path(), artifacts.localFile(f.sha256()), f.size());
                     tar.finish();
                 }
                 return null;

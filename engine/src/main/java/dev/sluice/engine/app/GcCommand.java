@@ -51,7 +51,7 @@ final class GcCommand implements Callable<Integer> {
         RetentionPolicy policy = new RetentionPolicy(age("--older-than", olderThan), keepLast, age("--grace", grace));
         PrintWriter out = spec.commandLine().getOut();
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
-            Report report = new GarbageCollector(engine.store, engine.artifacts.root(), engine.clock).run(policy, dryRun);
+            Report report = new GarbageCollector(engine.store, GarbageCollector.folderOf(engine.artifacts), engine.clock).run(policy, dryRun);
             out.print(json ? Json.writePretty(json(report)) + "\n" : text(report));
             out.flush();
             return 0;

@@ -8,7 +8,8 @@ import dev.sluice.engine.scheduler.RunListener;
 import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.store.Store;
 import dev.sluice.engine.store.Stores;
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
+import dev.sluice.worker.artifact.ArtifactStores;
 import dev.sluice.worker.exec.LocalExecutor;
 import dev.sluice.worker.protocol.TaskRequest;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * An engine in this process: the store (interrupted runs already marked), the content store,
+ * An engine in this process: the store (interrupted runs already marked), the artifact store
+ * ({@code --artifacts}: the data dir's {@code artifacts} folder, or an S3 bucket cached there),
  * and on demand the embedded worker and the scheduler.
  */
 final class LocalEngine implements AutoCloseable {
@@ -30,12 +32,12 @@ final class LocalEngine implements AutoCloseable {
 
     final Path dataDir;
     final Store store;
-    final ContentStore artifacts;
+    final ArtifactStore artifacts;
     final Clock clock = Clock.systemUTC();
     private LocalExecutor executor;
     private Scheduler scheduler;
 
-    private LocalEngine(Path dataDir, Store store, ContentStore artifacts) {
+    private LocalEngine(Path dataDir, Store store, ArtifactStore artifacts) {
         this.dataDir = dataDir;
         this.store = store;
         this.artifacts = artifacts;
@@ -48,12 +50,21 @@ final class LocalEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data dir " + dir + ": " + e.getMessage(), e);
         }
-        Store store = Stores.open(options.db, dir);
+        // the artifact store first: a wrong --artifacts fails before the database is opened
+        ArtifactStore artifacts = ArtifactStores.open(options.artifacts, dir.resolve("artifacts"), System.getenv());
+        Store store;
+        try {
+            store = Stores.open(options.db, dir);
+        } catch (RuntimeException e) {
+            artifacts.close();
+            throw e;
+        }
         try {
             Recovery.markInterrupted(store, Clock.systemUTC());
-            return new LocalEngine(dir, store, new ContentStore(dir.resolve("artifacts")));
+            return new LocalEngine(dir, store, artifacts);
         } catch (RuntimeException e) {
             store.close();
+            artifacts.close();
             throw e;
         }
     }
@@ -76,5 +87,6 @@ final class LocalEngine implements AutoCloseable {
         if (scheduler != null) scheduler.close();
         if (executor != null) executor.close();
         store.close();
+        artifacts.close();
     }
 }

@@ -146,13 +146,13 @@ final class ServerCommand implements Callable<Integer> {
                     election.set(leader);
                     leader.start();
                     RetentionService retentionService = retentionPolicy == null ? null
-                            : new RetentionService(new GarbageCollector(engine.store, engine.artifacts.root(), engine.clock),
+                            : new RetentionService(new GarbageCollector(engine.store, GarbageCollector.folderOf(engine.artifacts), engine.clock),
                                     retentionPolicy, node::leader).start(RETENTION_FIRST, RETENTION_EVERY);
                     if (files != null) files.watch(WATCH_EVERY, node::pipelinesChanged);
                     out.printf("http://%s:%d/%n", host, bound);
                     out.flush();
-                    err.printf("sluice server: listening on http://%s:%d/ (data in %s, %s, %s%s; Ctrl-C stops)%n", host, bound,
-                            engine.dataDir, local == null ? "no local worker" : slots + " local slots",
+                    err.printf("sluice server: listening on http://%s:%d/ (data in %s%s, %s, %s%s; Ctrl-C stops)%n", host, bound,
+                            engine.dataDir, engine.artifacts.shared() ? ", artifacts in " + engine.artifacts.location() : "", local == null ? "no local worker" : slots + " local slots",
                             token.isPresent() ? "API token required" : "no API token",
                             clusterOptions.map(o -> ", cluster " + o.clusterName() + " on " + o.host() + ":" + o.port()).orElse(""));
                     err.flush();

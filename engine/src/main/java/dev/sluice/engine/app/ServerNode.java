@@ -21,7 +21,7 @@ import dev.sluice.engine.store.LeaderLease;
 import dev.sluice.engine.store.Store;
 import dev.sluice.engine.store.TaskRecord;
 import dev.sluice.engine.trigger.CronService;
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.protocol.TaskRequest;
 import dev.sluice.worker.cluster.Clustering;
 import io.vertx.core.Future;
@@ -68,7 +68,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     private final Store store;
     /** the same store, its commits checked against the leader lease: the scheduler's and cron's */
     private final Store fenced;
-    private final ContentStore artifacts;
+    private final ArtifactStore artifacts;
     private final Path baseDir;
     private final Clock clock;
     private final Owner owner;
@@ -85,7 +85,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     /** whether, since the election, one look at the store took over every active run (not only the QUEUED ones) */
     private volatile boolean adoptedAll;
 
-    ServerNode(Store store, Fence fence, ContentStore artifacts, Path baseDir, Clock clock, Owner owner, RunListener listener,
+    ServerNode(Store store, Fence fence, ArtifactStore artifacts, Path baseDir, Clock clock, Owner owner, RunListener listener,
             LocalDispatcher local, Optional<String> joinToken) {
         this.store = store;
         this.fenced = store.withFence(fence);

@@ -16,6 +16,13 @@ final class StoreOptions {
                     + "(credentials in the URL or SLUICE_DB_USER / SLUICE_DB_PASSWORD).")
     String db;
 
+    @Option(names = "--artifacts", paramLabel = "s3://BUCKET/PREFIX",
+            description = {"Where step outputs are kept: s3://bucket/prefix for an S3-compatible object store (endpoint, region, "
+                    + "credentials from the AWS settings: AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE...; "
+                    + "SLUICE_S3_PATH_STYLE), or a folder (default: $SLUICE_ARTIFACTS, else the data dir's artifacts folder).",
+                    "With S3 the data dir's artifacts folder is a verified cache. See docs/artifacts.md."})
+    String artifacts = System.getenv("SLUICE_ARTIFACTS");
+
     Path dataDir() {
         if (dataDir != null) return dataDir.toAbsolutePath().normalize();
         String env = System.getenv("SLUICE_DATA_DIR");

@@ -3,7 +3,7 @@ package dev.sluice.engine.cluster;
 import dev.sluice.engine.scheduler.Dispatcher;
 import dev.sluice.engine.scheduler.LocalDispatcher;
 import dev.sluice.engine.scheduler.Placement;
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.protocol.Artifact;
 import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.LogLine;
@@ -14,9 +14,11 @@ import dev.sluice.worker.protocol.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -55,13 +57,13 @@ public final class ClusterDispatcher implements Dispatcher {
     private final Vertx vertx;
     private final LocalDispatcher local;
     private final WorkerRegistry registry;
-    private final ContentStore artifacts;
+    private final ArtifactStore artifacts;
     private final Clock clock;
     private final Map<AttemptKey, Pending> pending = new ConcurrentHashMap<>();
     private final long resendTimer;
 
     /** @param local the embedded worker, or null when this server runs no steps itself */
-    public ClusterDispatcher(Vertx vertx, LocalDispatcher local, ContentStore artifacts, Clock clock) {
+    public ClusterDispatcher(Vertx vertx, LocalDispatcher local, ArtifactStore artifacts, Clock clock) {
         this.vertx = vertx;
         this.local = local;
         this.registry = new WorkerRegistry(local);
@@ -151,32 +153,52 @@ public final class ClusterDispatcher implements Dispatcher {
     }
 
     /**
-     * A remote attempt's result. No step succeeds unless its outputs are stored here: an output the
-     * worker did not upload makes the attempt FAILED.
+     * A remote attempt's result. No step succeeds unless its outputs are in the artifact store: an
+     * output the worker did not upload (to this server, or to the shared object store) makes the
+     * attempt FAILED. The check runs off the event loop (a HEAD per output on an object store); the
+     * attempt is no longer pending from this call on, so a repeated result is ignored.
      *
      * @return false when the result was stale (ignored)
      */
     boolean result(String workerId, TaskResult result) {
         AttemptKey key = result.key();
         Pending p = pending.get(key);
-        if (p == null || !p.workerId.equals(workerId)) {
+        if (p == null || !p.workerId.equals(workerId) || !pending.remove(key, p)) {
             log.warn("[run {}] [step {}#{}] ignoring a late result from {}: the attempt is no longer running there",
                     key.runId(), key.taskId(), key.attempt(), workerId);
             return false;
         }
-        TaskResult checked = result;
-        for (Artifact a : result.outputs()) {
-            if (!artifacts.contains(a.sha256())) {
-                checked = new TaskResult(key, TaskResult.Outcome.FAILED, result.exitCode(),
-                        "output " + a.path() + " did not reach the engine (sha256 " + a.sha256() + ")", result.startedAt(),
-                        result.endedAt(), List.of(), result.metrics(), workerId);
-                break;
-            }
-        }
-        pending.remove(key);
         registry.release(workerId);
-        p.result.complete(checked);
+        if (result.outputs().isEmpty()) {
+            p.result.complete(result);
+        } else {
+            vertx.executeBlocking(() -> checkOutputs(result, workerId), false)
+                    .onComplete(ar -> p.result.complete(ar.succeeded() ? ar.result() : failed(result, workerId,
+                            "outputs could not be checked in the artifact store: " + ar.cause().getMessage())));
+        }
         return true;
+    }
+
+    private TaskResult checkOutputs(TaskResult result, String workerId) {
+        Optional<String> missing;
+        try {
+            missing = artifacts.firstMissing(result.outputs().stream().map(Artifact::sha256).toList());
+        } catch (IOException | RuntimeException e) {
+            return failed(result, workerId, "outputs could not be checked in the artifact store: " + e.getMessage());
+        }
+        if (missing.isEmpty()) return result;
+        Artifact a = result.outputs().stream().filter(o -> o.sha256().equals(missing.get())).findFirst().orElseThrow();
+        return failed(result, workerId, "output " + a.path() + " did not reach the engine (sha256 " + a.sha256() + ")");
+    }
+
+    private static TaskResult failed(TaskResult result, String workerId, String error) {
+        return new TaskResult(result.key(), TaskResult.Outcome.FAILED, result.exitCode(), error, result.startedAt(),
+                result.endedAt(), List.of(), result.metrics(), workerId);
+    }
+
+    /** Where remote workers may write outputs themselves: the shared object store's location, or null (they upload here). */
+    String sharedArtifacts() {
+        return artifacts.shared() ? artifacts.location() : null;
     }
 
     /**

@@ -123,7 +123,7 @@ public final class WorkerGate implements AutoCloseable {
         log.info("worker {} joined: {} slots, labels {}, {}", w.name, w.slots, labels.stream().sorted().toList(), address);
         m.reply(new JsonObject().put("ok", true).put("leaseMillis", LEASE.toMillis()).put("heartbeatMillis", HEARTBEAT.toMillis())
                 .put("killGraceMillis", KILL_GRACE.toMillis())
-                .put("engineUrl", engineUrl).put("uploadToken", uploadToken));
+                .put("engineUrl", engineUrl).put("uploadToken", uploadToken).put("artifacts", dispatcher.sharedArtifacts()));
         cancelUnknown(id, b.getJsonArray("running"));
         workersChanged.run();
     }

@@ -1,5 +1,9 @@
 package dev.sluice.engine.retention;
 
+import dev.sluice.worker.artifact.ArtifactStore;
+import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.S3ArtifactStore;
+
 import dev.sluice.engine.store.RetentionPlan;
 import dev.sluice.engine.store.RetentionPolicy;
 import dev.sluice.engine.store.RunCollector;
@@ -39,6 +43,17 @@ public final class GarbageCollector {
     private final Store store;
     private final ArtifactSweeper sweeper;
     private final Clock clock;
+
+    /**
+     * The folder whose files the sweep deletes: a folder store's own, or an object store's local
+     * cache. An object store's objects themselves are not swept (docs/cli.md says so): only the rows
+     * of the runs retention deletes, and the cached copies.
+     */
+    public static Path folderOf(ArtifactStore artifacts) {
+        if (artifacts instanceof ContentStore folder) return folder.root();
+        if (artifacts instanceof S3ArtifactStore s3) return s3.cache().root();
+        throw new IllegalArgumentException("no folder to sweep in " + artifacts.location());
+    }
 
     /** @param artifacts the root of the content-addressed store (the data dir's {@code artifacts}) */
     public GarbageCollector(Store store, Path artifacts, Clock clock) {

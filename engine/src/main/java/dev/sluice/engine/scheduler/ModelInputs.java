@@ -7,6 +7,7 @@ import dev.sluice.engine.registry.ModelVersion;
 import dev.sluice.engine.registry.PinnedModel;
 import dev.sluice.engine.store.RunProvenance;
 import dev.sluice.engine.store.Store;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.artifact.ContentStore;
 import dev.sluice.worker.protocol.Artifact;
 import java.util.ArrayList;
@@ -41,10 +42,10 @@ final class ModelInputs {
     }
 
     private final Store store;
-    private final ContentStore artifacts;
+    private final ArtifactStore artifacts;
     private final Map<String, ModelVersion> versions = new HashMap<>();
 
-    ModelInputs(Store store, ContentStore artifacts) {
+    ModelInputs(Store store, ArtifactStore artifacts) {
         this.store = store;
         this.artifacts = artifacts;
     }
@@ -73,10 +74,14 @@ final class ModelInputs {
                 });
             }
             if (version.isEmpty()) return "no model " + e.getValue();
-            for (ModelFile f : version.get().files()) {
-                if (!artifacts.contains(f.sha256())) {
-                    return "model " + version.get().ref() + ": file " + f.path() + " is no longer in the artifact store";
+            try {
+                for (ModelFile f : version.get().files()) {
+                    if (!artifacts.contains(f.sha256())) {
+                        return "model " + version.get().ref() + ": file " + f.path() + " is no longer in the artifact store";
+                    }
                 }
+            } catch (java.io.IOException io) {
+                return "model " + version.get().ref() + ": the artifact store could not be asked (" + io.getMessage() + ")";
             }
             resolved.add(new Resolved(e.getKey(), version.get()));
         }

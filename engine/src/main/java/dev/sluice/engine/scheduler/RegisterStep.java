@@ -17,6 +17,7 @@ import dev.sluice.engine.store.AttemptRecord;
 import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.RunProvenance;
 import dev.sluice.engine.store.Store;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.artifact.ContentStore;
 import dev.sluice.worker.protocol.Artifact;
 import java.time.Instant;
@@ -73,10 +74,10 @@ final class RegisterStep {
     private static final int PROMOTE_TRIES = 5;
 
     private final Store store;
-    private final ContentStore artifacts;
+    private final ArtifactStore artifacts;
     private final Expressions expressions;
 
-    RegisterStep(Store store, ContentStore artifacts, Expressions expressions) {
+    RegisterStep(Store store, ArtifactStore artifacts, Expressions expressions) {
         this.store = store;
         this.artifacts = artifacts;
         this.expressions = expressions;
@@ -94,7 +95,13 @@ final class RegisterStep {
         for (ModelFile f : content.get().files()) {
             String path = content.get().kind().equals("file") ? spec.fromOutput() : spec.fromOutput() + "/" + f.path();
             inputs.add(new Artifact(spec.fromStep(), path, f.sha256(), f.size()));
-            if (!artifacts.contains(f.sha256())) {
+            boolean stored;
+            try {
+                stored = artifacts.contains(f.sha256());
+            } catch (java.io.IOException io) {
+                return failed(log, inputs, "from " + spec.from() + ": the artifact store could not be asked (" + io.getMessage() + ")");
+            }
+            if (!stored) {
                 return failed(log, inputs, "from " + spec.from() + ": " + path + " is not in the artifact store");
             }
         }

@@ -20,7 +20,7 @@ import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.Store;
 import dev.sluice.engine.store.StoreException;
 import dev.sluice.engine.store.TaskRecord;
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.protocol.Artifact;
 import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.TaskRequest;
@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +86,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     private final Store store;
     private final Dispatcher dispatcher;
-    private final ContentStore artifacts;
+    private final ArtifactStore artifacts;
     private final TaskPreparer preparer;
     private final ModelInputs modelInputs;
     private final RegisterStep registerStep;
@@ -112,7 +113,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
     private volatile boolean stopped;
     private volatile Throwable failure;
 
-    public Scheduler(Store store, Dispatcher dispatcher, ContentStore artifacts, Expressions expressions,
+    public Scheduler(Store store, Dispatcher dispatcher, ArtifactStore artifacts, Expressions expressions,
             Clock clock, String owner, long maxLogBytes, RunListener listener) {
         this.store = store;
         this.dispatcher = dispatcher;
@@ -655,7 +656,9 @@ public final class Scheduler implements RunControl, AutoCloseable {
             return true;
         }
         if (p.cacheKey() != null) {
-            Optional<CacheHit> hit = store.cacheHit(p.cacheKey()).filter(h -> h.outputs().stream().allMatch(a -> artifacts.touch(a.sha256()))); // touched: retention spares them
+            // touched: retention spares them until this hit is committed
+            Optional<CacheHit> hit = store.cacheHit(p.cacheKey())
+                    .filter(h -> allStored(h.outputs()) && h.outputs().stream().allMatch(a -> artifacts.touch(a.sha256())));
             if (hit.isPresent()) {
                 dispatcher.release(placement);
                 serveFromCache(b, run, task, t, hit.get(), p, placement.name());
@@ -730,6 +733,16 @@ public final class Scheduler implements RunControl, AutoCloseable {
                     placement.name());
             events.add(new Result(runId, r));
         });
+    }
+
+    /** Whether every output of a cache hit is still in the artifact store; one that cannot be checked counts as missing (the step runs). */
+    private boolean allStored(List<Artifact> outputs) {
+        try {
+            return artifacts.firstMissing(outputs.stream().map(Artifact::sha256).toList()).isEmpty();
+        } catch (IOException | RuntimeException e) {
+            log.warn("cache hit not used: its outputs could not be checked in the artifact store ({})", e.getMessage());
+            return false;
+        }
     }
 
     private void serveFromCache(Batch b, ActiveRun run, Task task, TaskRecord t, CacheHit hit, TaskPreparer.Prepared p,

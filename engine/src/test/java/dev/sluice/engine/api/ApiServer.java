@@ -14,6 +14,7 @@ import dev.sluice.engine.server.PipelineFolder;
 import dev.sluice.engine.server.Server;
 import dev.sluice.engine.store.Store;
 import dev.sluice.engine.store.Stores;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.artifact.ContentStore;
 import dev.sluice.worker.exec.LocalExecutor;
 import dev.sluice.worker.protocol.TaskRequest;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -49,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
     final Path dataDir;
     final Path pipelinesDir;
     final Store store;
-    final ContentStore artifacts;
+    final ArtifactStore artifacts;
     private final LocalExecutor executor;
     private final Scheduler scheduler;
     final EngineMetrics metrics = new EngineMetrics(Clock.systemUTC());
@@ -72,17 +74,22 @@ public final class ApiServer implements AutoCloseable {
      * @param fixtures a folder of pipeline files, copied into the server's pipelines folder
      */
     public ApiServer(Path root, String token, Path fixtures) {
+        this(root, token, fixtures, ContentStore::new);
+    }
+
+    /** @param artifacts makes the artifact store from the folder it would be in */
+    public ApiServer(Path root, String token, Path fixtures, Function<Path, ArtifactStore> artifacts) {
         dataDir = root.resolve("data");
         pipelinesDir = root.resolve("pipelines");
         copyFixtures(fixtures, pipelinesDir);
         store = Stores.open(null, dataDir);
         PipelineFolder.load(store, pipelinesDir);
-        artifacts = new ContentStore(dataDir.resolve("artifacts"));
+        this.artifacts = artifacts.apply(dataDir.resolve("artifacts"));
         Owner owner = Owner.self("server");
-        executor = new LocalExecutor(artifacts, dataDir.resolve("work"), "local@test", Duration.ofSeconds(1));
-        scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test", 4, Set.of()), artifacts,
+        executor = new LocalExecutor(this.artifacts, dataDir.resolve("work"), "local@test", Duration.ofSeconds(1));
+        scheduler = new Scheduler(store, new LocalDispatcher(executor, "local@test", 4, Set.of()), this.artifacts,
                 new Expressions(), Clock.systemUTC(), owner.toString(), TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.all(signals, metrics));
-        ApiContext api = new ApiContext(store, scheduler, artifacts, pipelinesDir.toAbsolutePath(), Clock.systemUTC(), owner.toString(),
+        ApiContext api = new ApiContext(store, scheduler, this.artifacts, pipelinesDir.toAbsolutePath(), Clock.systemUTC(), owner.toString(),
                 signals).withToken(Optional.ofNullable(token)).withMetrics(metrics).withCluster(new ClusterInfo() {
                     @Override
                     public List<Member> members() {
@@ -219,5 +226,6 @@ public final class ApiServer implements AutoCloseable {
         executor.close();
         store.close();
         metrics.close();
+        artifacts.close();
     }
 }

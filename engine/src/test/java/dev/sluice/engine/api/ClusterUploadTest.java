@@ -19,13 +19,18 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterUploadTest {
 
-    private static final String API_TOKEN = "api-token";
+    static final String API_TOKEN = "api-token";
     private final HttpClient http = HttpClient.newHttpClient();
-    private ApiServer server;
+    ApiServer server;
 
     @BeforeAll
-    void start(@TempDir Path root) {
-        server = new ApiServer(root, API_TOKEN);
+    void start(@TempDir Path root) throws Exception {
+        server = newServer(root);
+    }
+
+    /** The server under test (a subclass puts its artifacts elsewhere). */
+    ApiServer newServer(Path root) throws Exception {
+        return new ApiServer(root, API_TOKEN);
     }
 
     @AfterAll
@@ -33,14 +38,14 @@ class ClusterUploadTest {
         server.close();
     }
 
-    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+    HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String sha256(String text) throws Exception {
+    static String sha256(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -1,5 +1,7 @@
 package dev.sluice.worker.app;
 
+import dev.sluice.worker.artifact.S3Location;
+import dev.sluice.worker.artifact.S3Settings;
 import dev.sluice.worker.cluster.ClusterOptions;
 import dev.sluice.worker.cluster.ClusterTls;
 import picocli.CommandLine;
@@ -48,6 +50,13 @@ public final class WorkerMain implements Callable<Integer> {
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Content store and attempt folders (default ~/.sluice/worker).")
     Path workDir;
+
+    @Option(names = "--artifacts", paramLabel = "s3://BUCKET/PREFIX",
+            description = {"The engine's S3-compatible artifact store: inputs are read from and outputs written to it directly "
+                    + "instead of through the engine (endpoint, region, credentials from the AWS settings: AWS_ENDPOINT_URL, "
+                    + "AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE...; SLUICE_S3_PATH_STYLE). Default: $SLUICE_ARTIFACTS when it is s3://..., else none.",
+                    "The work dir's store is then a verified cache. See docs/artifacts.md."})
+    String artifacts;
 
     @Option(names = "--name", description = "Shown in logs and GET /api/cluster (default HOSTNAME-PID).")
     String name;
@@ -141,8 +150,28 @@ public final class WorkerMain implements Callable<Integer> {
         Path dir = workDir != null ? workDir : Path.of(System.getProperty("user.home"), ".sluice", "worker");
         ClusterOptions cluster = new ClusterOptions(clusterName, host, clusterPort, join, true, tls());
         WorkerProcess.Config config = new WorkerProcess.Config(workerName, workerSlots, List.copyOf(labels), dir.toAbsolutePath(),
-                cluster, token(), parseDuration(grace), pid);
-        return new WorkerProcess(config, out).run();
+                cluster, token(), parseDuration(grace), pid, artifacts());
+        return new WorkerProcess(config, out, env).run();
+    }
+
+    /** {@code --artifacts}, else an {@code s3://} {@code $SLUICE_ARTIFACTS} (a folder there is the server's business: ignored). */
+    private String artifacts() {
+        String spec;
+        if (artifacts != null) {
+            if (!S3Location.looksLike(artifacts)) {
+                throw new IllegalArgumentException("--artifacts " + artifacts + ": a worker shares only an object store (s3://bucket/prefix)");
+            }
+            spec = artifacts.strip();
+        } else {
+            String fromEnv = env.get("SLUICE_ARTIFACTS");
+            spec = S3Location.looksLike(fromEnv) ? fromEnv.strip() : null;
+        }
+        if (spec != null) {
+            // before anything is created: a wrong location or setting is a usage error
+            S3Location.parse(spec);
+            S3Settings.fromEnvironment(env);
+        }
+        return spec;
     }
 
     private Optional<String> token() throws IOException {

@@ -1,6 +1,7 @@
 package dev.sluice.worker.app;
 
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
+import dev.sluice.worker.artifact.ArtifactStores;
 import dev.sluice.worker.cluster.AgentSettings;
 import dev.sluice.worker.cluster.ArtifactClient;
 import dev.sluice.worker.cluster.ClusterOptions;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,22 +41,26 @@ final class WorkerProcess {
     /** How long results may wait for the engine's acknowledgement at shutdown. */
     private static final Duration PATIENCE = Duration.ofSeconds(15);
 
+    /** @param artifacts {@code --artifacts}: {@code s3://bucket/prefix}, or null for the work dir's store (outputs go through the engine) */
     record Config(String name, int slots, List<String> labels, Path workDir, ClusterOptions cluster,
-                  Optional<String> token, Duration grace, long pid) {}
+                  Optional<String> token, Duration grace, long pid, String artifacts) {}
 
     private final Config config;
     private final PrintWriter out;
     private Runnable closeWatchdog = () -> { };
 
-    WorkerProcess(Config config, PrintWriter out) {
+    private final Map<String, String> env;
+
+    WorkerProcess(Config config, PrintWriter out, Map<String, String> env) {
         this.config = config;
         this.out = out;
+        this.env = env;
     }
 
     /** Runs until SIGTERM (the JVM then exits from the shutdown hook) or a refused join token (returns 2). */
     int run() throws Exception {
         Files.createDirectories(config.workDir());
-        ContentStore store = new ContentStore(config.workDir().resolve("store"));
+        ArtifactStore store = ArtifactStores.open(config.artifacts(), config.workDir().resolve("store"), env);
         // outside the JVM: ends this worker's steps once its lease runs out, even while the JVM is frozen
         Optional<Watchdog> watchdog = Watchdog.start(config.workDir().resolve("watchdog"));
         LocalExecutor executor = new LocalExecutor(store, config.workDir().resolve("attempts"), config.name(),
@@ -69,6 +75,7 @@ final class WorkerProcess {
             executor.close();
             closeWatchdog.run();
             io.shutdownNow();
+            store.close();
             throw new IllegalStateException("could not join the cluster through " + String.join(",", config.cluster().members())
                     + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
         }
@@ -86,12 +93,16 @@ final class WorkerProcess {
             out.flush();
         });
         agent.halted().onFailure(e -> halted.complete(WorkerMain.INVALID));
-        Thread hook = new Thread(() -> shutdown(agent, executor, vertx, io), "sluice-worker-shutdown");
+        Thread hook = new Thread(() -> {
+            shutdown(agent, executor, vertx, io);
+            store.close();
+        }, "sluice-worker-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         int code = halted.join();
         Runtime.getRuntime().removeShutdownHook(hook);
         close(executor, vertx, io);
+        store.close();
         return code;
     }
 

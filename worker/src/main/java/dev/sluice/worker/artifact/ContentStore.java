@@ -5,9 +5,9 @@ import dev.sluice.worker.protocol.Artifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A content-addressed file store under one root folder.
@@ -30,9 +31,10 @@ import java.util.Objects;
  * and would corrupt the store).
  *
  * <p>Thread-safe; several workers may share one root on the same file system (two puts of the same
- * content racing both rename identical bytes onto the same name).
+ * content racing both rename identical bytes onto the same name). Reads are not hashed again: a
+ * stored file was verified when it was renamed into place and is read-only since.
  */
-public final class ContentStore {
+public final class ContentStore implements ArtifactStore {
 
     private static final int BUFFER = 64 * 1024;
 
@@ -57,15 +59,36 @@ public final class ContentStore {
      * @param file    the file to copy (symbolic links are followed)
      * @return where the content came from, its hash and size
      */
+    @Override
     public Artifact put(String from, String relPath, Path file) throws IOException {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(relPath, "relPath");
+        try (InputStream in = Files.newInputStream(file)) {
+            Stored s = store(in, null, file.toString());
+            return new Artifact(from, relPath, s.sha256(), s.size());
+        }
+    }
+
+    /**
+     * Stores what {@code in} gives, only if it hashes to {@code expected} (a download from another
+     * store): nothing is left under any name otherwise.
+     *
+     * @return the size
+     * @throws CorruptContentException when the bytes hash to something else
+     */
+    long putVerified(InputStream in, String expected, String where) throws IOException {
+        path(expected); // checks the id
+        return store(in, expected, where).size();
+    }
+
+    /** Copies into a temporary file while hashing, then renames it into place (unless the content is there already). */
+    private Stored store(InputStream in, String expected, String where) throws IOException {
         Files.createDirectories(tmp);
         Path temp = Files.createTempFile(tmp, "put-", ".part");
         try {
             MessageDigest digest = sha256();
             long size = 0;
-            try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(temp)) {
+            try (OutputStream out = Files.newOutputStream(temp)) {
                 byte[] buffer = new byte[BUFFER];
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     digest.update(buffer, 0, n);
@@ -74,6 +97,9 @@ public final class ContentStore {
                 }
             }
             String sha = HexFormat.of().formatHex(digest.digest());
+            if (expected != null && !expected.equals(sha)) {
+                throw new CorruptContentException(where, expected, sha);
+            }
             Path target = path(sha);
             // present: mark it in use (retention spares a content touched within its grace); gone
             // meanwhile (retention took it): store this copy
@@ -82,7 +108,7 @@ public final class ContentStore {
                 makeReadOnly(temp);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            return new Artifact(from, relPath, sha, size);
+            return new Stored(sha, size);
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -105,6 +131,7 @@ public final class ContentStore {
      *
      * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
      */
+    @Override
     public boolean contains(String sha256) {
         return Files.isRegularFile(path(sha256));
     }
@@ -117,6 +144,7 @@ public final class ContentStore {
      * @return false when the content is not stored
      * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
      */
+    @Override
     public boolean touch(String sha256) {
         try {
             Files.setLastModifiedTime(path(sha256), FileTime.from(Instant.now()));
@@ -137,6 +165,7 @@ public final class ContentStore {
      * @throws NoSuchFileException      when the content is not stored
      * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
      */
+    @Override
     public void materialize(String sha256, Path target) throws IOException {
         Path source = path(sha256);
         if (!Files.isRegularFile(source)) {
@@ -147,6 +176,58 @@ public final class ContentStore {
             Files.createDirectories(parent);
         }
         Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The stored file itself (read-only). */
+    @Override
+    public Path localFile(String sha256) throws IOException {
+        Path file = path(sha256);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "content not in the store");
+        }
+        return file;
+    }
+
+    @Override
+    public void list(Consumer<Stored> visitor) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (DirectoryStream<Path> shards = Files.newDirectoryStream(root)) {
+            for (Path shard : shards) {
+                String prefix = shard.getFileName().toString();
+                if (prefix.length() != 2 || !Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) continue;
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+                    for (Path f : files) {
+                        String name = f.getFileName().toString();
+                        if (isSha256(name) && name.startsWith(prefix) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                            visitor.accept(new Stored(name, Files.size(f)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(String sha256) throws IOException {
+        return Files.deleteIfExists(path(sha256));
+    }
+
+    @Override
+    public Path scratch() {
+        return tmp;
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    /** A folder is this machine's (or a shared file system's, which workers do not assume). */
+    @Override
+    public boolean shared() {
+        return false;
     }
 
     /** Whether {@code s} is a sha256 id as this store spells it: 64 lower-case hex digits. */

@@ -1,6 +1,6 @@
 package dev.sluice.worker.cluster;
 
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.protocol.Artifact;
 
 import java.io.IOException;
@@ -21,8 +21,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Moves artifacts between the engine and this worker's {@link ContentStore} over HTTP
+ * Moves artifacts between the engine and this worker's {@link ArtifactStore} over HTTP
  * ({@code java.net.http}, blocking calls on its own I/O threads, never on an event loop).
+ *
+ * <p><b>Direct</b>: when this worker's store is an object store and the engine's registration reply
+ * names the same one ({@link ArtifactStore#location()}), nothing goes through the engine: inputs are
+ * read from the object store (verified into the local cache before the step starts) and outputs are
+ * already there (the executor put them). Otherwise:
  *
  * <ul>
  *   <li>Inputs: {@code GET {engineUrl}/api/artifacts/{sha256}} into a temporary file, then into the
@@ -38,7 +43,7 @@ public final class ArtifactClient {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final ContentStore store;
+    private final ArtifactStore store;
     private final Path downloads;
     private final ExecutorService io;
     private final HttpClient http;
@@ -47,11 +52,24 @@ public final class ArtifactClient {
      * @param downloads folder for partial downloads (created when needed)
      * @param io        runs the blocking transfers
      */
-    public ArtifactClient(ContentStore store, Path downloads, ExecutorService io) {
+    public ArtifactClient(ArtifactStore store, Path downloads, ExecutorService io) {
         this.store = Objects.requireNonNull(store, "store");
         this.downloads = Objects.requireNonNull(downloads, "downloads");
         this.io = Objects.requireNonNull(io, "io");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).executor(io).build();
+    }
+
+    /** Whether this worker reads and writes the engine's object store itself. */
+    boolean direct(Endpoint endpoint) {
+        return store.shared() && store.location().equals(endpoint.artifacts());
+    }
+
+    /** For the log: where this worker's artifacts go. */
+    String describe(Endpoint endpoint) {
+        if (direct(endpoint)) return "read and written directly in " + store.location();
+        if (store.shared()) return "through the engine (the engine's store is " + (endpoint.artifacts() == null ? "its own folder"
+                : endpoint.artifacts()) + ", not " + store.location() + ")";
+        return "through the engine";
     }
 
     /**
@@ -63,9 +81,12 @@ public final class ArtifactClient {
         return CompletableFuture.runAsync(() -> {
             Map<String, Artifact> bySha = new LinkedHashMap<>();
             inputs.forEach(a -> bySha.putIfAbsent(a.sha256(), a));
+            boolean direct = direct(endpoint);
             for (Artifact input : bySha.values()) {
                 try {
-                    if (!store.contains(input.sha256())) {
+                    if (direct) {
+                        store.localFile(input.sha256()); // from the object store into the cache, verified
+                    } else if (!store.contains(input.sha256())) {
                         download(endpoint, input);
                     }
                 } catch (IOException | IllegalArgumentException e) {
@@ -78,13 +99,19 @@ public final class ArtifactClient {
         }, io);
     }
 
-    /** Uploads one stored content; fails with an {@link IOException} saying why. */
+    /**
+     * Uploads one stored content; fails with an {@link IOException} saying why. Direct: nothing to
+     * do, the executor put it into the object store already.
+     */
     CompletableFuture<Void> upload(Endpoint endpoint, String sha256) {
         return CompletableFuture.runAsync(() -> {
             String url = endpoint.engineUrl() + "/api/cluster/artifacts/" + sha256;
             try {
+                if (direct(endpoint)) {
+                    return; // the executor put it into the object store; the leader checks it is there
+                }
                 HttpRequest request = authorized(URI.create(url), endpoint)
-                        .PUT(HttpRequest.BodyPublishers.ofFile(store.path(sha256)))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(store.localFile(sha256)))
                         .header("Content-Type", "application/octet-stream").build();
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (response.statusCode() != 200 && response.statusCode() != 201) {

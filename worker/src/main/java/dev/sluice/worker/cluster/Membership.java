@@ -98,7 +98,7 @@ final class Membership {
 
     /** Where inputs are fetched and outputs uploaded (the last registration's answer). */
     Endpoint endpoint() {
-        return endpoint != null ? endpoint : new Endpoint("http://engine-unknown", null);
+        return endpoint != null ? endpoint : new Endpoint("http://engine-unknown", null, null);
     }
 
     void register() {
@@ -151,7 +151,7 @@ final class Membership {
         generation++;
         registration = new Registration(reply.getLong("leaseMillis", 10_000L), reply.getLong("heartbeatMillis", 2_000L),
                 reply.getLong("killGraceMillis", DEFAULT_KILL_GRACE_MILLIS));
-        endpoint = new Endpoint(reply.getString("engineUrl", ""), reply.getString("uploadToken"));
+        endpoint = new Endpoint(reply.getString("engineUrl", ""), reply.getString("uploadToken"), reply.getString("artifacts"));
         leaseMillis = registration.leaseMillis();
         killGraceMillis = registration.killGraceMillis();
         renewLease(sentAt);

@@ -1,6 +1,6 @@
 package dev.sluice.worker.exec;
 
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.protocol.Artifact;
 
 import java.io.IOException;
@@ -43,7 +43,7 @@ record AttemptFolder(Path dir) {
     }
 
     /** Puts every model file at {@code models/<key>/<path>}. */
-    void materializeModels(Collection<Artifact> artifacts, ContentStore store) throws IOException {
+    void materializeModels(Collection<Artifact> artifacts, ArtifactStore store) throws IOException {
         if (artifacts.isEmpty()) return;
         Path models = models();
         Files.createDirectories(models);
@@ -60,7 +60,7 @@ record AttemptFolder(Path dir) {
     }
 
     /** Puts every input at {@code inputs/<from>/<path>}. */
-    void materialize(Collection<Artifact> artifacts, ContentStore store) throws IOException {
+    void materialize(Collection<Artifact> artifacts, ArtifactStore store) throws IOException {
         Path inputs = inputs();
         for (Artifact a : artifacts) {
             Path fromDir = inside(inputs, a.from(), "input folder");
@@ -71,15 +71,15 @@ record AttemptFolder(Path dir) {
         }
     }
 
+    /** The longest relative output path the store keeps. */
+    static final int MAX_PATH = 1000;
+
     /**
      * Stores every regular file under {@code outputs/}, sorted by path.
      *
      * @param warn receives a one-line warning per skipped entry
      */
-    /** The longest relative output path the store keeps. */
-    static final int MAX_PATH = 1000;
-
-    List<Artifact> storeOutputs(ContentStore store, String from, Consumer<String> warn) throws IOException {
+    List<Artifact> storeOutputs(ArtifactStore store, String from, Consumer<String> warn) throws IOException {
         Path outputs = outputs();
         if (!Files.isDirectory(outputs, LinkOption.NOFOLLOW_LINKS)) {
             // the step replaced the folder (e.g. by a link elsewhere): nothing in it is its output

@@ -1,6 +1,6 @@
 package dev.sluice.worker.exec;
 
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param pythonHelper the folder holding {@code sluice_step.py}, added to every step's {@code PYTHONPATH}
  */
 record ExecContext(
-        ContentStore store,
+        ArtifactStore store,
         Workspace workspace,
         ProcessTree tree,
         Optional<Path> setsid,

@@ -1,7 +1,7 @@
 package dev.sluice.worker.exec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.worker.artifact.ContentStore;
+import dev.sluice.worker.artifact.ArtifactStore;
 import dev.sluice.worker.protocol.AttemptKey;
 import dev.sluice.worker.protocol.LogSink;
 import dev.sluice.worker.protocol.TaskRequest;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs attempts as OS processes on this machine.
  *
  * <p>Each attempt gets a folder under {@code workRoot} holding an empty {@code outputs/}, its
- * inputs under {@code inputs/<from>/<path>} (linked from the {@link ContentStore}) and the path of
+ * inputs under {@code inputs/<from>/<path>} (linked from the {@link ArtifactStore}) and the path of
  * its {@code metrics} file; the folder is given back right after the result's future completes
  * (outputs are in the store by then): reused when the step left it as it found it, else deleted
  * (see {@link Workspace}). The command runs as {@code setsid /bin/sh -c <command>} in the
@@ -78,14 +78,14 @@ public final class LocalExecutor implements AutoCloseable {
     private final ConcurrentMap<AttemptKey, Attempt> attempts = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public LocalExecutor(ContentStore store, Path workRoot, String workerName) {
+    public LocalExecutor(ArtifactStore store, Path workRoot, String workerName) {
         this(store, workRoot, workerName, DEFAULT_KILL_GRACE);
     }
 
     /**
      * @param killGrace how long a process tree has between TERM and KILL
      */
-    public LocalExecutor(ContentStore store, Path workRoot, String workerName, Duration killGrace) {
+    public LocalExecutor(ArtifactStore store, Path workRoot, String workerName, Duration killGrace) {
         this(store, workRoot, workerName, killGrace, Lease.ALWAYS);
     }
 
@@ -93,7 +93,7 @@ public final class LocalExecutor implements AutoCloseable {
      * @param killGrace how long a process tree has between TERM and KILL
      * @param lease     asked before and after each launch: nothing runs while it is not held
      */
-    public LocalExecutor(ContentStore store, Path workRoot, String workerName, Duration killGrace, Lease lease) {
+    public LocalExecutor(ArtifactStore store, Path workRoot, String workerName, Duration killGrace, Lease lease) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(workRoot, "workRoot");
