@@ -38,10 +38,10 @@ class GarbageCollectorPostgresTest {
             OldRuns fixture = OldRuns.open(url, dir);
             List<String> old = fixture.add("etl", 60, now.minus(Duration.ofDays(30)), Duration.ofHours(1), "SUCCEEDED", 1024);
             List<String> recent = fixture.add("etl", 3, now.minus(Duration.ofDays(1)), Duration.ofHours(1), "SUCCEEDED", 1024);
-            fixture.sql("CREATE TABLE model_versions (model VARCHAR(64) NOT NULL, version INTEGER NOT NULL, run_id VARCHAR(128),"
-                            + " task_id VARCHAR(500), attempt INTEGER, PRIMARY KEY (model, version),"
-                            + " FOREIGN KEY (run_id, task_id, attempt) REFERENCES attempts (run_id, task_id, attempt))",
-                    "INSERT INTO model_versions VALUES ('clf', 1, '" + old.get(0) + "', 'train', 1)");
+            fixture.sql("INSERT INTO models (name, created_at, updated_at) VALUES ('clf', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                    "INSERT INTO model_versions (model, version, sha256, kind, size, run_id, task_id, attempt, params, matrix, metrics,"
+                            + " tags, created_at) VALUES ('clf', 1, '" + "a".repeat(64) + "', 'file', 1, '" + old.get(0)
+                            + "', 'train', 1, '{}', '{}', '{}', '{}', CURRENT_TIMESTAMP)");
             fixture.close();
             try (Store store = Stores.open(url, null, Clock.systemUTC())) {
                 GarbageCollector gc = new GarbageCollector(store, dir.resolve("artifacts"), Clock.systemUTC());

@@ -108,21 +108,19 @@ class GarbageCollectorTest {
     void keepsEveryArtifactAModelVersionNeedsAndTheRunItCameFrom() {
         OldRuns fixture = OldRuns.open(dir);
         List<String> old = fixture.add("train", 20, NOW.minus(Duration.ofDays(60)), Duration.ofHours(1), "SUCCEEDED", 256);
-        // the registry's tables (migration V6 on another branch), as the contract fixes them
-        fixture.sql("CREATE TABLE model_versions (model VARCHAR(64) NOT NULL, version INTEGER NOT NULL, sha256 VARCHAR(64) NOT NULL,"
-                        + " run_id VARCHAR(128), task_id VARCHAR(500), attempt INTEGER, PRIMARY KEY (model, version),"
-                        + " FOREIGN KEY (run_id, task_id, attempt) REFERENCES attempts (run_id, task_id, attempt))",
-                "CREATE TABLE model_version_files (model VARCHAR(64) NOT NULL, version INTEGER NOT NULL, path VARCHAR(1000) NOT NULL,"
-                        + " sha256 VARCHAR(64) NOT NULL, size BIGINT NOT NULL, PRIMARY KEY (model, version, path))");
         fixture.close();
         try (Store store = Stores.open(null, dir, CLOCK)) {
             Artifact model3 = model(store, old.get(3));
             Artifact model7 = model(store, old.get(7));
             OldRuns again = OldRuns.open(dir);
-            again.sql("INSERT INTO model_versions VALUES ('clf', 1, '" + model3.sha256() + "', '" + old.get(3) + "', 'train', 1)",
+            again.sql("INSERT INTO models (name, created_at, updated_at) VALUES ('clf', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                    "INSERT INTO model_versions (model, version, sha256, kind, size, run_id, task_id, attempt, params, matrix, metrics,"
+                            + " tags, created_at) VALUES ('clf', 1, '" + model3.sha256() + "', 'file', 256, '" + old.get(3)
+                            + "', 'train', 1, '{}', '{}', '{}', '{}', CURRENT_TIMESTAMP)",
                     "INSERT INTO model_version_files VALUES ('clf', 1, 'model.bin', '" + model3.sha256() + "', 256)",
                     // a version whose run is not recorded (registered from a file): its artifact is a root all the same
-                    "INSERT INTO model_versions VALUES ('clf', 2, '" + model7.sha256() + "', NULL, NULL, NULL)",
+                    "INSERT INTO model_versions (model, version, sha256, kind, size, params, matrix, metrics, tags, created_at)"
+                            + " VALUES ('clf', 2, '" + model7.sha256() + "', 'file', 256, '{}', '{}', '{}', '{}', CURRENT_TIMESTAMP)",
                     "INSERT INTO model_version_files VALUES ('clf', 2, 'model.bin', '" + model7.sha256() + "', 256)");
             again.close();
 
