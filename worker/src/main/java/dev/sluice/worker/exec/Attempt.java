@@ -147,6 +147,11 @@ final class Attempt {
         } catch (IOException | IllegalArgumentException e) {
             return failed(startedAt, "could not materialize inputs: " + message(e));
         }
+        try {
+            folder.materializeModels(request.models(), ctx.store());
+        } catch (IOException | IllegalArgumentException e) {
+            return failed(startedAt, "could not materialize models: " + message(e));
+        }
         return execute(folder, workdir, startedAt);
     }
 
@@ -299,6 +304,7 @@ final class Attempt {
         env.putAll(request.env());
         env.put("SLUICE_OUTPUTS", folder.outputs().toString());
         env.put("SLUICE_INPUTS", folder.inputs().toString());
+        if (!request.models().isEmpty()) env.put("SLUICE_MODELS", folder.models().toString());
         env.put("SLUICE_METRICS", folder.metrics().toString());
         return env;
     }
