@@ -48,6 +48,8 @@ public final class Experiments {
             String sort, int limit, int offset) {
         Map<String, List<MetricRow>> byRun = new HashMap<>();
         for (MetricRow m : data.metrics()) byRun.computeIfAbsent(m.runId(), k -> new ArrayList<>()).add(m);
+        Map<String, Map<String, Map<String, Object>>> variantsByRun = new HashMap<>();
+        for (var v : data.variants()) variantsByRun.computeIfAbsent(v.runId(), k -> new LinkedHashMap<>()).put(v.taskId(), v.matrix());
         List<Row> rows = new ArrayList<>();
         Set<String> metricColumns = new LinkedHashSet<>();
         Set<String> paramColumns = new LinkedHashSet<>();
@@ -55,7 +57,7 @@ public final class Experiments {
             List<MetricRow> ms = byRun.getOrDefault(run.id(), List.of());
             paramColumns.addAll(run.params().keySet());
             // variants: tasks of matrix steps; the run's other metrics are shared by its variant rows
-            Map<String, Map<String, Object>> variants = new LinkedHashMap<>();
+            Map<String, Map<String, Object>> variants = new LinkedHashMap<>(variantsByRun.getOrDefault(run.id(), Map.of()));
             Map<String, Double> shared = new LinkedHashMap<>();
             for (MetricRow m : ms) {
                 if (!m.matrix().isEmpty()) variants.putIfAbsent(m.taskId(), m.matrix());

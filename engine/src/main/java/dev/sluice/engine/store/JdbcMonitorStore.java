@@ -217,7 +217,11 @@ final class JdbcMonitorStore implements MonitorStore {
                 Map<String, Object> m = matrix.equals("{}") ? Map.of() : matrices.computeIfAbsent(matrix, json::read);
                 return new MetricRow(rs.getString(1), rs.getString(2), rs.getString(3), m, rs.getString(5), rs.getDouble(6));
             }, args.toArray());
-            return new ExperimentData(runs, metrics);
+            List<VariantRow> variants = JdbcStore.query(c, "SELECT t.run_id, t.task_id, t.step_id, t.matrix FROM runs r"
+                    + " JOIN tasks t ON t.run_id = r.id WHERE r.pipeline = ? AND t.matrix <> '{}' ORDER BY t.run_id, t.position",
+                    rs -> new VariantRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                            matrices.computeIfAbsent(rs.getString(4), json::read)), pipeline);
+            return new ExperimentData(runs, metrics, variants);
         });
     }
 
