@@ -199,9 +199,12 @@ final class JdbcMonitorStore implements MonitorStore {
     @Override
     public ExperimentData experiments(String pipeline, Set<String> names) {
         return read(c -> {
+            // runs of a sweep share few distinct params texts: each is parsed once (the maps are read-only)
+            Map<String, Map<String, Object>> paramsByText = new HashMap<>();
             List<RunRow> runs = JdbcStore.query(c, "SELECT id, status, created_at, params FROM runs WHERE pipeline = ?"
                     + " ORDER BY created_at DESC, id DESC", rs -> new RunRow(rs.getString(1), rs.getString(2),
-                    Jdbc.getInstant(rs, "created_at"), json.read(rs.getString(4))), pipeline);
+                    Jdbc.getInstant(rs, "created_at"), paramsByText.computeIfAbsent(rs.getString(4),
+                            t -> java.util.Collections.unmodifiableMap(json.read(t)))), pipeline);
             StringBuilder sql = new StringBuilder("SELECT m.run_id, m.task_id, t.step_id, t.matrix, m.name, m.metric_value"
                     + " FROM runs r JOIN tasks t ON t.run_id = r.id JOIN metrics m ON m.run_id = t.run_id"
                     + " AND m.task_id = t.task_id AND m.attempt = t.attempts WHERE r.pipeline = ? AND t.status = 'SUCCEEDED'");
