@@ -65,11 +65,18 @@ final class JdbcMonitorStore implements MonitorStore {
         });
     }
 
-    private static boolean hasTable(Connection c, String table) throws SQLException {
+    /** Once the registry's table was seen it stays (tables are never dropped): the metadata is not asked again. */
+    private volatile boolean registrySeen;
+
+    private boolean hasTable(Connection c, String table) throws SQLException {
+        if (registrySeen) return true;
         DatabaseMetaData meta = c.getMetaData();
         for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
             try (ResultSet rs = meta.getTables(null, null, name, null)) {
-                if (rs.next()) return true;
+                if (rs.next()) {
+                    registrySeen = true;
+                    return true;
+                }
             }
         }
         return false;
