@@ -64,13 +64,12 @@ public final class Experiments {
                 else put(shared, m, wantedMetrics, metricColumns);
             }
             if (variants.isEmpty()) {
-                rows.add(new Row(run.id(), null, run.status(), run.createdAt(), params(run.params(), wantedParams), Map.of(), shared));
+                rows.add(new Row(run.id(), null, run.status(), run.createdAt(), run.params(), Map.of(), shared));
             } else {
                 for (var v : variants.entrySet()) {
                     Map<String, Double> metrics = new LinkedHashMap<>(shared);
                     for (MetricRow m : ms) if (m.taskId().equals(v.getKey())) put(metrics, m, wantedMetrics, metricColumns);
-                    rows.add(new Row(run.id(), v.getKey(), run.status(), run.createdAt(), params(run.params(), wantedParams),
-                            v.getValue(), metrics));
+                    rows.add(new Row(run.id(), v.getKey(), run.status(), run.createdAt(), run.params(), v.getValue(), metrics));
                 }
             }
         }
@@ -87,7 +86,12 @@ public final class Experiments {
         int to = Math.min(from + limit, sorted.size());
         List<String> metrics = wantedMetrics.isEmpty() ? List.copyOf(metricColumns) : wantedMetrics;
         List<String> params = wantedParams.isEmpty() ? List.copyOf(paramColumns) : wantedParams;
-        return new Table(params, metrics, List.copyOf(sorted.subList(from, to)), sorted.size());
+        // every param served filters and sorts; the page shows the ones asked for
+        List<Row> page = new ArrayList<>(to - from);
+        for (Row r : sorted.subList(from, to)) {
+            page.add(new Row(r.runId(), r.taskId(), r.status(), r.createdAt(), params(r.params(), wantedParams), r.matrix(), r.metrics()));
+        }
+        return new Table(params, metrics, page, sorted.size());
     }
 
     private static void put(Map<String, Double> out, MetricRow m, List<String> wanted, Set<String> columns) {
