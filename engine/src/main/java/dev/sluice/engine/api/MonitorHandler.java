@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -217,9 +216,5 @@ public final class MonitorHandler {
             // below
         }
         throw ApiException.badRequest("bad-query", name + " must be a number from " + min + " to " + max);
-    }
-
-    static List<String> split(String s) {
-        return s == null ? List.of() : Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 }
