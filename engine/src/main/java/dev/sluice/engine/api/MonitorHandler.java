@@ -154,6 +154,23 @@ public final class MonitorHandler {
         });
     }
 
+    /**
+     * {@code POST /api/channels/{name}/enable}: an operator re-enables a channel its receiver disabled
+     * (410); the deliveries it holds are sent again at once.
+     */
+    public void enableChannel(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        Http.blocking(ctx, () -> {
+            boolean was = store.monitor().disabledChannels().contains(name);
+            int again = store.monitor().enableChannel(name, Instant.now());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("channel", name);
+            out.put("was_disabled", was);
+            out.put("pending_again", again);
+            return Reply.ok(out);
+        });
+    }
+
     static Map<String, Object> alertJson(AlertRecord a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
