@@ -27,14 +27,18 @@ public record RunReport(
         String reason,
         Map<String, Object> params,
         Instant logicalDate,
-        String trigger,
+        Map<String, Object> trigger,
         Instant createdAt,
         Instant startedAt,
         Instant endedAt,
         List<StepReport> steps,
         List<ModelUse> models,
         Map<String, Object> code,
-        @com.fasterxml.jackson.annotation.JsonProperty("rerun_of") String rerunOf) {
+        @com.fasterxml.jackson.annotation.JsonProperty("rerun_of") String rerunOf,
+        List<AlertSummary> alerts) {
+
+    /** An alert that fired on this run (its message verbatim: pages escape it). */
+    public record AlertSummary(String id, String severity, String message) {}
 
     /** A model version a task of the run pinned at its start ({@code version} null: the reference resolved to nothing). */
     public record ModelUse(
@@ -49,6 +53,7 @@ public record RunReport(
     public RunReport {
         models = models == null ? List.of() : List.copyOf(models);
         code = code == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(code));
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
     }
 
     public record StepReport(
@@ -110,12 +115,14 @@ public record RunReport(
             steps.add(new StepReport(t.taskId(), t.stepId(), t.matrix(), t.status().name(), t.reason(), tries, exitCode,
                     t.startedAt(), t.endedAt(), t.cached(), metrics.getOrDefault(t.taskId(), Map.of()), outs));
         }
+        List<AlertSummary> alerts = store.monitor().alertsOfRun(run.id()).stream()
+                .map(a -> new AlertSummary(a.id(), a.severity(), a.message())).toList();
         var provenance = store.provenance(run.id());
         List<ModelUse> models = new ArrayList<>();
         provenance.ifPresent(p -> p.models().forEach(m -> models.add(new ModelUse(m.taskId(), m.key(), m.ref(), m.model(),
                 m.version(), m.sha256()))));
         return new RunReport(run.id(), run.pipeline(), run.version(), run.status().name(), run.reason(), masked(run.params()),
-                run.logicalDate(), run.trigger(), run.createdAt(), run.startedAt(), run.endedAt(), steps, models,
-                provenance.map(p -> p.code()).orElse(Map.of()), provenance.map(p -> p.rerunOf()).orElse(null));
+                run.logicalDate(), run.triggerJson(), run.createdAt(), run.startedAt(), run.endedAt(), steps, models,
+                provenance.map(p -> p.code()).orElse(Map.of()), provenance.map(p -> p.rerunOf()).orElse(null), alerts);
     }
 }

@@ -53,6 +53,9 @@ final class Attempt {
     /** Only touched by the thread that runs the attempt. */
     private AttemptFolder folder;
 
+    /** when each line of the metrics file was first seen, for the series' times; set once the process ended */
+    private volatile MetricsTail tail;
+
     // guarded by this
     private Process process;
     private long launchedAt;
@@ -195,18 +198,22 @@ final class Attempt {
             marks = new ProcessTree.Marks(marks.cookie(), cgroup.get());
             command = Cgroups.enter(cgroup.get()) + command; // the shell moves itself in before it forks anything
         }
+        MetricsTail tail = new MetricsTail(folder.metrics());
+        var tailing = ctx.timer().scheduleWithFixedDelay(tail::poll, 1, 1, TimeUnit.SECONDS);
         try {
             exit = executor.execute(SessionExecutor.commandLine(ctx.setsid(), command), environment(folder));
         } catch (IOException | RuntimeException e) { // e.g. an environment variable name the OS refuses
             exit = null;
             runError = message(e);
         } finally {
+            tailing.cancel(false);
             synchronized (this) {
                 if (timeoutTask != null) {
                     timeoutTask.cancel(false);
                 }
             }
         }
+        this.tail = tail;
         Outcome killed;
         Process p;
         synchronized (this) {
@@ -231,9 +238,11 @@ final class Attempt {
             storeError = "could not store outputs: " + message(e);
             log.notice(storeError);
         }
-        Map<String, Double> metrics = Map.of();
+        MetricsFile.Parsed metrics = MetricsFile.Parsed.NONE;
         try {
-            metrics = ctx.metrics().read(folder.metrics(), log::notice);
+            Instant readAt = Instant.now();
+            MetricsTail seen = tail;
+            metrics = ctx.metrics().readSeries(folder.metrics(), log::notice, line -> seen == null ? readAt : seen.timeOf(line, readAt));
         } catch (IOException e) {
             log.notice("metrics ignored: could not read " + folder.metrics().getFileName() + ": " + message(e));
         }
@@ -259,7 +268,8 @@ final class Attempt {
             error = missing.isEmpty() ? null
                     : (missing.size() == 1 ? "missing output: " : "missing outputs: ") + String.join(", ", missing);
         }
-        return new TaskResult(key, outcome, exitCode, error, startedAt, Instant.now(), outputs, metrics, ctx.worker());
+        return new TaskResult(key, outcome, exitCode, error, startedAt, Instant.now(), outputs, metrics.last(), ctx.worker(),
+                metrics.series());
     }
 
     /** Called by the launcher as soon as the process exists. */
