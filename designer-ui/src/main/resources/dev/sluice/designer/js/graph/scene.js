@@ -18,7 +18,7 @@ export function boxWidth(id) {
  * Boxes for nodes the server did not lay out (an invalid text has no layout): longest-path
  * layers left to right, file order within a layer. edges: [{from, to}] between ids in `ids`.
  */
-export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }) {
+export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }, widthOf = boxWidth) {
   const known = new Set(ids);
   const preds = new Map(ids.map((id) => [id, []]));
   for (const e of edges) if (known.has(e.from) && known.has(e.to) && e.from !== e.to) preds.get(e.to).push(e.from);
@@ -41,8 +41,8 @@ export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }) {
   let x = origin.x;
   for (const members of layers) {
     if (!members) continue;
-    const w = Math.max(...members.map(boxWidth));
-    members.forEach((id, i) => boxes.set(id, { x, y: origin.y + i * (NODE_HEIGHT + ROW_GAP), width: boxWidth(id), height: NODE_HEIGHT }));
+    const w = Math.max(...members.map(widthOf));
+    members.forEach((id, i) => boxes.set(id, { x, y: origin.y + i * (NODE_HEIGHT + ROW_GAP), width: widthOf(id), height: NODE_HEIGHT }));
     x += w + LAYER_GAP;
   }
   return boxes;
@@ -51,8 +51,9 @@ export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }) {
 const key = (from, to) => `${from}\u0000${to}`;
 
 /**
- * The scene of a graph: graph {nodes: [{id, ...fields}], edges: [{from, to}]}, layout as the
- * server gives it (may be null), positions {id: {x, y}} placed by hand (drawn over the layout;
+ * The scene of a graph: graph {nodes: [{id, title?, ...fields}], edges: [{from, to}]}, layout as
+ * the server gives it (may be null: then every box is laid out here, by layerBoxes; a node's
+ * `title`, when it has one, is what its box shows and what sizes it), positions {id: {x, y}} placed by hand (drawn over the layout;
  * the edges of a moved box are routed here, the others keep the server's route).
  * Returns {nodes: [{id, data, box}], edges: [{from, to, points, box}], byId, bounds}.
  */
@@ -60,20 +61,22 @@ export function buildScene(graph, layout, positions = {}) {
   const laid = new Map();
   for (const b of (layout && layout.nodes) || []) laid.set(b.id, { x: b.x, y: b.y, width: b.width, height: b.height });
   const ids = graph.nodes.map((n) => n.id);
+  const titles = new Map(graph.nodes.map((n) => [n.id, n.title || n.id]));
+  const widthOf = (id) => boxWidth(titles.get(id));
   const missing = ids.filter((id) => !laid.has(id) && !(positions && positions[id]));
   let extra = new Map();
   if (missing.length) {
     const placed = [...laid.values()];
     const below = placed.length ? bounds(placed) : null;
     const origin = below ? { x: below.x, y: below.y + below.height + ROW_GAP * 2 } : { x: PADDING, y: PADDING };
-    extra = layerBoxes(missing, graph.edges, origin);
+    extra = layerBoxes(missing, graph.edges, origin, widthOf);
   }
   const moved = new Set();
   const nodes = graph.nodes.map((n) => {
     let box = laid.get(n.id) || extra.get(n.id);
     const p = positions && positions[n.id];
     if (p && Number.isFinite(p.x) && Number.isFinite(p.y)) {
-      const width = box ? box.width : boxWidth(n.id);
+      const width = box ? box.width : widthOf(n.id);
       if (!box || box.x !== p.x || box.y !== p.y) moved.add(n.id);
       box = { x: p.x, y: p.y, width, height: NODE_HEIGHT };
     } else if (!laid.has(n.id)) {

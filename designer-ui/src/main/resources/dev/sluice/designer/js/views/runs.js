@@ -3,6 +3,7 @@
 import { h, replace, empty, errorBox, statusBadge, toast } from '../dom.js';
 import { get, query } from '../api.js';
 import { duration, between, relative, dateTime, value } from '../format.js';
+import { alertBadge, triggerView } from './run-provenance.js';
 
 const PAGE = 50;
 const REFRESH_MS = 5000;
@@ -60,9 +61,9 @@ export function mount(root, store, params) {
       return h('tr', { 'data-test': 'run-row', 'data-id': r.id, class: picked.has(r.id) && 'is-picked' },
         h('td', { class: 'check-cell' }, box),
         h('td', null, statusBadge(r.status)),
-        h('td', null, h('a', { class: 'mono', href: `#/runs/${encodeURIComponent(r.id)}`, 'data-test': 'run-link' }, r.id)),
+        h('td', null, h('a', { class: 'mono', href: `#/runs/${encodeURIComponent(r.id)}`, 'data-test': 'run-link' }, r.id), ' ', alertBadge(r.alerts, r.pipeline)),
         h('td', null, h('a', { href: `#/runs?pipeline=${encodeURIComponent(r.pipeline)}`, class: 'plain' }, r.pipeline), h('span', { class: 'muted' }, ` v${r.version}`)),
-        h('td', { class: 'muted' }, r.trigger || ''),
+        h('td', { class: 'muted' }, triggerView(r.trigger)),
         h('td', { class: 'nowrap', title: dateTime(r.createdAt) }, relative(r.createdAt)),
         h('td', { class: 'num nowrap' }, r.startedAt ? duration(between(r.startedAt, r.endedAt)) : '—'),
         h('td', { class: 'mono small params-cell truncate', title: paramsText(r.params) }, paramsText(r.params)));
