@@ -19,7 +19,11 @@ export function parseFilter(text) {
     if (!part) continue;
     const normal = part.replace('==', '=');
     let found = null;
+    let depth = 0; // an operator inside [...] belongs to a matrix variant's id: train[l2=0.1].loss
     for (let i = 0; i < normal.length && !found; i++) {
+      if (normal[i] === '[') depth++;
+      else if (normal[i] === ']') depth = Math.max(0, depth - 1);
+      if (depth > 0) continue;
       for (const op of OPS) {
         if (normal.startsWith(op, i)) { found = { i, op }; break; }
       }
@@ -29,7 +33,7 @@ export function parseFilter(text) {
     const value = normal.slice(found.i + found.op.length).trim();
     if (!name || !NAME.test(name)) { errors.push(`"${part}": "${name}" is not a param or metric name`); continue; }
     if (!value) { errors.push(`"${part}": a value is missing after ${found.op}`); continue; }
-    if (/[,<>=!]/.test(value)) { errors.push(`"${part}": one operator per clause`); continue; }
+    if (/[<>=!]/.test(value)) { errors.push(`"${part}": one operator per clause`); continue; }
     clauses.push({ name, op: found.op, value });
   }
   return { clauses, errors, query: errors.length ? null : clauses.map((c) => `${c.name}${c.op}${c.value}`).join(',') };
