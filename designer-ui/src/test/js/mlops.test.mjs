@@ -125,7 +125,9 @@ test('the lineage query takes a model, an artifact or a run and step', () => {
   assert.deepEqual(rg.lineageQuery({ model: 'hd@champion', run: 'x' }), { model: 'hd@champion' });
   assert.deepEqual(rg.lineageQuery({ artifact: 'ab' }), { artifact: 'ab' });
   assert.deepEqual(rg.lineageQuery({ run: 'r', step: 's' }), { run: 'r', step: 's' });
+  assert.deepEqual(rg.lineageQuery({ model: 'hd:1', depth: '1', limit: 'x' }), { model: 'hd:1', depth: '1' });
   assert.equal(rg.lineageQuery({}), null);
+  assert.equal(rg.lineageQuery({ depth: '2' }), null);
 });
 
 const LINEAGE = {

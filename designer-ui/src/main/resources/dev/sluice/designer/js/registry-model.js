@@ -60,13 +60,17 @@ export function isRollback(version, seenAliases, alias) {
 /** An alias name as the spec allows it. */
 export const ALIAS = /^[a-z][a-z0-9_-]{0,62}$/;
 
-/** The lineage query string of a page's query: model / artifact / run (+ step), else null. */
+/** The lineage query string of a page's query: model / artifact / run (+ step), and depth / limit; else null. */
 export function lineageQuery(q) {
   if (!q) return null;
-  if (q.model) return { model: q.model };
-  if (q.artifact) return { artifact: q.artifact };
-  if (q.run) return q.step ? { run: q.run, step: q.step } : { run: q.run };
-  return null;
+  let out = null;
+  if (q.model) out = { model: q.model };
+  else if (q.artifact) out = { artifact: q.artifact };
+  else if (q.run) out = q.step ? { run: q.run, step: q.step } : { run: q.run };
+  if (!out) return null;
+  // the walk's bounds, when the page was asked for other than the server's defaults
+  for (const k of ['depth', 'limit']) if (/^\d+$/.test(q[k] || '')) out[k] = q[k];
+  return out;
 }
 
 const KIND_WORDS = {

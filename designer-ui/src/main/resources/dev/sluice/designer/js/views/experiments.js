@@ -9,13 +9,14 @@ import { parseFilter, nextSort, readSort, pageInfo, rowKey, seriesSource, experi
 import { alignSeries, scatterData, historyData } from '../series.js';
 import { chart, chartBox, PALETTE, severityColour } from '../chart.js';
 
-const PAGE = 25;
+const PAGE_SIZE = 25;
 const SCATTER_ROWS = 500;
 const MAX_OVERLAY = 10;
 
 export function mount(root, store, params) {
   const name = params.name;
   const q = params.query || {};
+  const PAGE = Math.min(200, Math.max(1, Number(q.limit) || PAGE_SIZE)); // ?limit= sets the page size
   const key = `experiments:${name}`;
   let alive = true;
   let state = { sort: q.sort || '', filter: q.filter || '', offset: Number(q.offset) || 0 };
@@ -60,7 +61,7 @@ export function mount(root, store, params) {
       card('Metric history', 'history', historyMetric, historyBox, 'The metric across runs over time; dashed lines are the pipeline\'s alert thresholds.'))));
 
   const setUrl = () => {
-    history.replaceState(null, '', `#/pipelines/${encodeURIComponent(name)}/experiments${query({ sort: state.sort, filter: state.filter, offset: state.offset || '' })}`);
+    history.replaceState(null, '', `#/pipelines/${encodeURIComponent(name)}/experiments${query({ sort: state.sort, filter: state.filter, offset: state.offset || '', limit: PAGE === PAGE_SIZE ? '' : PAGE })}`);
   };
 
   const fillSelect = (select, names, keep) => {
