@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as ex from '../../main/resources/dev/sluice/designer/js/experiments-model.js';
 import * as se from '../../main/resources/dev/sluice/designer/js/series.js';
 import * as rg from '../../main/resources/dev/sluice/designer/js/registry-model.js';
-import { buildScene } from '../../main/resources/dev/sluice/designer/js/graph/scene.js';
+import { buildScene, layerBoxes } from '../../main/resources/dev/sluice/designer/js/graph/scene.js';
 
 test('the filter box becomes the API filter', () => {
   const f = ex.parseFilter('auc > 0.85, l2 = 0.1');
@@ -174,4 +174,13 @@ test('lineage is laid out by the pipelines\' scene code, sized by its labels, up
   assert.ok(x('artifact:aa') < x('model_version:hd:2'));
   assert.equal(scene.edges.length, 3);
   for (const n of scene.nodes) assert.ok(n.box.width >= 180 && n.box.width <= 320);
+});
+
+test('aligned on its sinks, an input sits just left of what read it', () => {
+  const edges = [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'c', to: 'root' }, { from: 'file', to: 'c' }];
+  const left = layerBoxes(['root', 'c', 'b', 'a', 'file'], edges);
+  const right = layerBoxes(['root', 'c', 'b', 'a', 'file'], edges, undefined, undefined, true);
+  assert.equal(left.get('file').x, left.get('a').x, 'by default every source is in the first column');
+  assert.equal(right.get('file').x, right.get('b').x, 'aligned on sinks: one column before c');
+  assert.equal(right.get('root').x, left.get('root').x);
 });

@@ -108,6 +108,7 @@ export function lineageGraph(answer) {
   if (answer && byId.has(answer.root)) visit(answer.root);
   for (const n of nodes) if (!seen.has(n.id)) visit(n.id);
   return {
+    align: 'sinks', // walked back from its root: inputs sit just left of what read them
     nodes: order.map((id) => {
       const n = byId.get(id);
       const kind = n.type || 'node';

@@ -17,24 +17,38 @@ export function boxWidth(id) {
 /**
  * Boxes for nodes the server did not lay out (an invalid text has no layout): longest-path
  * layers left to right, file order within a layer. edges: [{from, to}] between ids in `ids`.
+ * alignSinks places each box as far right as its successors allow (a lineage graph, walked back
+ * from its root: an input sits just left of what read it, not in the first column).
  */
-export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }, widthOf = boxWidth) {
+export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }, widthOf = boxWidth, alignSinks = false) {
   const known = new Set(ids);
   const preds = new Map(ids.map((id) => [id, []]));
-  for (const e of edges) if (known.has(e.from) && known.has(e.to) && e.from !== e.to) preds.get(e.to).push(e.from);
-  const layer = new Map();
-  const visiting = new Set();
-  const depth = (id) => {
-    if (layer.has(id)) return layer.get(id);
-    if (visiting.has(id)) return 0; // a cycle in a text being typed: cut it anywhere
-    visiting.add(id);
-    let d = 0;
-    for (const p of preds.get(id)) d = Math.max(d, depth(p) + 1);
-    visiting.delete(id);
-    layer.set(id, d);
-    return d;
+  const succs = new Map(ids.map((id) => [id, []]));
+  for (const e of edges) {
+    if (known.has(e.from) && known.has(e.to) && e.from !== e.to) { preds.get(e.to).push(e.from); succs.get(e.from).push(e.to); }
+  }
+  const longest = (next) => {
+    const memo = new Map();
+    const visiting = new Set();
+    const walk = (id) => {
+      if (memo.has(id)) return memo.get(id);
+      if (visiting.has(id)) return 0; // a cycle in a text being typed: cut it anywhere
+      visiting.add(id);
+      let d = 0;
+      for (const p of next.get(id)) d = Math.max(d, walk(p) + 1);
+      visiting.delete(id);
+      memo.set(id, d);
+      return d;
+    };
+    ids.forEach(walk);
+    return memo;
   };
-  ids.forEach(depth);
+  let layer = longest(preds);
+  if (alignSinks) {
+    const height = longest(succs);
+    const top = Math.max(0, ...height.values());
+    layer = new Map(ids.map((id) => [id, top - height.get(id)]));
+  }
   const layers = [];
   for (const id of ids) (layers[layer.get(id)] ||= []).push(id);
   const boxes = new Map();
@@ -52,8 +66,9 @@ const key = (from, to) => `${from}\u0000${to}`;
 
 /**
  * The scene of a graph: graph {nodes: [{id, title?, ...fields}], edges: [{from, to}]}, layout as
- * the server gives it (may be null: then every box is laid out here, by layerBoxes; a node's
- * `title`, when it has one, is what its box shows and what sizes it), positions {id: {x, y}} placed by hand (drawn over the layout;
+ * the server gives it (may be null: then every box is laid out here, by layerBoxes, with
+ * graph.align 'sinks' to align on the sinks; a node's `title`, when it has one, is what its box
+ * shows and what sizes it), positions {id: {x, y}} placed by hand (drawn over the layout;
  * the edges of a moved box are routed here, the others keep the server's route).
  * Returns {nodes: [{id, data, box}], edges: [{from, to, points, box}], byId, bounds}.
  */
@@ -69,7 +84,7 @@ export function buildScene(graph, layout, positions = {}) {
     const placed = [...laid.values()];
     const below = placed.length ? bounds(placed) : null;
     const origin = below ? { x: below.x, y: below.y + below.height + ROW_GAP * 2 } : { x: PADDING, y: PADDING };
-    extra = layerBoxes(missing, graph.edges, origin, widthOf);
+    extra = layerBoxes(missing, graph.edges, origin, widthOf, graph.align === 'sinks');
   }
   const moved = new Set();
   const nodes = graph.nodes.map((n) => {

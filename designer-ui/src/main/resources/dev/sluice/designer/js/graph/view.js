@@ -543,7 +543,7 @@ export function createGraphView(parent, opts = {}) {
 
   function setGraph(graph, layout = graph && graph.layout, positions = {}) {
     const g = graph && Array.isArray(graph.nodes) ? graph : { nodes: [], edges: [] };
-    scene = buildScene({ nodes: g.nodes, edges: g.edges || [] }, layout || null, positions || {});
+    scene = buildScene({ nodes: g.nodes, edges: g.edges || [], align: g.align }, layout || null, positions || {});
     clearDetail();
     farBuilt = false;
     miniDirty = true;
