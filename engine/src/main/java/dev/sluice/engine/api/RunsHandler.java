@@ -147,7 +147,8 @@ public final class RunsHandler {
         m.put("reason", r.reason());
         m.put("params", RunReport.masked(r.params()));
         m.put("logicalDate", r.logicalDate());
-        m.put("trigger", r.trigger());
+        m.put("trigger", r.triggerJson().get("type"));
+        m.put("trigger_detail", r.triggerJson());
         m.put("createdAt", r.createdAt());
         m.put("startedAt", r.startedAt());
         m.put("endedAt", r.endedAt());

@@ -39,7 +39,8 @@ public final class ExpressionChecker {
         }
     }
 
-    static final Set<String> RUN_FIELDS = Set.of("id", "logical_date", "pipeline");
+    // status: the run's state, RUNNING in steps, the end state in alerts
+    static final Set<String> RUN_FIELDS = Set.of("id", "logical_date", "pipeline", "status");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Map<String, ValueType> params;

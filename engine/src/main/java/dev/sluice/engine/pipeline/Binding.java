@@ -110,6 +110,11 @@ final class Binding {
         }
     }
 
+    /** The expression of an alert's {@code when:}, bare; null (reported) when it is not one expression. */
+    String conditionForAlert(YamlScalar s, String path, List<ExprSite> sites) {
+        return condition(s, path, null, sites);
+    }
+
     /** The expression of an {@code if:}, bare; null (reported) when it is not one expression. */
     String condition(YamlScalar s, String path, String stepId, List<ExprSite> sites) {
         try {

@@ -62,6 +62,7 @@ final class Drafts {
 
     /** The whole file as bound. */
     record PipelineDraft(String name, String description, Map<String, Param> params, Schedule schedule,
-            int concurrency, Map<String, String> env, List<StepDraft> steps, List<ExprSite> expressions) {
+            int concurrency, Map<String, String> env, List<StepDraft> steps, List<ExprSite> expressions,
+            List<EventTrigger> triggers, List<AlertRule> alerts, List<ExprSite> alertExpressions) {
     }
 }

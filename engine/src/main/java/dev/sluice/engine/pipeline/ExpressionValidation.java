@@ -38,6 +38,12 @@ final class ExpressionValidation {
             report(site, checker.check(site.expression(), new ExpressionChecker.Context(null, null, null, false)),
                     problems, source);
         }
+        // alerts are evaluated when the run ended: every step is "upstream", and run.status is known
+        ExpressionChecker.Context alertContext = new ExpressionChecker.Context("", null, id -> true, false);
+        for (ExprSite site : draft.alertExpressions()) {
+            report(site, checker.check(site.expression(), site.condition()
+                    ? new ExpressionChecker.Context("", null, id -> true, true) : alertContext), problems, source);
+        }
         for (StepDraft s : draft.steps()) {
             for (ExprSite site : s.expressions()) {
                 String self = s.id();

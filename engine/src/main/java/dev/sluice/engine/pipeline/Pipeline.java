@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param params      in file order
  * @param schedule    {@code null} when the pipeline has none
  * @param baseDir     the folder of the pipeline file: step workdirs are relative to it
+ * @param triggers    (v1.1) events that start a run of it
+ * @param alerts      (v1.1) evaluated when a run of it ends
  */
 public record Pipeline(
         String name,
@@ -22,7 +24,9 @@ public record Pipeline(
         int concurrency,
         Map<String, String> env,
         List<Step> steps,
-        Path baseDir) {
+        Path baseDir,
+        List<EventTrigger> triggers,
+        List<AlertRule> alerts) {
 
     public static final int DEFAULT_CONCURRENCY = 16;
 
@@ -34,6 +38,14 @@ public record Pipeline(
         steps = List.copyOf(steps);
         baseDir = baseDir == null ? Path.of(".").toAbsolutePath().normalize() : baseDir;
         if (concurrency < 1) throw new IllegalArgumentException("concurrency < 1");
+        triggers = List.copyOf(triggers == null ? List.of() : triggers);
+        alerts = List.copyOf(alerts == null ? List.of() : alerts);
+    }
+
+    /** A pipeline without triggers or alerts. */
+    public Pipeline(String name, String description, Map<String, Param> params, Schedule schedule, int concurrency,
+            Map<String, String> env, List<Step> steps, Path baseDir) {
+        this(name, description, params, schedule, concurrency, env, steps, baseDir, List.of(), List.of());
     }
 
     public Step step(String id) {

@@ -23,7 +23,7 @@ import java.util.Set;
 final class PipelineBinder {
 
     static final List<String> KEYS = List.of("name", "description", "params", "schedule", "concurrency",
-            "defaults", "env", "steps");
+            "defaults", "env", "steps", "triggers", "alerts");
     static final List<String> SCHEDULE_KEYS = List.of("cron", "timezone", "catchup");
     static final List<String> DEFAULTS_KEYS = List.of("retries", "retry_delay", "timeout", "worker");
     static final int MAX_CONCURRENCY = 10_000;
@@ -57,8 +57,13 @@ final class PipelineBinder {
         List<ExprSite> sites = new ArrayList<>();
         Map<String, String> env = b.env(r, null, sites);
         List<StepDraft> steps = steps(r, defaults);
+        EventsBinder events = new EventsBinder(b, problems);
+        List<EventTrigger> triggers = events.triggers(r, name);
+        List<ExprSite> alertSites = new ArrayList<>();
+        List<AlertRule> alerts = events.alerts(r, alertSites);
         return new PipelineDraft(name, description, params, schedule,
-                concurrency == null ? Pipeline.DEFAULT_CONCURRENCY : concurrency.intValue(), env, steps, sites);
+                concurrency == null ? Pipeline.DEFAULT_CONCURRENCY : concurrency.intValue(), env, steps, sites,
+                triggers, alerts, alertSites);
     }
 
     private Map<String, Param> params(MapReader r) {

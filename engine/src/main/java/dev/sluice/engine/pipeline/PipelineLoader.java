@@ -100,7 +100,7 @@ public final class PipelineLoader {
     }
 
     private static boolean hasExpressions(PipelineDraft draft) {
-        if (!draft.expressions().isEmpty()) return true;
+        if (!draft.expressions().isEmpty() || !draft.alertExpressions().isEmpty()) return true;
         for (StepDraft s : draft.steps()) if (!s.expressions().isEmpty()) return true;
         return false;
     }
@@ -109,7 +109,7 @@ public final class PipelineLoader {
         List<Step> steps = new ArrayList<>(d.steps().size());
         for (StepDraft s : d.steps()) steps.add(s.toStep());
         return new Pipeline(d.name(), d.description(), d.params(), d.schedule(), d.concurrency(), d.env(), steps,
-                baseDir == null ? null : baseDir.toAbsolutePath().normalize());
+                baseDir == null ? null : baseDir.toAbsolutePath().normalize(), d.triggers(), d.alerts());
     }
 
     private static ParseResult failure(Location where, String code, String message) {

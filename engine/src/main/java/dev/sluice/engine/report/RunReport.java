@@ -27,11 +27,15 @@ public record RunReport(
         String reason,
         Map<String, Object> params,
         Instant logicalDate,
-        String trigger,
+        Map<String, Object> trigger,
         Instant createdAt,
         Instant startedAt,
         Instant endedAt,
-        List<StepReport> steps) {
+        List<StepReport> steps,
+        List<AlertSummary> alerts) {
+
+    /** An alert that fired on this run (its message verbatim: pages escape it). */
+    public record AlertSummary(String id, String severity, String message) {}
 
     public record StepReport(
             String id,
@@ -92,7 +96,9 @@ public record RunReport(
             steps.add(new StepReport(t.taskId(), t.stepId(), t.matrix(), t.status().name(), t.reason(), tries, exitCode,
                     t.startedAt(), t.endedAt(), t.cached(), metrics.getOrDefault(t.taskId(), Map.of()), outs));
         }
+        List<AlertSummary> alerts = store.monitor().alertsOfRun(run.id()).stream()
+                .map(a -> new AlertSummary(a.id(), a.severity(), a.message())).toList();
         return new RunReport(run.id(), run.pipeline(), run.version(), run.status().name(), run.reason(), masked(run.params()),
-                run.logicalDate(), run.trigger(), run.createdAt(), run.startedAt(), run.endedAt(), steps);
+                run.logicalDate(), run.triggerJson(), run.createdAt(), run.startedAt(), run.endedAt(), steps, alerts);
     }
 }

@@ -114,7 +114,7 @@ final class ActiveRun implements Snapshot.Graph {
         Instant started = status == RunState.RUNNING && r.startedAt() == null ? at : r.startedAt();
         Instant ended = status.terminal() ? at : null;
         record = new RunRecord(r.id(), r.pipeline(), r.version(), status, r.params(), r.logicalDate(), r.trigger(),
-                r.createdAt(), started, ended, r.owner(), r.heartbeatAt(), reason);
+                r.createdAt(), started, ended, r.owner(), r.heartbeatAt(), reason, r.triggerInfo(), r.triggerKey());
     }
 
     /** Mirror of {@link dev.sluice.engine.store.Change.SetTaskState}: null keeps, except reason and notBefore. */

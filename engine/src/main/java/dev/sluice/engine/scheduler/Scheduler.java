@@ -581,7 +581,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
         };
         b.changes.add(new Change.FinishAttempt(runId, key.taskId(), key.attempt(), attemptStatus, result.startedAt(), result.endedAt(),
                 result.exitCode(), attemptReason, result.error(), s.counted(), result.outputs(), result.metrics(),
-                run.inputs.remove(key)));
+                run.inputs.remove(key), result.series()));
         if (outcome == AttemptOutcome.SUCCEEDED) {
             run.outputs.put(key.taskId(), result.outputs());
             run.metrics.put(key.taskId(), result.metrics());

@@ -117,7 +117,8 @@ final class TaskPreparer {
         Map<String, String> runInfo = Map.of(
                 "id", run.id(),
                 "logical_date", run.record.logicalDate().toString(),
-                "pipeline", run.plan.pipeline().name());
+                "pipeline", run.plan.pipeline().name(),
+                "status", run.record.status().name());
         return new Scope(run.record.params(), task.matrix(), runInfo, stepViews(run, referencedSteps(task.step())));
     }
 

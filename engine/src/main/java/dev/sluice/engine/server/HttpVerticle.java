@@ -13,6 +13,7 @@ import dev.sluice.engine.api.MetricsHandler;
 import dev.sluice.engine.api.PipelinesHandler;
 import dev.sluice.engine.api.PositionsHandler;
 import dev.sluice.engine.api.RunsHandler;
+import dev.sluice.engine.api.SeriesHandler;
 import dev.sluice.engine.api.StreamsHandler;
 import dev.sluice.engine.api.ValidateHandler;
 import io.vertx.core.Future;
@@ -94,6 +95,7 @@ final class HttpVerticle extends VerticleBase {
             if ("true".equals(ctx.request().getParam("follow"))) streams.followLog(ctx);
             else runs.logs(ctx);
         });
+        router.get("/api/runs/:id/steps/:step/metrics").handler(new SeriesHandler(api)::get);
         router.get("/api/artifacts/:sha256").handler(artifacts::get);
         router.get("/api/cluster").handler(cluster::members);
         router.get("/api/openapi.yaml").handler(docs::openapi);

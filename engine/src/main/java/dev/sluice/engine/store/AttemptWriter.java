@@ -5,6 +5,7 @@ import dev.sluice.engine.store.Change.FinishAttempt;
 import dev.sluice.engine.store.Change.PutCache;
 import dev.sluice.engine.store.Change.StartAttempt;
 import dev.sluice.worker.protocol.Artifact;
+import dev.sluice.worker.protocol.MetricPoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -32,6 +33,8 @@ final class AttemptWriter {
             + " sha256, size) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_METRIC = "INSERT INTO metrics (run_id, task_id, attempt, name, metric_value)"
             + " VALUES (?, ?, ?, ?, ?)";
+    private static final String INSERT_POINT = "INSERT INTO metric_points (run_id, task_id, attempt, seq, name, step,"
+            + " metric_value, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_LOG = "INSERT INTO log_chunks (run_id, task_id, attempt, content)"
             + " VALUES (?, ?, ?, ?)";
 
@@ -111,6 +114,18 @@ final class AttemptWriter {
                 bindAttempt(ps, change);
                 ps.setString(4, metric.getKey());
                 ps.setDouble(5, metric.getValue());
+                ps.addBatch();
+            }
+        });
+        Batches.insertRows(connection, INSERT_POINT, group, c -> !c.series().isEmpty(), (ps, change) -> {
+            int seq = 0;
+            for (MetricPoint point : change.series()) {
+                bindAttempt(ps, change);
+                ps.setInt(4, seq++);
+                ps.setString(5, point.name());
+                ps.setLong(6, point.step());
+                ps.setDouble(7, point.value());
+                Jdbc.setInstant(ps, 8, point.at());
                 ps.addBatch();
             }
         });

@@ -3,6 +3,7 @@ package dev.sluice.engine.store;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.run.StepState;
 import dev.sluice.worker.protocol.Artifact;
+import dev.sluice.worker.protocol.MetricPoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,8 @@ public sealed interface Change {
      * Record how a RUNNING attempt ended, with what it produced and consumed. Compare-and-set on the
      * attempt being RUNNING, so a late or duplicate result is refused. {@code startedAt}, when set,
      * replaces the attempt's start (stored when it was handed to the worker) with the moment the
-     * worker started its process.
+     * worker started its process. {@code series} is every value the attempt wrote, in order; when it
+     * is empty, each of {@code metrics} is kept as a series of one (step 0, at {@code endedAt}).
      */
     record FinishAttempt(
             String runId,
@@ -72,11 +74,27 @@ public sealed interface Change {
             boolean counted,
             List<Artifact> outputs,
             Map<String, Double> metrics,
-            List<Artifact> inputs) implements Change {
+            List<Artifact> inputs,
+            List<MetricPoint> series) implements Change {
         public FinishAttempt {
             outputs = List.copyOf(outputs == null ? List.of() : outputs);
             metrics = Map.copyOf(metrics == null ? Map.of() : metrics);
             inputs = List.copyOf(inputs == null ? List.of() : inputs);
+            if (series == null || series.isEmpty()) {
+                Instant at = endedAt != null ? endedAt : Instant.now();
+                List<MetricPoint> last = new java.util.ArrayList<>(metrics.size());
+                new java.util.TreeMap<>(metrics).forEach((name, value) -> last.add(new MetricPoint(name, 0, value, at)));
+                series = last;
+            }
+            series = List.copyOf(series);
+        }
+
+        /** Without a series: each metric's last value is kept as a series of one. */
+        public FinishAttempt(String runId, String taskId, int attempt, String status, Instant startedAt, Instant endedAt,
+                Integer exitCode, String reason, String error, boolean counted, List<Artifact> outputs,
+                Map<String, Double> metrics, List<Artifact> inputs) {
+            this(runId, taskId, attempt, status, startedAt, endedAt, exitCode, reason, error, counted, outputs, metrics,
+                    inputs, null);
         }
     }
 
@@ -85,4 +103,29 @@ public sealed interface Change {
 
     /** Remember that a successful attempt can serve the given cache key, replacing an earlier one. */
     record PutCache(String cacheKey, String runId, String taskId, int attempt) implements Change {}
+
+    /**
+     * The end of a run was handled: its alerts evaluated and the triggers on it fired. Compare-and-set on
+     * the end being pending, so two servers (or a retry after a crash) never handle one end twice.
+     */
+    record EndHandled(String runId) implements Change {}
+
+    /**
+     * Move the cursor of an event source (e.g. {@code model_alias_moves}) from {@code expected} (null: it
+     * has none yet) to {@code next}; compare-and-set, so an event is handled once.
+     */
+    record MoveCursor(String name, Long expected, long next) implements Change {}
+
+    /** Store a fired alert with one delivery per channel, pending and due at once. */
+    record FireAlert(AlertRecord alert, List<String> channels) implements Change {
+        public FireAlert {
+            channels = List.copyOf(channels);
+        }
+    }
+
+    /**
+     * Add a line to a run's events (task_id NULL, status the run's own): why an alert was not evaluated,
+     * why a trigger was cut.
+     */
+    record NoteRun(String runId, Instant at, RunState status, String reason) implements Change {}
 }

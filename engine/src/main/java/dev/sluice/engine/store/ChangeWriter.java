@@ -30,12 +30,13 @@ final class ChangeWriter {
 
     private static final String INSERT_RUN = "INSERT INTO runs (id, pipeline, version, status, params,"
             + " logical_date, schedule_tick, triggered_by, created_at, started_at, ended_at, owner, heartbeat_at,"
-            + " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " reason, trigger, trigger_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_TASK = "INSERT INTO tasks (run_id, task_id, step_id, position, matrix,"
             + " status, reason, attempts, retries_used, cached, not_before, started_at, ended_at, exit_code)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    // a run's end is pending (its alerts and triggers to handle) from the commit that ends it
     private static final String SET_RUN_STATE = "UPDATE runs SET status = ?, reason = ?,"
-            + " started_at = COALESCE(started_at, ?), ended_at = ? WHERE id = ? AND status = ?";
+            + " started_at = COALESCE(started_at, ?), ended_at = ?, end_pending = ? WHERE id = ? AND status = ?";
     private static final String SET_RUN_OWNER = "UPDATE runs SET owner = ?, heartbeat_at = ? WHERE id = ?";
     private static final String SET_TASK_STATE = "UPDATE tasks SET status = ?, reason = ?, not_before = ?,"
             + " started_at = COALESCE(?, started_at), ended_at = ?, attempts = COALESCE(?, attempts),"
@@ -89,6 +90,8 @@ final class ChangeWriter {
             attempts.appendLogs(cast(group, AppendLog.class));
         } else if (kind == PutCache.class) {
             attempts.putCaches(cast(group, PutCache.class));
+        } else if (MonitorWriter.handles(kind)) {
+            new MonitorWriter(connection, now).write(kind, group);
         } else {
             throw new IllegalArgumentException("unknown change " + kind.getName());
         }
@@ -119,6 +122,8 @@ final class ChangeWriter {
                 ps.setString(12, run.owner());
                 Jdbc.setInstant(ps, 13, run.heartbeatAt());
                 ps.setString(14, run.reason());
+                ps.setString(15, run.triggerInfo().isEmpty() ? null : json.write(run.triggerInfo(), "trigger of run " + run.id()));
+                ps.setString(16, run.triggerKey());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -181,6 +186,10 @@ final class ChangeWriter {
 
     private ConflictException runExists(List<CreateRun> group, SQLException e) {
         boolean tick = Jdbc.message(e).toLowerCase(Locale.ROOT).contains("runs_schedule_tick_uk");
+        if (Jdbc.message(e).toLowerCase(Locale.ROOT).contains("runs_trigger_key_uk")) {
+            return new ConflictException("an event already started its run: one of "
+                    + group.stream().map(c -> c.run().pipeline() + " " + c.run().triggerKey()).toList());
+        }
         if (group.size() == 1) {
             RunRecord run = group.get(0).run();
             return new ConflictException(tick
@@ -201,8 +210,9 @@ final class ChangeWriter {
                 ps.setString(2, change.reason());
                 Jdbc.setInstant(ps, 3, next == RunState.RUNNING ? change.at() : null);
                 Jdbc.setInstant(ps, 4, next.terminal() ? change.at() : null);
-                ps.setString(5, change.runId());
-                ps.setString(6, change.expected().name());
+                ps.setBoolean(5, next.terminal());
+                ps.setString(6, change.runId());
+                ps.setString(7, change.expected().name());
                 ps.addBatch();
             }
             Batches.checkEachMatched(ps.executeBatch(), group, change -> new ConflictException(

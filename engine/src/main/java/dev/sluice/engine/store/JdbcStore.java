@@ -281,6 +281,25 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public MetricSeries series(String runId, String taskId, int attempt) {
+        return read(c -> {
+            Map<String, List<MetricSeries.Point>> byName = new LinkedHashMap<>();
+            for (Object[] row : query(c, "SELECT name, step, metric_value, at FROM metric_points"
+                    + " WHERE run_id = ? AND task_id = ? AND attempt = ? ORDER BY seq",
+                    rs -> new Object[] {rs.getString(1), new MetricSeries.Point(rs.getLong(2), rs.getDouble(3),
+                            Jdbc.getInstant(rs, "at"))}, runId, taskId, attempt)) {
+                byName.computeIfAbsent((String) row[0], k -> new ArrayList<>()).add((MetricSeries.Point) row[1]);
+            }
+            return new MetricSeries(runId, taskId, attempt, byName);
+        });
+    }
+
+    @Override
+    public MonitorStore monitor() {
+        return new JdbcMonitorStore(dataSource, json, rows);
+    }
+
+    @Override
     public LeaderLease lease(String name) {
         return new LeaderLease(dataSource, dialect, name);
     }
@@ -481,7 +500,7 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static <T> List<T> query(Connection c, String sql, Rows.Mapper<T> mapper, Object... args)
+    static <T> List<T> query(Connection c, String sql, Rows.Mapper<T> mapper, Object... args)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
@@ -495,13 +514,13 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static <T> Optional<T> queryOne(Connection c, String sql, Rows.Mapper<T> mapper, Object... args)
+    static <T> Optional<T> queryOne(Connection c, String sql, Rows.Mapper<T> mapper, Object... args)
             throws SQLException {
         List<T> found = query(c, sql, mapper, args);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
-    private static int execute(Connection c, String sql, Object... args) throws SQLException {
+    static int execute(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
@@ -513,7 +532,7 @@ public final class JdbcStore implements Store {
         return Jdbc.transaction(dataSource, what, work);
     }
 
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             if (args[i] instanceof Instant instant) {
                 Jdbc.setInstant(ps, i + 1, instant);

@@ -5,12 +5,13 @@ import dev.sluice.engine.run.StepState;
 import dev.sluice.worker.protocol.Artifact;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 
 /** Maps result rows to the store's records; the column lists match the mappers. */
 final class Rows {
 
     static final String RUN_COLUMNS = "id, pipeline, version, status, params, logical_date, triggered_by,"
-            + " created_at, started_at, ended_at, owner, heartbeat_at, reason";
+            + " created_at, started_at, ended_at, owner, heartbeat_at, reason, trigger, trigger_key";
     static final String TASK_COLUMNS = "run_id, task_id, step_id, position, matrix, status, reason, attempts,"
             + " retries_used, cached, not_before, started_at, ended_at, exit_code";
     static final String ATTEMPT_COLUMNS = "a.run_id, a.task_id, a.attempt, a.status, a.worker, a.started_at,"
@@ -46,7 +47,13 @@ final class Rows {
                 Jdbc.getInstant(rs, "ended_at"),
                 rs.getString("owner"),
                 Jdbc.getInstant(rs, "heartbeat_at"),
-                rs.getString("reason"));
+                rs.getString("reason"),
+                triggerInfo(rs.getString("trigger")),
+                rs.getString("trigger_key"));
+    }
+
+    private Map<String, Object> triggerInfo(String text) {
+        return text == null ? Map.of() : json.read(text);
     }
 
     TaskRecord task(ResultSet rs) throws SQLException {

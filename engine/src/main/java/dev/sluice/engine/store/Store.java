@@ -120,6 +120,12 @@ public interface Store extends AutoCloseable {
     /** Metrics of a run's tasks from their successful attempts, keyed by task id. */
     Map<String, Map<String, Double>> metrics(String runId);
 
+    /** Every value an attempt wrote, by metric name; empty series when it wrote none. */
+    MetricSeries series(String runId, String taskId, int attempt);
+
+    /** The queries and writes of triggers, alerts, experiments and metric history. */
+    MonitorStore monitor();
+
     /** Inputs an attempt consumed (lineage). */
     List<Artifact> inputs(String runId, String taskId, int attempt);
 

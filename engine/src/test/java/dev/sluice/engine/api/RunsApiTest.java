@@ -45,7 +45,7 @@ class RunsApiTest {
         JsonNode report = api.awaitStatus(id, "SUCCEEDED");
 
         assertThat(report.get("pipeline").asText()).isEqualTo("hello");
-        assertThat(report.get("trigger").asText()).isEqualTo("manual");
+        assertThat(report.get("trigger").get("type").asText()).isEqualTo("manual");
         assertThat(report.get("params").get("who").asText()).isEqualTo("sluice");
         assertThat(report.get("params").get("times").asLong()).isEqualTo(2);
         JsonNode greet = step(report, "greet");

@@ -197,9 +197,9 @@ final class Attempt {
             storeError = "could not store outputs: " + message(e);
             log.notice(storeError);
         }
-        Map<String, Double> metrics = Map.of();
+        MetricsFile.Parsed metrics = MetricsFile.Parsed.NONE;
         try {
-            metrics = ctx.metrics().read(folder.metrics(), log::notice);
+            metrics = ctx.metrics().readSeries(folder.metrics(), log::notice, Instant.now());
         } catch (IOException e) {
             log.notice("metrics ignored: could not read " + folder.metrics().getFileName() + ": " + message(e));
         }
@@ -225,7 +225,8 @@ final class Attempt {
             error = missing.isEmpty() ? null
                     : (missing.size() == 1 ? "missing output: " : "missing outputs: ") + String.join(", ", missing);
         }
-        return new TaskResult(key, outcome, exitCode, error, startedAt, Instant.now(), outputs, metrics, ctx.worker());
+        return new TaskResult(key, outcome, exitCode, error, startedAt, Instant.now(), outputs, metrics.last(), ctx.worker(),
+                metrics.series());
     }
 
     /** Called by the launcher as soon as the process exists. */

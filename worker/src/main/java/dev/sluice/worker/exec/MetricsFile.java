@@ -9,14 +9,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.sluice.worker.protocol.MetricPoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * Parses {@code $SLUICE_METRICS}: each line is {@code name value} or a JSON object of
- * name -> number; later values override earlier ones.
+ * name -> number; later values override earlier ones, and every value is kept, in order, as its
+ * name's series. A JSON line's integer {@code step} key is not a metric: it is the x-axis of the
+ * values on its line; any other value's step is its position in its series (from 0).
  *
  * <p>Names match {@code [A-Za-z_][A-Za-z0-9_.-]*} (at most 128 characters); values are finite
  * decimal numbers ({@code 0.93}, {@code -1e-3}; not {@code NaN}, {@code Infinity} or hex).
@@ -32,6 +40,8 @@ final class MetricsFile {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private static final Pattern BLANKS = Pattern.compile("\\s+");
+    /** The key of a JSON line giving the step (x-axis) of its values. */
+    static final String STEP = "step";
 
     private final ObjectMapper json;
 
@@ -43,8 +53,23 @@ final class MetricsFile {
      * @param warn receives one-line warnings about ignored lines
      */
     Map<String, Double> read(Path file, Consumer<String> warn) throws IOException {
+        return readSeries(file, warn, Instant.now()).last();
+    }
+
+    /**
+     * What the file holds: the last value of each name and every value, in file order.
+     *
+     * @param last  each name's last value
+     * @param series every value, stamped with the time it was read
+     */
+    record Parsed(Map<String, Double> last, List<MetricPoint> series) {
+        static final Parsed NONE = new Parsed(Map.of(), List.of());
+    }
+
+    /** As {@link #read}, keeping every value: {@code at} stamps the values read now. */
+    Parsed readSeries(Path file, Consumer<String> warn, Instant at) throws IOException {
         if (!file.toFile().isFile()) { // no exception thrown inside when it is missing, the usual case
-            return Map.of();
+            return Parsed.NONE;
         }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
@@ -61,11 +86,15 @@ final class MetricsFile {
         } else {
             text = new String(bytes, StandardCharsets.UTF_8);
         }
-        return parse(text, warn);
+        return parseSeries(text, warn, at);
     }
 
     Map<String, Double> parse(String text, Consumer<String> warn) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
+        return parseSeries(text, warn, Instant.now()).last();
+    }
+
+    Parsed parseSeries(String text, Consumer<String> warn, Instant at) {
+        Series metrics = new Series(at);
         Warnings warnings = new Warnings(warn);
         String[] lines = text.split("\r?\n");
         for (int i = 0; i < lines.length; i++) {
@@ -81,10 +110,30 @@ final class MetricsFile {
             }
         }
         warnings.finish();
-        return metrics;
+        return new Parsed(Collections.unmodifiableMap(metrics.last), List.copyOf(metrics.points));
     }
 
-    private static void parsePair(String line, int number, Map<String, Double> metrics, Warnings warnings) {
+    /** The values read so far: each name's last value, every point, and each name's next position. */
+    private static final class Series {
+        final Instant at;
+        final Map<String, Double> last = new LinkedHashMap<>();
+        final List<MetricPoint> points = new ArrayList<>();
+        final Map<String, Long> next = new HashMap<>();
+
+        Series(Instant at) {
+            this.at = at;
+        }
+
+        void put(String name, double value, Long step) {
+            last.put(name, value);
+            long position = next.getOrDefault(name, 0L);
+            long x = step != null ? step : position;
+            next.put(name, Math.max(position, x) + 1);
+            points.add(new MetricPoint(name, x, value, at));
+        }
+    }
+
+    private static void parsePair(String line, int number, Series metrics, Warnings warnings) {
         String[] parts = BLANKS.split(line);
         if (parts.length != 2) {
             warnings.add(number, "expected `name value` or a JSON object of name -> number", line);
@@ -93,11 +142,11 @@ final class MetricsFile {
         } else if (!NUMBER.matcher(parts[1]).matches() || !Double.isFinite(Double.parseDouble(parts[1]))) {
             warnings.add(number, "value is not a finite number", line);
         } else {
-            metrics.put(parts[0], Double.parseDouble(parts[1]));
+            metrics.put(parts[0], Double.parseDouble(parts[1]), null);
         }
     }
 
-    private void parseJson(String line, int number, Map<String, Double> metrics, Warnings warnings) {
+    private void parseJson(String line, int number, Series metrics, Warnings warnings) {
         JsonNode node;
         try {
             node = json.readTree(line);
@@ -109,15 +158,25 @@ final class MetricsFile {
             warnings.add(number, "not a JSON object", line);
             return;
         }
+        Long step = null;
+        JsonNode stepNode = node.get(STEP);
+        if (stepNode != null) {
+            if (stepNode.isIntegralNumber() && stepNode.canConvertToLong() && stepNode.longValue() >= 0) {
+                step = stepNode.longValue();
+            } else {
+                warnings.add(number, "step is not a whole number >= 0", stepNode.toString());
+            }
+        }
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = field.getKey();
+            if (name.equals(STEP)) continue;
             JsonNode value = field.getValue();
             if (!NAME.matcher(name).matches()) {
                 warnings.add(number, "bad metric name", name);
             } else if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
                 warnings.add(number, "value of " + name + " is not a finite number", value.toString());
             } else {
-                metrics.put(name, value.doubleValue());
+                metrics.put(name, value.doubleValue(), step);
             }
         }
     }

@@ -17,7 +17,10 @@ import java.util.Objects;
  *                  {@code null} on success
  * @param outputs   every file stored from {@code $SLUICE_OUTPUTS}, sorted by path; kept whatever the
  *                  outcome once the process ran (a killed step's partial outputs included)
- * @param metrics   parsed from {@code $SLUICE_METRICS}, later lines overriding earlier ones
+ * @param metrics   parsed from {@code $SLUICE_METRICS}, later lines overriding earlier ones: the last value
+ *                  of each name, what expressions and gates see
+ * @param series    every value read, in file order (the metric series); empty from an older worker, whose
+ *                  results then count each last value as a series of one
  */
 public record TaskResult(
         AttemptKey key,
@@ -28,7 +31,8 @@ public record TaskResult(
         Instant endedAt,
         List<Artifact> outputs,
         Map<String, Double> metrics,
-        String worker) {
+        String worker,
+        List<MetricPoint> series) {
 
     /** How an attempt ended, from the worker's point of view. */
     public enum Outcome {
@@ -56,5 +60,21 @@ public record TaskResult(
         Objects.requireNonNull(outcome, "outcome");
         outputs = List.copyOf(outputs == null ? List.of() : outputs);
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics == null ? Map.of() : metrics));
+        series = List.copyOf(series == null ? List.of() : series);
+    }
+
+    /** A result without a series: each metric's last value stands alone. */
+    public TaskResult(AttemptKey key, Outcome outcome, Integer exitCode, String error, Instant startedAt, Instant endedAt,
+            List<Artifact> outputs, Map<String, Double> metrics, String worker) {
+        this(key, outcome, exitCode, error, startedAt, endedAt, outputs, metrics, worker, List.of());
+    }
+
+    /** The series to keep: the one read, or each last value as a point at step 0 when there is none. */
+    public List<MetricPoint> seriesOrLast() {
+        if (!series.isEmpty() || metrics.isEmpty()) return series;
+        Instant at = endedAt != null ? endedAt : Instant.now();
+        List<MetricPoint> points = new java.util.ArrayList<>(metrics.size());
+        metrics.forEach((name, value) -> points.add(new MetricPoint(name, 0, value, at)));
+        return points;
     }
 }

@@ -134,6 +134,7 @@ public final class Wire {
                 .put("endedAt", result.endedAt() == null ? null : result.endedAt().toString())
                 .put("outputs", artifacts(result.outputs()))
                 .put("metrics", metrics)
+                .put("series", series(result.series()))
                 .put("worker", result.worker());
     }
 
@@ -153,8 +154,29 @@ public final class Wire {
                     instant(json, "startedAt"), instant(json, "endedAt"),
                     artifacts(json.getJsonArray("outputs")),
                     metrics,
-                    json.getString("worker"));
+                    json.getString("worker"),
+                    series(json.getJsonArray("series")));
         });
+    }
+
+    private static JsonArray series(List<MetricPoint> points) {
+        JsonArray array = new JsonArray();
+        for (MetricPoint p : points) {
+            array.add(new JsonObject().put("name", p.name()).put("step", p.step()).put("value", p.value())
+                    .put("at", p.at().toString()));
+        }
+        return array;
+    }
+
+    private static List<MetricPoint> series(JsonArray array) {
+        if (array == null) return List.of();
+        List<MetricPoint> points = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonObject p = array.getJsonObject(i);
+            points.add(new MetricPoint(string(p, "name"), required("step", p.getLong("step")),
+                    required("value", p.getDouble("value")), required("at", instant(p, "at"))));
+        }
+        return points;
     }
 
     // ---- LogLine

@@ -65,4 +65,24 @@ class MetricsFileTest {
         assertThat(metrics.read(temp.resolve("metrics"), warnings::add)).isEmpty();
         assertThat(warnings).isEmpty();
     }
+
+    @Test
+    void keepsEveryValueAsASeriesWithTheStepOfItsJsonLine() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-07T18:00:00Z");
+        MetricsFile.Parsed p = metrics.parseSeries("""
+                loss 0.9
+                loss 0.7
+                {"step": 10, "loss": 0.5, "acc": 0.8}
+                {"loss": 0.4}
+                {"step": -1, "acc": 0.9}
+                """, warnings::add, at);
+
+        assertThat(p.last()).containsEntry("loss", 0.4).containsEntry("acc", 0.9).doesNotContainKey("step");
+        assertThat(p.series()).extracting(dev.sluice.worker.protocol.MetricPoint::name, dev.sluice.worker.protocol.MetricPoint::step,
+                dev.sluice.worker.protocol.MetricPoint::value).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("loss", 0L, 0.9), org.assertj.core.groups.Tuple.tuple("loss", 1L, 0.7),
+                org.assertj.core.groups.Tuple.tuple("loss", 10L, 0.5), org.assertj.core.groups.Tuple.tuple("acc", 10L, 0.8),
+                org.assertj.core.groups.Tuple.tuple("loss", 11L, 0.4), org.assertj.core.groups.Tuple.tuple("acc", 11L, 0.9));
+        assertThat(warnings).singleElement().asString().contains("step is not a whole number");
+    }
 }

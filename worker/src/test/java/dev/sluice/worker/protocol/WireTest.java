@@ -52,7 +52,8 @@ class WireTest {
         metrics.put("epochs", 3.0);
         TaskResult ok = new TaskResult(KEY, Outcome.SUCCEEDED, 0, null, Instant.parse("2025-01-02T03:04:05.123456Z"),
                 Instant.parse("2025-01-02T03:05:00Z"), List.of(new Artifact("train", "model.bin", "cd".repeat(32), 9)),
-                metrics, "gpu-box-1");
+                metrics, "gpu-box-1", List.of(new MetricPoint("loss", 0, 0.5, Instant.parse("2025-01-02T03:04:30Z")),
+                        new MetricPoint("loss", 7, 0.25, Instant.parse("2025-01-02T03:04:59Z"))));
         TaskResult killed = new TaskResult(KEY, Outcome.TIMED_OUT, null, "timed out after 5m", Instant.EPOCH, null,
                 List.of(), Map.of(), null);
 
