@@ -8,6 +8,7 @@ const UPLOT_CSS = '/webjars/uplot/1.6.30/dist/uPlot.min.css';
 
 export const PALETTE = ['#4f46e5', '#f59e0b', '#10b981', '#ef4444', '#0ea5e9', '#a855f7', '#84cc16', '#ec4899', '#64748b', '#14b8a6'];
 const AXIS = { stroke: '#6b7482', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#eef0f3' } };
+const STEP_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000, 1000000]; // a step axis has whole ticks
 const SEVERITY = { critical: '#dc2626', warning: '#d97706', info: '#2563eb' };
 
 let loading = null;
@@ -46,7 +47,7 @@ export async function chart(host, data, opts) {
     // a scatter pads its x range: points on the edges (and repeated x values there) stay drawn
     scales: { x: opts.padX ? { time: false, range: (u, min, max) => { const pad = (max - min) * 0.05 || Math.abs(min) * 0.1 || 1; return [min - pad, max + pad]; } }
       : { time: !!(opts.x && opts.x.time) } },
-    axes: [{ ...AXIS, label: opts.x && opts.x.axisLabel }, { ...AXIS, size: 56, label: opts.yLabel }],
+    axes: [{ ...AXIS, label: opts.x && opts.x.axisLabel, ...(opts.x && opts.x.steps ? { incrs: STEP_INCRS } : {}) }, { ...AXIS, size: 56, label: opts.yLabel }],
     series,
   }, data, host);
   const resize = new ResizeObserver(() => {

@@ -27,6 +27,7 @@ class MetricSeriesChartsTest extends BrowserTestBase {
         browser.awaitAttribute("[data-test=series-chart][data-name=loss]", "data-points", "3");
         browser.await("[data-test=series-chart][data-name=loss] canvas");
         assertThat(browser.text("[data-test=series-chart][data-name=loss]")).contains("loss");
+        browser.await("[data-test=node][data-id=fit]");
         browser.screenshot("step-series");
     }
 

@@ -163,7 +163,7 @@ export function mount(root, store, params) {
     swap('overlay', overlayBox, host);
     if (!lists.some((l) => l.length)) { replace(host, h('p', { class: 'muted small' }, `No series of ${col} in the ticked runs.`)); return; }
     charts.overlay = await chart(host, alignSeries(lists), {
-      height: 260, x: { label: 'step' },
+      height: 260, x: { label: 'step', steps: true },
       series: rows.map((r, i) => ({ label: r.task_id && r.task_id !== sources[i].task ? `${r.run_id} ${r.task_id}` : `${r.run_id}${sources[i].task.includes('[') ? ` ${sources[i].task}` : ''}`, stroke: PALETTE[i % PALETTE.length], points: true })),
     });
   };

@@ -48,7 +48,7 @@ export function createStepPanel(runId, { onClose } = {}) {
     for (const [i, [name, pts]] of series.entries()) {
       const host = h('div', { class: 'chart chart-small', 'data-test': 'series-chart', 'data-name': name, 'data-points': String(pts.length) });
       seriesBox.append(host);
-      const c = await chart(host, seriesData(pts), { height: 120, legend: true, x: { label: 'step' }, series: [{ label: name, stroke: PALETTE[i % PALETTE.length] }] });
+      const c = await chart(host, seriesData(pts), { height: 160, legend: true, x: { label: 'step', steps: true }, series: [{ label: name, stroke: PALETTE[i % PALETTE.length] }] });
       if (gen !== seriesGen) { c.destroy(); return; }
       seriesCharts.push(c);
     }
