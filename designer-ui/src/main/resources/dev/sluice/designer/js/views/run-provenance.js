@@ -38,12 +38,16 @@ export function alertBadge(alerts, pipeline) {
 export function provenance(r) {
   const rerunOf = r.rerun_of || r.rerunOf;
   const models = Array.isArray(r.models) ? r.models : [];
-  const code = r.code || null;
+  const code = r.code && Object.keys(r.code).length ? r.code : null;
   const git = code && code.git;
   const facts = [];
   if (rerunOf) facts.push(h('span', { 'data-test': 'rerun-of' }, 'rerun of ', runLink(rerunOf, 'rerun-of-link'), ' · ',
     h('a', { href: `#/runs/${encodeURIComponent(rerunOf)}/diff/${encodeURIComponent(r.id)}`, 'data-test': 'diff-original' }, 'diff')));
   for (const m of models) {
+    if (m.version === null || m.version === undefined) {
+      facts.push(h('span', { 'data-test': 'pinned-model', class: 'reason' }, `model ${m.ref || m.model}: no such version`));
+      continue;
+    }
     const label = `${m.key ? `${m.key}: ` : ''}${m.model}:${m.version}${m.ref && m.ref.includes('@') ? ` (${m.ref})` : ''}`;
     facts.push(h('span', { 'data-test': 'pinned-model', title: `${m.ref || ''}${m.task_id ? ` in step ${m.task_id}` : ''}${m.sha256 ? `\nsha256 ${m.sha256}` : ''}` },
       'model ', h('a', { href: `#/models/${encodeURIComponent(m.model)}/versions/${m.version}` }, label)));
