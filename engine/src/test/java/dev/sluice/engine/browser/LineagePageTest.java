@@ -66,7 +66,7 @@ class LineagePageTest extends BrowserTestBase {
     @Test
     void marksWhereTheWalkWasCutOff() {
         browser.open("#/lineage?model=heart-disease:1&depth=1");
-        browser.await("[data-test=truncated]");
+        browser.awaitText("[data-test=cut-off]", "stopped at its depth");
         browser.await("[data-test=cut]");
         assertThat(browser.all("[data-test=node] [data-test=badge-cut]")).isNotEmpty();
         browser.screenshot("lineage-cut");

@@ -61,9 +61,11 @@ export function mount(root, store, params) {
     if (!answer) return;
     const graph = lineageGraph(answer);
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-    replace(status, answer.truncated
-      ? h('div', { class: 'alert alert-info', 'data-test': 'truncated' },
-        `The graph was cut off at the depth or size limit: ${(answer.cut || []).length} node(s) marked … have neighbours not shown. Open one to walk on from it.`)
+    const cutCount = (answer.cut || []).length;
+    replace(status, answer.truncated || cutCount
+      ? h('div', { class: 'alert alert-info', 'data-test': 'cut-off', 'data-truncated': String(!!answer.truncated) },
+        answer.truncated ? 'The graph reached its size limit. ' : 'The walk stopped at its depth. ',
+        cutCount ? `${cutCount} node(s) marked … have neighbours not shown: open one to walk on from it.` : '')
       : null);
     if (!graph.nodes.length) {
       replace(box, empty('Nothing found', `No lineage for ${what}.`));

@@ -83,7 +83,10 @@ export function mount(root, store, params) {
               ['pipeline version', code.pipeline_version],
               ['pipeline sha256', h('span', { class: 'mono small hash', title: code.pipeline_sha256 || '' }, code.pipeline_sha256 || '—')],
             ], 'code-version'),
-            files.length ? [h('div', { class: 'section-title' }, 'Files'), kv(files.map(([f, sha]) => [f, h('span', { class: 'mono small hash', title: sha }, sha)]), 'code-files')] : null))));
+            files.length ? [h('div', { class: 'section-title' }, 'Files'), kv(files.map(([f, sha]) => [f, h('span', { class: 'mono small hash', title: sha }, sha)]), 'code-files')] : null)),
+        Array.isArray(v.files) && v.files.length ? h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, `Content (${v.files.length} file${v.files.length === 1 ? '' : 's'})`)),
+          h('div', { class: 'card-body' }, kv(v.files.slice(0, 200).map((f) => [f.path, h('span', { class: 'small muted', title: f.sha256 }, bytes(f.size))]), 'version-files'),
+            v.files.length > 200 ? h('p', { class: 'muted small' }, `and ${v.files.length - 200} more`) : null)) : null));
   };
 
   const unsubscribe = store.subscribe(render, [key]);
