@@ -4,6 +4,7 @@ import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.BearerAuth;
 import dev.sluice.engine.api.RunSignals;
 import dev.sluice.engine.leader.LeaderElection;
+import dev.sluice.engine.alert.Channels;
 import dev.sluice.engine.metrics.EngineMetrics;
 import dev.sluice.engine.pipeline.Durations;
 import dev.sluice.engine.scheduler.Owner;
@@ -66,6 +67,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Labels of the embedded worker: steps with worker.labels run here only when it carries them all.")
     List<String> labels = List.of();
 
+    @Option(names = "--channels", paramLabel = "FILE",
+            description = "Alert channels: a YAML map NAME: {url: URL, secret_file: PATH} (http/https; never this server).")
+    Path channelsFile;
+
     @Option(names = "--no-local-worker", description = "Run no steps in this process: only on the cluster's workers.")
     boolean noLocalWorker;
 
@@ -97,6 +102,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         Path folder = pipelines != null ? pipelines : Files.isDirectory(Path.of("pipelines")) ? Path.of("pipelines") : null;
         if (folder != null && !Files.isDirectory(folder)) throw new IllegalArgumentException("--pipelines " + folder + " is not a folder");
+        if (channelsFile != null) Channels.load(channelsFile, port); // refused before anything starts
         // from the start: a SIGTERM while the store opens must not cut a migration short
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onInterrupt(stop::countDown, () -> Runtime.getRuntime().halt(Main.CANCELLED));
@@ -125,6 +131,9 @@ final class ServerCommand implements Callable<Integer> {
                     String host = bind.contains(":") ? "[" + bind + "]" : bind;
                     String url = "http://" + (bind.equals("0.0.0.0") || bind.equals("::") ? cluster.host : host) + ":" + bound;
                     node.attach(server.vertx(), clusterOptions.isPresent(), url, owner.host() + ":" + bound);
+                    Channels channels = channelsFile == null ? Channels.none() : Channels.load(channelsFile, bound);
+                    node.monitoring(channels, a -> metrics.alertFired(a.pipeline(), a.severity()));
+                    if (channelsFile != null) err.printf("alert channels: %s%n", String.join(", ", new java.util.TreeSet<>(channels.names())));
                     LeaderElection leader = node.election(engine.store.lease(LeaderLease.SCHEDULER), url);
                     election.set(leader);
                     leader.start();

@@ -20,7 +20,11 @@ import dev.sluice.engine.store.Fence;
 import dev.sluice.engine.store.LeaderLease;
 import dev.sluice.engine.store.Store;
 import dev.sluice.engine.store.TaskRecord;
+import dev.sluice.engine.alert.Channels;
+import dev.sluice.engine.alert.Deliveries;
+import dev.sluice.engine.store.AlertRecord;
 import dev.sluice.engine.trigger.CronService;
+import dev.sluice.engine.trigger.EventTriggers;
 import dev.sluice.worker.artifact.ContentStore;
 import dev.sluice.worker.protocol.TaskRequest;
 import dev.sluice.worker.cluster.Clustering;
@@ -80,6 +84,11 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     private volatile boolean clustered;
     private volatile EnginePresence presence;
     private volatile Leading leading;
+    /** the leader's event triggers and webhook deliveries; null while following */
+    private volatile EventTriggers events;
+    private volatile Deliveries deliveries;
+    private volatile Channels channels = Channels.none();
+    private volatile java.util.function.Consumer<AlertRecord> alertFired = a -> { };
     /** whether, since the election, one look at the store took over every active run (not only the QUEUED ones) */
     private volatile boolean adoptedAll;
 
@@ -94,6 +103,12 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         this.listener = listener;
         this.local = local;
         this.joinToken = joinToken;
+    }
+
+    /** The alert channels (from {@code --channels}) and who counts fired alerts; before the election. */
+    void monitoring(Channels channels, java.util.function.Consumer<AlertRecord> fired) {
+        this.channels = channels;
+        this.alertFired = fired;
     }
 
     /** Once the HTTP server and (when clustered) the cluster membership are up. */
@@ -147,6 +162,16 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         } finally {
             cron.start();
         }
+        Deliveries d = new Deliveries(fenced.monitor(), channels, clock);
+        EventTriggers e = new EventTriggers(fenced, CronService.RunStarter.of(scheduler), baseDir, clock, owner.toString(),
+                new Expressions(), a -> {
+                    alertFired.accept(a);
+                    d.wake();
+                });
+        deliveries = d;
+        events = e;
+        d.start();
+        e.start();
         log.info("this server leads (epoch {}): scheduling runs and firing schedules", epoch);
     }
 
@@ -157,6 +182,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         leading = null;
         vertx.cancelTimer(l.adoptTimer());
         l.control().onSuccess(MessageConsumer::unregister);
+        stopMonitoring();
         l.cron().close();
         l.gate().close();
         l.scheduler().abandon();
@@ -300,6 +326,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     int drain(Duration grace) throws InterruptedException {
         Leading l = leading;
         if (l == null) return 0;
+        stopMonitoring();
         l.cron().close();
         return l.scheduler().drain(grace);
     }
@@ -311,11 +338,21 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         leading = null;
         if (presence != null) presence.close();
         presence = null;
+        stopMonitoring();
         if (l == null) return;
         l.cron().close();
         l.gate().close();
         l.scheduler().close();
         l.dispatcher().close();
+    }
+
+    private void stopMonitoring() {
+        EventTriggers e = events;
+        Deliveries d = deliveries;
+        events = null;
+        deliveries = null;
+        if (e != null) e.close();
+        if (d != null) d.close();
     }
 
     private static String token() {

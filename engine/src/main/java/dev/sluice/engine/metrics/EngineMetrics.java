@@ -113,6 +113,12 @@ public final class EngineMetrics implements RunListener, AutoCloseable {
         }
     }
 
+    /** An alert fired (stored): {@code sluice_alerts_fired_total{pipeline, severity}}. */
+    public void alertFired(String pipeline, String severity) {
+        Counter.builder("sluice.alerts.fired").description("Alerts that fired when a run ended, by pipeline and severity")
+                .tag("pipeline", pipeline).tag("severity", severity).register(registry).increment();
+    }
+
     /** @return every metric in the Prometheus text format ({@link #CONTENT_TYPE}) */
     public String scrape() {
         return registry.scrape();
