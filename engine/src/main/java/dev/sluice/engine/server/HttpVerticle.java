@@ -10,6 +10,7 @@ import dev.sluice.engine.api.GraphHandler;
 import dev.sluice.engine.api.HealthHandler;
 import dev.sluice.engine.api.Http;
 import dev.sluice.engine.api.MetricsHandler;
+import dev.sluice.engine.api.MonitorHandler;
 import dev.sluice.engine.api.PipelinesHandler;
 import dev.sluice.engine.api.PositionsHandler;
 import dev.sluice.engine.api.RunsHandler;
@@ -96,6 +97,10 @@ final class HttpVerticle extends VerticleBase {
             else runs.logs(ctx);
         });
         router.get("/api/runs/:id/steps/:step/metrics").handler(new SeriesHandler(api)::get);
+        MonitorHandler monitor = new MonitorHandler(api);
+        router.get("/api/pipelines/:name/experiments").handler(monitor::experiments);
+        router.get("/api/metrics").handler(monitor::history);
+        router.get("/api/alerts").handler(monitor::alerts);
         router.get("/api/artifacts/:sha256").handler(artifacts::get);
         router.get("/api/cluster").handler(cluster::members);
         router.get("/api/openapi.yaml").handler(docs::openapi);
