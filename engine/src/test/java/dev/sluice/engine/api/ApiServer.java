@@ -56,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
     private final Server server;
     final int port;
     private final RunSignals signals = new RunSignals();
+    private dev.sluice.engine.trigger.EventTriggers events;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     ApiServer(Path root) {
@@ -186,6 +187,18 @@ public final class ApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Handles the run ends and alias moves pending in the store now, as the leading server's event
+     * service does on its own thread: fires alerts, starts triggered runs. Returns how many runs it started.
+     */
+    public synchronized int fireEvents() {
+        if (events == null) {
+            events = new dev.sluice.engine.trigger.EventTriggers(store, dev.sluice.engine.trigger.CronService.RunStarter.of(scheduler),
+                    pipelinesDir.toAbsolutePath(), Clock.systemUTC(), "server", new Expressions(), a -> { });
+        }
+        return events.poll().size();
     }
 
     /** Starts a run (params as a JSON body, or none) and returns its id; anything but 201 fails the test. */

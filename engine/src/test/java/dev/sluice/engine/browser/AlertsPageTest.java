@@ -31,7 +31,7 @@ class AlertsPageTest extends BrowserTestBase {
         runId = server.trigger("alerting", null);
         server.awaitSuccess(runId);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
-                .until(() -> server.get("/api/alerts?pipeline=alerting").get("alerts").size() == 2);
+                .until(() -> server.fireEvents() >= 0 && server.get("/api/alerts?pipeline=alerting").get("alerts").size() == 2);
     }
 
     @Test

@@ -60,6 +60,11 @@ final class TestServer implements AutoCloseable {
         };
     }
 
+    /** Fires the alerts and triggers of the runs that ended (the leading server does it on its own thread). */
+    int fireEvents() {
+        return api.fireEvents();
+    }
+
     /** Waits (30 s at most) for a run to end with SUCCEEDED, and returns it. */
     JsonNode awaitSuccess(String runId) {
         JsonNode run = awaitEnd(runId);
