@@ -69,6 +69,12 @@ class ModelsPageTest extends BrowserTestBase {
         input.sendKeys(alias);
     }
 
+    /** Opens the model page afresh (the same URL again would not even change the hash: the page would keep what it showed). */
+    private void openModelPage() {
+        browser.open("#/models");
+        browser.open("#/models/heart-disease");
+    }
+
     private void awaitChampionBadge(int version) {
         browser.awaitAttribute("[data-test=aliases] [data-alias=champion]", "data-version", String.valueOf(version));
     }
@@ -87,7 +93,7 @@ class ModelsPageTest extends BrowserTestBase {
     @Test
     void rollsChampionBackWithANoteKeptInTheHistoryThenPromotesItAgain() {
         moveChampion(2);
-        browser.open("#/models/heart-disease");
+        openModelPage();
         awaitChampionBadge(2);
         assertThat(browser.all("[data-test=version-row]")).extracting(e -> e.getAttribute("data-version")).containsExactly("2", "1");
         assertThat(browser.text("[data-test=versions] thead")).contains("auc");
@@ -127,7 +133,7 @@ class ModelsPageTest extends BrowserTestBase {
     @Test
     void refusesAMoveWhenTheAliasMovedMeanwhileAndShowsWhereItIsNow() {
         moveChampion(2);
-        browser.open("#/models/heart-disease");
+        openModelPage();
         awaitChampionBadge(2);
 
         moveChampion(1); // someone else, behind the page's back
