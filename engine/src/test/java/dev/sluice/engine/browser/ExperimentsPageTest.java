@@ -36,7 +36,19 @@ class ExperimentsPageTest extends BrowserTestBase {
             """;
 
     @BeforeAll
-    void runTheCurveFourTimes() {
+    void runTheCurveFourTimesAndTheSweepOnce() {
+        server.save("sweep", """
+                name: sweep
+                steps:
+                  - id: train
+                    matrix:
+                      l2: [0.1, 0.2]
+                    run: |
+                      echo "loss 0.9" >> "$SLUICE_METRICS"
+                      echo "loss ${{ matrix.l2 }}" >> "$SLUICE_METRICS"
+                      echo "auc ${{ matrix.l2 }}" >> "$SLUICE_METRICS"
+                """);
+        server.awaitSuccess(server.trigger("sweep", null));
         server.save("curve", CURVE);
         for (String params : List.of("{\"epochs\":1}", "{\"epochs\":2}", "{\"epochs\":3}", "{\"epochs\":3,\"lr\":0.05}")) {
             server.awaitSuccess(server.trigger("curve", params));
@@ -93,6 +105,21 @@ class ExperimentsPageTest extends BrowserTestBase {
         filter("fit.auc > 0.815");
         awaitRows(3);
         browser.screenshot("experiments-filtered");
+    }
+
+    @Test
+    void showsEachMatrixVariantAsARowAndOverlaysTheirSeries() {
+        browser.open("#/pipelines/sweep/experiments");
+        awaitRows(2);
+        assertThat(browser.all("[data-test=experiment-row]")).extracting(r -> r.getAttribute("data-task"))
+                .containsExactlyInAnyOrder("train[l2=0.1]", "train[l2=0.2]");
+        assertThat(browser.text("[data-test=experiment-row][data-task='train[l2=0.2]']")).contains("l2=0.2");
+        assertThat(browser.text("[data-test=experiment-row][data-task='train[l2=0.2]'] [data-col='train.auc']")).isEqualTo("0.2");
+        browser.script("const s = document.querySelector('[data-test=overlay-metric]'); s.value = 'train.loss'; s.dispatchEvent(new Event('change'));");
+        for (WebElement box : browser.all("[data-test=experiment-row] [data-test=pick]")) box.click();
+        browser.awaitAttribute("[data-test=overlay-chart]", "data-series", "2");
+        assertThat(browser.text("[data-test=overlay]")).contains("train[l2=0.1]").contains("train[l2=0.2]");
+        browser.screenshot("experiments-matrix");
     }
 
     @Test

@@ -93,7 +93,7 @@ export function mount(root, store, params) {
       replace(tableBox, empty(state.filter ? 'No run matches' : 'No runs yet', state.filter ? 'Change or clear the filter.' : 'Run the pipeline to fill this table.'));
     } else {
       replace(tableBox, h('div', { class: 'table-wrap' }, h('table', { class: 'table experiments-table', 'data-test': 'experiments' },
-        h('thead', null, h('tr', null, h('th', { class: 'check-cell' }), headCell('run_id', 'Run'), h('th', null, 'Variant'),
+        h('thead', null, h('tr', null, h('th', { class: 'check-cell' }), h('th', null, 'Run'), h('th', null, 'Variant'),
           headCell('status', 'Status'), headCell('created_at', 'Created'),
           paramCols.map((c) => headCell(c, c, 'param-col')), metricCols.map((c) => headCell(c, c, 'num metric-col')))),
         h('tbody', null, a.rows.map((r) => {
