@@ -119,6 +119,8 @@ class ExperimentsPageTest extends BrowserTestBase {
         for (WebElement box : browser.all("[data-test=experiment-row] [data-test=pick]")) box.click();
         browser.awaitAttribute("[data-test=overlay-chart]", "data-series", "2");
         assertThat(browser.text("[data-test=overlay]")).contains("train[l2=0.1]").contains("train[l2=0.2]");
+        browser.awaitAttribute("[data-test=scatter-param]", "value", "l2"); // a matrix value is a scatter axis too
+        browser.awaitAttribute("[data-test=scatter-chart]", "data-points", "2");
         browser.screenshot("experiments-matrix");
     }
 

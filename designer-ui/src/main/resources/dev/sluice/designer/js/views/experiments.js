@@ -116,7 +116,9 @@ export function mount(root, store, params) {
         })))));
     }
     fillSelect(overlayMetric, metricCols.filter((c) => c.includes('.')), null);
-    fillSelect(scatterParam, paramCols, null);
+    // a matrix value varies like a param: it can be the scatter's x too
+    const matrixKeys = [...new Set(a.rows.flatMap((r) => Object.keys(r.matrix || {})))].filter((k) => !paramCols.includes(k));
+    fillSelect(scatterParam, [...paramCols, ...matrixKeys], null);
     fillSelect(scatterMetric, metricCols, null);
     fillSelect(historyMetric, metricCols.filter((c) => c.includes('.')), null);
   };
@@ -171,7 +173,7 @@ export function mount(root, store, params) {
   const drawScatter = async () => {
     const param = scatterParam.value, metric = scatterMetric.value;
     if (!param || !metric) { swap('scatter', scatterBox, h('p', { class: 'muted small' }, 'The pipeline has no params or no metrics yet.')); return; }
-    const a = await get(`/api/pipelines/${seg(name)}/experiments${query(experimentsQuery({ filter: state.filter, limit: SCATTER_ROWS, offset: 0, params: [param], metrics: [metric] }))}`).catch(() => null);
+    const a = await get(`/api/pipelines/${seg(name)}/experiments${query(experimentsQuery({ filter: state.filter, limit: SCATTER_ROWS, offset: 0, metrics: [metric] }))}`).catch(() => null);
     if (!alive || param !== scatterParam.value || metric !== scatterMetric.value) return;
     const { data } = scatterData(a ? a.rows : [], param, metric);
     const host = chartBox('scatter-chart', { 'data-points': String(data[0].length) });
