@@ -184,3 +184,21 @@ test('aligned on its sinks, an input sits just left of what read it', () => {
   assert.equal(right.get('file').x, right.get('b').x, 'aligned on sinks: one column before c');
   assert.equal(right.get('root').x, left.get('root').x);
 });
+
+test('a lineage edge that skips a layer goes over the box in its way', () => {
+  const graph = {
+    align: 'sinks',
+    nodes: [{ id: 'art' }, { id: 'reg' }, { id: 'model' }],
+    edges: [{ from: 'art', to: 'reg' }, { from: 'reg', to: 'model' }, { from: 'art', to: 'model' }],
+  };
+  const scene = buildScene(graph, null);
+  const skip = scene.edges.find((e) => e.from === 'art' && e.to === 'model');
+  const reg = scene.byId.get('reg').box;
+  const top = Math.min(...skip.points.map(([, y]) => y));
+  assert.ok(top < reg.y, 'the route rises above the register box');
+  assert.equal(skip.points.length, 6);
+  const direct = scene.edges.find((e) => e.from === 'art' && e.to === 'reg');
+  assert.ok(direct.points.length <= 4, 'an edge between neighbouring layers stays direct');
+  const plain = buildScene({ ...graph, align: undefined }, null);
+  assert.ok(plain.edges.find((e) => e.from === 'art' && e.to === 'model').points.length <= 4, 'pipelines keep their routes');
+});

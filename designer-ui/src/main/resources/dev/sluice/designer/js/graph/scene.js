@@ -107,10 +107,34 @@ export function buildScene(graph, layout, positions = {}) {
     const a = byId.get(e.from), b = byId.get(e.to);
     if (!a || !b) continue;
     const server = routes.get(key(e.from, e.to));
-    const points = !server || moved.has(e.from) || moved.has(e.to) ? routeOrthogonal(a.box, b.box) : server;
+    let points = !server || moved.has(e.from) || moved.has(e.to) ? routeOrthogonal(a.box, b.box) : server;
+    if (!server && graph.align === 'sinks') points = routeOver(points, a.box, b.box, nodes);
     edges.push({ from: e.from, to: e.to, points, box: routeBox(points) });
   }
   return { nodes, edges, byId, bounds: bounds(nodes.map((n) => n.box), edges.map((e) => e.points)) };
+}
+
+/**
+ * A forward route that would cross other boxes (an edge skipping a layer: an artifact registered
+ * as the model its consumer also produced) goes over them instead: out, up above every box in its
+ * way, across, down, in. Other routes are returned as they are.
+ */
+export function routeOver(points, from, to, nodes, gap = 12) {
+  if (points.length > 4) return points; // a backward route already goes around
+  const x0 = from.x + from.width, x1 = to.x;
+  const segs = [];
+  for (let i = 1; i < points.length; i++) segs.push([points[i - 1], points[i]]);
+  const crosses = (b) => b !== from && b !== to && b.x < x1 && b.x + b.width > x0
+    && segs.some(([[ax, ay], [bx, by]]) => {
+      const sx0 = Math.min(ax, bx), sx1 = Math.max(ax, bx), sy0 = Math.min(ay, by), sy1 = Math.max(ay, by);
+      return sx0 < b.x + b.width && sx1 > b.x && sy0 <= b.y + b.height && sy1 >= b.y;
+    });
+  const blocking = nodes.map((n) => n.box).filter(crosses);
+  if (!blocking.length) return points;
+  const top = Math.min(from.y, to.y, ...blocking.map((b) => b.y)) - gap;
+  const s = [x0, from.y + from.height / 2];
+  const e = [x1, to.y + to.height / 2];
+  return [s, [s[0] + gap, s[1]], [s[0] + gap, top], [e[0] - gap, top], [e[0] - gap, e[1]], e];
 }
 
 /** Re-routes the edges touching id after its box moved; returns the edges changed. */
