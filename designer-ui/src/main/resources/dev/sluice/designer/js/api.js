@@ -27,9 +27,8 @@ export function setToken(value) {
   } catch { /* private mode: the token lasts until the page closes */ }
 }
 
-// Every request says it comes from the designer (the server refuses a state change without it or
-// a JSON/YAML Content-Type: a cross-site form cannot set either).
 function headers(extra) {
+  // X-Sluice-Request: the server refuses state changes without it (or a JSON/YAML body): no other site can send it
   const out = { Accept: 'application/json', 'X-Sluice-Request': '1', ...extra };
   const t = token();
   if (t) out.Authorization = `Bearer ${t}`;
