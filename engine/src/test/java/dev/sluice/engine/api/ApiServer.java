@@ -56,7 +56,6 @@ public final class ApiServer implements AutoCloseable {
     private final Server server;
     final int port;
     private final RunSignals signals = new RunSignals();
-    private dev.sluice.engine.trigger.EventTriggers events;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     ApiServer(Path root) {
@@ -188,6 +187,8 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
     }
+
+    private dev.sluice.engine.trigger.EventTriggers events; // made by the first fireEvents()
 
     /**
      * Handles the run ends and alias moves pending in the store now, as the leading server's event
