@@ -81,6 +81,11 @@ export function mount(root, store, params) {
       });
     }
     view.setGraph(graph, null);
+    // the box as tall as the graph needs (a lineage is wide and shallow), then fitted again
+    const boxes = Object.values(view.boxes());
+    const top = Math.min(...boxes.map((b) => b.y)), bottom = Math.max(...boxes.map((b) => b.y + b.height));
+    box.style.height = `${Math.round(Math.min(Math.max(bottom - top + 140, 260), 640))}px`;
+    view.fit();
     view.select(answer.root);
     replace(list, h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, `Nodes (${graph.nodes.length})`)),
       h('div', { class: 'table-scroll' }, h('table', { class: 'table table-compact lineage-table', 'data-test': 'lineage-nodes' },
