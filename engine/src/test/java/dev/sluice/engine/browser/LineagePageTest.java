@@ -64,6 +64,15 @@ class LineagePageTest extends BrowserTestBase {
     }
 
     @Test
+    void opensAStepsLineageFromItsPanel() {
+        browser.open("#/runs/" + runId + "?step=train");
+        browser.click("[data-test=step-lineage]");
+        browser.wait(d -> hash().equals("#/lineage?run=" + runId + "&step=train"));
+        browser.await("[data-test=lineage-row][data-kind=attempt]");
+        assertThat(browser.text("[data-test=lineage-row][data-kind=attempt]")).contains("root");
+    }
+
+    @Test
     void marksWhereTheWalkWasCutOff() {
         browser.open("#/lineage?model=heart-disease:1&depth=1");
         browser.awaitText("[data-test=cut-off]", "stopped at its depth");
