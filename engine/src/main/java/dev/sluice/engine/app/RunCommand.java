@@ -82,7 +82,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             Instant now = engine.clock.instant();
             Owner owner = Owner.self("cli");
             Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, values, "cli", now, now, owner.toString());
-            engine.store.commit(List.of(create));
+            engine.store.commit(List.of(create, dev.sluice.engine.scheduler.Provenances.capture(engine.store, pipeline,
+                    version, plan, create.run().id(), null)));
             String runId = create.run().id();
             boolean live = System.console() != null && !"dumb".equals(System.getenv("TERM"));
             err.printf("run %s: %s v%d, %d steps, %d slots (data in %s)%n", runId, pipeline.name(), version.version(),
