@@ -40,6 +40,11 @@ public final class CodeVersions {
         return new CodeVersion(version, sha256, git(pipeline.baseDir()), files(pipeline));
     }
 
+    /** As {@link #capture(Pipeline, int, String)}, with the git part read already (say while the store opened). */
+    public static CodeVersion capture(Pipeline pipeline, int version, String sha256, CodeVersion.Git git) {
+        return new CodeVersion(version, sha256, git, files(pipeline));
+    }
+
     /** The sha256 of each step's {@code cache_files}, by path relative to the pipeline's folder. */
     static Map<String, String> files(Pipeline pipeline) {
         Path base = pipeline.baseDir();

@@ -43,6 +43,8 @@ public final class Lineage {
     private final Set<LineageGraph.Edge> edges = new LinkedHashSet<>();
     private final List<String> cut = new ArrayList<>();
     private final Map<String, Optional<RunProvenance>> provenances = new LinkedHashMap<>();
+    /** the run through which an artifact was reached: its producer in that run is the one that matters */
+    private final Map<String, String> contextRun = new LinkedHashMap<>();
     private boolean truncated;
     private final int limit;
 
@@ -114,19 +116,25 @@ public final class Lineage {
             case "model_version" -> {
                 ModelVersion v = store.registry().version((String) data.get("model"), (Integer) data.get("version")).orElse(null);
                 if (v == null) break;
-                for (var f : v.files()) add(out, artifact(f.sha256(), f.path(), f.size()), id, "registered_as");
+                for (var f : v.files()) {
+                    String a = artifact(f.sha256(), f.path(), f.size());
+                    if (a != null && v.runId() != null) contextRun.putIfAbsent(a, v.runId());
+                    add(out, a, id, "registered_as");
+                }
                 if (v.runId() != null && v.taskId() != null && v.attempt() != null) {
                     store.attempt(v.runId(), v.taskId(), v.attempt()).ifPresent(a -> add(out, attempt(a), id, "produced"));
                 }
             }
             case "artifact" -> {
-                int producers = 0;
-                for (ArtifactUse use : store.artifactUses((String) data.get("sha256"), MAX_PRODUCERS * 4)) {
-                    if (use.consumed() || producers >= MAX_PRODUCERS) continue;
-                    Optional<AttemptRecord> a = store.attempt(use.runId(), use.taskId(), use.attempt());
-                    if (a.isEmpty()) continue;
-                    producers++;
-                    add(out, attempt(a.get()), id, "produced");
+                // the producer in the run it was reached through; else the first one (the same bytes made
+                // again by later runs or cache hits would only repeat the same history)
+                List<ArtifactUse> producers = store.artifactUses((String) data.get("sha256"), MAX_PRODUCERS * 4).stream()
+                        .filter(u -> !u.consumed()).toList();
+                String context = contextRun.get(id);
+                List<ArtifactUse> chosen = producers.stream().filter(u -> u.runId().equals(context)).toList();
+                if (chosen.isEmpty() && !producers.isEmpty()) chosen = List.of(producers.get(0));
+                for (ArtifactUse use : chosen) {
+                    store.attempt(use.runId(), use.taskId(), use.attempt()).ifPresent(a -> add(out, attempt(a), id, "produced"));
                 }
             }
             case "attempt" -> {
@@ -150,7 +158,9 @@ public final class Lineage {
                             }
                         }
                     }
-                    add(out, artifact(in.sha256(), in.from() + "/" + in.path(), in.size()), id, "consumed");
+                    String a = artifact(in.sha256(), in.from() + "/" + in.path(), in.size());
+                    if (a != null) contextRun.putIfAbsent(a, runId);
+                    add(out, a, id, "consumed");
                 }
             }
             case "run" -> {

@@ -31,7 +31,13 @@ public final class Provenances {
      */
     public static Change.SetRunProvenance capture(Store store, Pipeline pipeline, PipelineVersion version, Plan plan,
             String runId, RunProvenance rerun) {
-        Map<String, Object> code = CodeVersions.capture(pipeline, version.version(), version.sha256()).toJson();
+        return capture(store, pipeline, version, plan, runId, rerun, CodeVersions.git(pipeline.baseDir()));
+    }
+
+    /** As above, with the work tree's git version read already (JGit's first look costs a few hundred ms). */
+    public static Change.SetRunProvenance capture(Store store, Pipeline pipeline, PipelineVersion version, Plan plan,
+            String runId, RunProvenance rerun, dev.sluice.engine.code.CodeVersion.Git git) {
+        Map<String, Object> code = CodeVersions.capture(pipeline, version.version(), version.sha256(), git).toJson();
         code.put("folder", pipeline.baseDir().toString()); // where a local rerun finds the steps' files again
         List<PinnedModel> pinned = new ArrayList<>();
         Map<String, Optional<ModelVersion>> resolved = new HashMap<>();
