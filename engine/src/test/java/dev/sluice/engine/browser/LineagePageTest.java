@@ -41,6 +41,7 @@ class LineagePageTest extends BrowserTestBase {
         String run = browser.script("return getComputedStyle(document.querySelector('[data-kind=run] .gv-strip')).fill");
         assertThat(model).isNotEqualTo(run);
         assertThat(browser.all("[data-test=lineage-row]")).hasSameSizeAs(browser.all("[data-test=node]"));
+        assertThat(browser.consoleErrors()).isEmpty();
         browser.screenshot("lineage");
     }
 
