@@ -53,6 +53,7 @@ export function mount(root, store, params) {
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'btn', onclick: () => close(undefined) }, 'Cancel'),
           h('button', { type: 'submit', class: back ? 'btn btn-danger' : 'btn btn-primary', 'data-test': 'confirm-move' }, back ? 'Roll back' : 'Move alias')));
+      text.addEventListener('input', () => { if (text.value.trim()) { error.hidden = true; text.setAttribute('aria-invalid', 'false'); } });
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         if (!text.value.trim()) { error.hidden = false; text.setAttribute('aria-invalid', 'true'); text.focus(); return; }
