@@ -490,7 +490,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public dev.sluice.engine.registry.Registry registry() {
-        return new JdbcRegistry(dataSource, clock);
+        return new JdbcRegistry(dataSource, clock, fence);
     }
 
     @Override
