@@ -13,6 +13,14 @@ const ROUTES = [
   { pattern: /^\/runs$/, view: () => import('./views/runs.js'), nav: 'runs', title: 'Runs' },
   { pattern: /^\/runs\/([^/]+)$/, keys: ['id'], view: () => import('./views/run.js'), nav: 'runs', title: 'Run' },
   { pattern: /^\/compare$/, view: () => import('./views/compare.js'), nav: 'runs', title: 'Compare' },
+  { pattern: /^\/runs\/([^/]+)\/diff\/([^/]+)$/, keys: ['a', 'b'], view: () => import('./views/diff.js'), nav: 'runs', title: 'Diff' },
+  { pattern: /^\/pipelines\/([^/]+)\/experiments$/, keys: ['name'], view: () => import('./views/experiments.js'), nav: 'pipelines', title: 'Experiments' },
+  { pattern: /^\/pipelines\/([^/]+)\/versions\/(\d+)$/, keys: ['name', 'version'], view: () => import('./views/pipeline-version.js'), nav: 'pipelines', title: 'Pipeline version' },
+  { pattern: /^\/models$/, view: () => import('./views/models.js'), nav: 'models', title: 'Models' },
+  { pattern: /^\/models\/([^/]+)$/, keys: ['name'], view: () => import('./views/model.js'), nav: 'models', title: 'Model' },
+  { pattern: /^\/models\/([^/]+)\/versions\/(\d+)$/, keys: ['name', 'version'], view: () => import('./views/model-version.js'), nav: 'models', title: 'Model version' },
+  { pattern: /^\/lineage$/, view: () => import('./views/lineage.js'), nav: 'models', title: 'Lineage' },
+  { pattern: /^\/alerts$/, view: () => import('./views/alerts.js'), nav: 'alerts', title: 'Alerts' },
 ];
 
 /** '#/runs/abc?x=1' -> {path: '/runs/abc', query: {x: '1'}} */

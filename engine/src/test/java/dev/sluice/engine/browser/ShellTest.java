@@ -20,6 +20,8 @@ class ShellTest extends BrowserTestBase {
         browser.await("[data-test=nav-pipelines][aria-current=page]");
         assertThat(browser.text("[data-test=nav-runs]")).isEqualTo("Runs");
         assertThat(browser.text("[data-test=nav-new]")).isEqualTo("New pipeline");
+        assertThat(browser.text("[data-test=nav-models]")).isEqualTo("Models");
+        assertThat(browser.text("[data-test=nav-alerts]")).isEqualTo("Alerts");
         browser.screenshot("shell-home");
     }
 

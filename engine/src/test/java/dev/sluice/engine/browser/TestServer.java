@@ -51,6 +51,27 @@ final class TestServer implements AutoCloseable {
         return run(runId);
     }
 
+    /** A JSON request that changes state (PUT, POST or DELETE with {@code Content-Type: application/json}); its answer as it came. */
+    HttpResponse<String> sendJson(String method, String path, String json) {
+        return switch (method) {
+            case "PUT" -> api.put(path, "application/json", json);
+            case "POST" -> api.post(path, "application/json", json);
+            default -> throw new IllegalArgumentException(method);
+        };
+    }
+
+    /** Fires the alerts and triggers of the runs that ended (the leading server does it on its own thread). */
+    int fireEvents() {
+        return api.fireEvents();
+    }
+
+    /** Waits (30 s at most) for a run to end with SUCCEEDED, and returns it. */
+    JsonNode awaitSuccess(String runId) {
+        JsonNode run = awaitEnd(runId);
+        if (!run.get("status").asText().equals("SUCCEEDED")) throw new AssertionError("run " + runId + " ended " + run);
+        return run;
+    }
+
     JsonNode run(String runId) {
         return get("/api/runs/" + runId);
     }

@@ -17,32 +17,46 @@ export function boxWidth(id) {
 /**
  * Boxes for nodes the server did not lay out (an invalid text has no layout): longest-path
  * layers left to right, file order within a layer. edges: [{from, to}] between ids in `ids`.
+ * alignSinks places each box as far right as its successors allow (a lineage graph, walked back
+ * from its root: an input sits just left of what read it, not in the first column).
  */
-export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }) {
+export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }, widthOf = boxWidth, alignSinks = false) {
   const known = new Set(ids);
   const preds = new Map(ids.map((id) => [id, []]));
-  for (const e of edges) if (known.has(e.from) && known.has(e.to) && e.from !== e.to) preds.get(e.to).push(e.from);
-  const layer = new Map();
-  const visiting = new Set();
-  const depth = (id) => {
-    if (layer.has(id)) return layer.get(id);
-    if (visiting.has(id)) return 0; // a cycle in a text being typed: cut it anywhere
-    visiting.add(id);
-    let d = 0;
-    for (const p of preds.get(id)) d = Math.max(d, depth(p) + 1);
-    visiting.delete(id);
-    layer.set(id, d);
-    return d;
+  const succs = new Map(ids.map((id) => [id, []]));
+  for (const e of edges) {
+    if (known.has(e.from) && known.has(e.to) && e.from !== e.to) { preds.get(e.to).push(e.from); succs.get(e.from).push(e.to); }
+  }
+  const longest = (next) => {
+    const memo = new Map();
+    const visiting = new Set();
+    const walk = (id) => {
+      if (memo.has(id)) return memo.get(id);
+      if (visiting.has(id)) return 0; // a cycle in a text being typed: cut it anywhere
+      visiting.add(id);
+      let d = 0;
+      for (const p of next.get(id)) d = Math.max(d, walk(p) + 1);
+      visiting.delete(id);
+      memo.set(id, d);
+      return d;
+    };
+    ids.forEach(walk);
+    return memo;
   };
-  ids.forEach(depth);
+  let layer = longest(preds);
+  if (alignSinks) {
+    const height = longest(succs);
+    const top = Math.max(0, ...height.values());
+    layer = new Map(ids.map((id) => [id, top - height.get(id)]));
+  }
   const layers = [];
   for (const id of ids) (layers[layer.get(id)] ||= []).push(id);
   const boxes = new Map();
   let x = origin.x;
   for (const members of layers) {
     if (!members) continue;
-    const w = Math.max(...members.map(boxWidth));
-    members.forEach((id, i) => boxes.set(id, { x, y: origin.y + i * (NODE_HEIGHT + ROW_GAP), width: boxWidth(id), height: NODE_HEIGHT }));
+    const w = Math.max(...members.map(widthOf));
+    members.forEach((id, i) => boxes.set(id, { x, y: origin.y + i * (NODE_HEIGHT + ROW_GAP), width: widthOf(id), height: NODE_HEIGHT }));
     x += w + LAYER_GAP;
   }
   return boxes;
@@ -51,8 +65,10 @@ export function layerBoxes(ids, edges, origin = { x: PADDING, y: PADDING }) {
 const key = (from, to) => `${from}\u0000${to}`;
 
 /**
- * The scene of a graph: graph {nodes: [{id, ...fields}], edges: [{from, to}]}, layout as the
- * server gives it (may be null), positions {id: {x, y}} placed by hand (drawn over the layout;
+ * The scene of a graph: graph {nodes: [{id, title?, ...fields}], edges: [{from, to}]}, layout as
+ * the server gives it (may be null: then every box is laid out here, by layerBoxes, with
+ * graph.align 'sinks' to align on the sinks; a node's `title`, when it has one, is what its box
+ * shows and what sizes it), positions {id: {x, y}} placed by hand (drawn over the layout;
  * the edges of a moved box are routed here, the others keep the server's route).
  * Returns {nodes: [{id, data, box}], edges: [{from, to, points, box}], byId, bounds}.
  */
@@ -60,20 +76,22 @@ export function buildScene(graph, layout, positions = {}) {
   const laid = new Map();
   for (const b of (layout && layout.nodes) || []) laid.set(b.id, { x: b.x, y: b.y, width: b.width, height: b.height });
   const ids = graph.nodes.map((n) => n.id);
+  const titles = new Map(graph.nodes.map((n) => [n.id, n.title || n.id]));
+  const widthOf = (id) => boxWidth(titles.get(id));
   const missing = ids.filter((id) => !laid.has(id) && !(positions && positions[id]));
   let extra = new Map();
   if (missing.length) {
     const placed = [...laid.values()];
     const below = placed.length ? bounds(placed) : null;
     const origin = below ? { x: below.x, y: below.y + below.height + ROW_GAP * 2 } : { x: PADDING, y: PADDING };
-    extra = layerBoxes(missing, graph.edges, origin);
+    extra = layerBoxes(missing, graph.edges, origin, widthOf, graph.align === 'sinks');
   }
   const moved = new Set();
   const nodes = graph.nodes.map((n) => {
     let box = laid.get(n.id) || extra.get(n.id);
     const p = positions && positions[n.id];
     if (p && Number.isFinite(p.x) && Number.isFinite(p.y)) {
-      const width = box ? box.width : boxWidth(n.id);
+      const width = box ? box.width : widthOf(n.id);
       if (!box || box.x !== p.x || box.y !== p.y) moved.add(n.id);
       box = { x: p.x, y: p.y, width, height: NODE_HEIGHT };
     } else if (!laid.has(n.id)) {
@@ -89,10 +107,34 @@ export function buildScene(graph, layout, positions = {}) {
     const a = byId.get(e.from), b = byId.get(e.to);
     if (!a || !b) continue;
     const server = routes.get(key(e.from, e.to));
-    const points = !server || moved.has(e.from) || moved.has(e.to) ? routeOrthogonal(a.box, b.box) : server;
+    let points = !server || moved.has(e.from) || moved.has(e.to) ? routeOrthogonal(a.box, b.box) : server;
+    if (!server && graph.align === 'sinks') points = routeOver(points, a.box, b.box, nodes);
     edges.push({ from: e.from, to: e.to, points, box: routeBox(points) });
   }
   return { nodes, edges, byId, bounds: bounds(nodes.map((n) => n.box), edges.map((e) => e.points)) };
+}
+
+/**
+ * A forward route that would cross other boxes (an edge skipping a layer: an artifact registered
+ * as the model its consumer also produced) goes over them instead: out, up above every box in its
+ * way, across, down, in. Other routes are returned as they are.
+ */
+export function routeOver(points, from, to, nodes, gap = 12) {
+  if (points.length > 4) return points; // a backward route already goes around
+  const x0 = from.x + from.width, x1 = to.x;
+  const segs = [];
+  for (let i = 1; i < points.length; i++) segs.push([points[i - 1], points[i]]);
+  const crosses = (b) => b !== from && b !== to && b.x < x1 && b.x + b.width > x0
+    && segs.some(([[ax, ay], [bx, by]]) => {
+      const sx0 = Math.min(ax, bx), sx1 = Math.max(ax, bx), sy0 = Math.min(ay, by), sy1 = Math.max(ay, by);
+      return sx0 < b.x + b.width && sx1 > b.x && sy0 <= b.y + b.height && sy1 >= b.y;
+    });
+  const blocking = nodes.map((n) => n.box).filter(crosses);
+  if (!blocking.length) return points;
+  const top = Math.min(from.y, to.y, ...blocking.map((b) => b.y)) - gap;
+  const s = [x0, from.y + from.height / 2];
+  const e = [x1, to.y + to.height / 2];
+  return [s, [s[0] + gap, s[1]], [s[0] + gap, top], [e[0] - gap, top], [e[0] - gap, e[1]], e];
 }
 
 /** Re-routes the edges touching id after its box moved; returns the edges changed. */

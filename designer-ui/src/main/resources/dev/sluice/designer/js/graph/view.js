@@ -135,6 +135,8 @@ export function createGraphView(parent, opts = {}) {
     const { box, data } = n;
     const g = svg('g', { class: 'gv-node', 'data-test': 'node', transform: `translate(${box.x},${box.y})` });
     g.setAttribute('data-id', n.id);
+    if (data.kind) g.setAttribute('data-kind', data.kind);
+    const label = data.title || n.id;
     const title = svg('title', {}, g);
     svg('rect', { class: 'gv-box', width: box.width, height: box.height, rx: 7 }, g);
     svg('path', { class: 'gv-strip', d: `M7 0H4a4 4 0 0 0-4 4V${box.height - 4}a4 4 0 0 0 4 4H7z` }, g);
@@ -142,11 +144,11 @@ export function createGraphView(parent, opts = {}) {
     const badges = [...nodeBadges(data)];
     const probs = problems[n.id];
     if (probs && probs.length) badges.unshift({ kind: 'problem', text: '!', title: probs.join('\n') });
-    const idW = mId(n.id);
+    const idW = mId(label);
     const placed = placeBadges(badges, Math.max(40, inner - Math.min(idW, inner * 0.5) - 8), mBadge);
     const badgeW = placed.length ? -placed[placed.length - 1].x + 8 : 0;
     const idText = svg('text', { class: 'gv-id', x: 14, y: 20 }, g);
-    idText.textContent = fitText(n.id, inner - badgeW, mId);
+    idText.textContent = fitText(label, inner - badgeW, mId);
     const summary = data.summary || '';
     if (summary) {
       const s = svg('text', { class: 'gv-summary', x: 14, y: 37 }, g);
@@ -175,7 +177,7 @@ export function createGraphView(parent, opts = {}) {
     g.classList.toggle('gv-selected', !!selected && selected.type === 'node' && selected.id === n.id);
     g.classList.toggle('gv-has-problem', !!(problems[n.id] && problems[n.id].length));
     g.classList.toggle('gv-critical', !!n.data.critical && !!opts.showCritical);
-    const lines = [n.id];
+    const lines = n.data.title && n.data.title !== n.id ? [n.data.title, n.id] : [n.id];
     if (n.data.summary) lines.push(n.data.summary);
     if (st) lines.push(STATUS_WORDS[st] || st.toLowerCase());
     for (const p of problems[n.id] || []) lines.push(`⚠ ${p}`);
@@ -541,7 +543,7 @@ export function createGraphView(parent, opts = {}) {
 
   function setGraph(graph, layout = graph && graph.layout, positions = {}) {
     const g = graph && Array.isArray(graph.nodes) ? graph : { nodes: [], edges: [] };
-    scene = buildScene({ nodes: g.nodes, edges: g.edges || [] }, layout || null, positions || {});
+    scene = buildScene({ nodes: g.nodes, edges: g.edges || [], align: g.align }, layout || null, positions || {});
     clearDetail();
     farBuilt = false;
     miniDirty = true;

@@ -86,6 +86,7 @@ export function mount(root, store) {
         last ? h('div', { class: 'small muted last-run' }, statusBadge(last.status), ' ', relative(last.createdAt)) : null),
       h('div', { class: 'pipeline-actions actions' },
         runButton, pauseButton,
+        h('a', { class: 'btn btn-sm', href: `#/pipelines/${encodeURIComponent(p.name)}/experiments`, 'data-test': 'experiments', title: 'Runs as experiments: params and metrics, sorted and charted' }, 'Experiments'),
         h('a', { class: 'btn btn-sm', href: `#/pipelines/${encodeURIComponent(p.name)}/edit`, 'data-test': 'open' }, icon('edit'), 'Open')));
   };
 

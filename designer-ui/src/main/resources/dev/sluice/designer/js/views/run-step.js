@@ -1,8 +1,10 @@
 // The panel of one step of a run: its attempts (worker, exit code, reason, duration), metrics,
 // output downloads, and its log, followed live while the attempt runs.
 import { h, replace, statusBadge, icon, toast } from '../dom.js';
-import { stream, seg, download, token } from '../api.js';
+import { stream, seg, download, token, get } from '../api.js';
 import { duration, between, dateTime, clock, value, bytes } from '../format.js';
+import { seriesData } from '../series.js';
+import { chart, PALETTE } from '../chart.js';
 
 const MAX_LINES = 5000;
 
@@ -20,6 +22,37 @@ export function logLine(raw) {
 
 export function createStepPanel(runId, { onClose } = {}) {
   const info = h('div', { class: 'step-info' });
+  // the metric series of the shown attempt, drawn once per (step, attempt, state): a chart each
+  const seriesBox = h('div', { class: 'series-box', 'data-test': 'series' });
+  let seriesKey = null;
+  let seriesCharts = [];
+  let seriesGen = 0;
+  const clearSeries = () => { for (const c of seriesCharts) c.destroy(); seriesCharts = []; };
+  const loadSeries = async (step, attempt) => {
+    const k = `${step.id} ${attempt || ''} ${step.status} ${(step.attempts || []).length}`;
+    if (k === seriesKey) return;
+    seriesKey = k;
+    const gen = ++seriesGen;
+    if (!(step.attempts || []).length) { clearSeries(); seriesBox.replaceChildren(); return; }
+    let answer;
+    try {
+      answer = await get(`/api/runs/${seg(runId)}/steps/${seg(step.id)}/metrics${attempt ? `?attempt=${attempt}` : ''}`);
+    } catch {
+      answer = null; // a server without series: the metrics table says enough
+    }
+    if (gen !== seriesGen) return;
+    clearSeries();
+    const series = Object.entries((answer && answer.series) || {}).filter(([, pts]) => Array.isArray(pts) && pts.length > 1);
+    if (!series.length) { seriesBox.replaceChildren(); return; }
+    seriesBox.replaceChildren(h('div', { class: 'section-title' }, 'Series'));
+    for (const [i, [name, pts]] of series.entries()) {
+      const host = h('div', { class: 'chart chart-small', 'data-test': 'series-chart', 'data-name': name, 'data-points': String(pts.length) });
+      seriesBox.append(host);
+      const c = await chart(host, seriesData(pts), { height: 160, legend: true, x: { label: 'step', steps: true }, series: [{ label: name, stroke: PALETTE[i % PALETTE.length] }] });
+      if (gen !== seriesGen) { c.destroy(); return; }
+      seriesCharts.push(c);
+    }
+  };
   const logTitle = h('span', { class: 'section-title' }, 'Log');
   const live = h('span', { class: 'live', hidden: true }, 'live');
   const log = h('pre', { class: 'log step-log', 'data-test': 'log', tabindex: '0' });
@@ -84,7 +117,9 @@ export function createStepPanel(runId, { onClose } = {}) {
           h('h2', { class: 'mono step-name', 'data-test': 'step-name' }, step.id),
           h('div', { class: 'row' }, statusBadge(step.status, { 'data-test': 'step-status' }),
             step.cached ? h('span', { class: 'badge badge-accent' }, 'cached') : null,
-            step.startedAt ? h('span', { class: 'muted small' }, duration(between(step.startedAt, step.endedAt))) : null)),
+            step.startedAt ? h('span', { class: 'muted small' }, duration(between(step.startedAt, step.endedAt))) : null,
+            attempts.length ? h('a', { class: 'small', href: `#/lineage?run=${encodeURIComponent(runId)}&step=${encodeURIComponent(step.id)}`, 'data-test': 'step-lineage',
+              title: 'where its inputs came from and where its outputs went' }, 'Lineage') : null)),
         h('button', { class: 'btn btn-ghost btn-sm', type: 'button', 'aria-label': 'Close', title: 'Close', onclick: () => onClose && onClose() }, '✕')),
       step.reason ? h('div', { class: 'alert alert-error small', 'data-test': 'step-reason' }, step.reason) : null,
       matrix.length ? h('div', { class: 'row wrap' }, matrix.map(([k, v]) => h('span', { class: 'badge mono' }, `${k}=${value(v)}`))) : null,
@@ -107,7 +142,9 @@ export function createStepPanel(runId, { onClose } = {}) {
       metrics.length ? [h('div', { class: 'section-title' }, 'Metrics'),
         h('table', { class: 'table table-compact', 'data-test': 'metrics' }, h('tbody', null,
           metrics.map(([k, v]) => h('tr', null, h('td', { class: 'mono' }, k), h('td', { class: 'num mono' }, value(v))))))] : null,
+      seriesBox,
       outputs.length ? [h('div', { class: 'section-title' }, 'Outputs'), h('ul', { class: 'outputs' }, outputs.map(outputLink))] : null);
+    loadSeries(step, attemptShown).catch(() => {});
     logTitle.textContent = attemptShown ? `Log · attempt ${attemptShown}` : (attempts.length ? `Log · attempt ${attempts.length}` : 'Log');
   };
 
@@ -126,6 +163,6 @@ export function createStepPanel(runId, { onClose } = {}) {
       }
       render(step);
     },
-    destroy() { closeLog(); el.remove(); },
+    destroy() { closeLog(); seriesGen++; clearSeries(); el.remove(); },
   };
 }

@@ -1,11 +1,12 @@
 // #/runs/{id} : one run. Its graph with live status colours (the events stream), the selected
 // step's attempts, metrics, outputs and live log, a timeline of the attempts, cancel and retry.
-import { h, replace, statusBadge, errorBox, empty, toast, icon } from '../dom.js';
+import { h, replace, statusBadge, errorBox, empty, toast, icon, modal } from '../dom.js';
 import { get, post, seg, stream } from '../api.js';
 import { duration, between, dateTime, relative, value } from '../format.js';
 import { createGraphView } from '../graph/index.js';
 import { createStepPanel } from './run-step.js';
 import { gantt } from './run-gantt.js';
+import { triggerView, provenance, alertBadge } from './run-provenance.js';
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
 
@@ -63,6 +64,35 @@ export function mount(root, store, params) {
     }
   };
 
+  const rerun = async (button) => {
+    button.disabled = true;
+    try {
+      const res = await post(`/api/runs/${seg(runId)}/rerun`);
+      toast(`Rerun started: ${res.id}`);
+      location.hash = `#/runs/${encodeURIComponent(res.id)}`;
+    } catch (e) {
+      toast(e.message);
+      button.disabled = false;
+    }
+  };
+
+  const diffWith = async (r) => {
+    const rerunOf = r.rerun_of || r.rerunOf;
+    const other = await modal((close) => {
+      const input = h('input', { type: 'text', name: 'other', required: true, value: rerunOf || '', placeholder: 'another run id', 'data-test': 'diff-other', spellcheck: 'false' });
+      const form = h('form', { class: 'stack', method: 'dialog' },
+        h('h2', null, 'Diff with another run'),
+        h('p', { class: 'muted' }, 'Params, model versions, code, metrics and every output whose hash differs.'),
+        h('label', { class: 'field' }, h('span', null, 'Run'), input),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'btn', onclick: () => close(undefined) }, 'Cancel'),
+          h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'diff-go' }, 'Diff')));
+      form.addEventListener('submit', (e) => { e.preventDefault(); if (input.value.trim()) close(input.value.trim()); });
+      return form;
+    }, { 'data-test': 'diff-dialog' });
+    if (other) location.hash = `#/runs/${encodeURIComponent(other)}/diff/${encodeURIComponent(runId)}`;
+  };
+
   const renderHeader = () => {
     const r = run();
     if (!r) return;
@@ -77,6 +107,14 @@ export function mount(root, store, params) {
       b.addEventListener('click', () => act('retry', b));
       buttons.push(b);
     }
+    if (!ACTIVE.has(r.status)) {
+      const b = h('button', { class: 'btn', type: 'button', 'data-test': 'rerun', title: 'A new run of the same pipeline version with the same params, logical date and model versions' }, icon('play'), 'Rerun');
+      b.addEventListener('click', () => rerun(b));
+      buttons.push(b);
+      const d = h('button', { class: 'btn btn-ghost', type: 'button', 'data-test': 'diff-with' }, 'Diff with…');
+      d.addEventListener('click', () => diffWith(r));
+      buttons.push(d);
+    }
     // an event says the run ended before the refresh brings its end time: no duration until then
     const took = r.startedAt && (r.endedAt || ACTIVE.has(r.status)) ? duration(between(r.startedAt, r.endedAt)) : null;
     tookEl = took ? h('span', null, `${r.endedAt ? 'took' : 'running for'} ${took}`) : null;
@@ -87,10 +125,12 @@ export function mount(root, store, params) {
         h('div', { class: 'row title-row' }, h('h1', { class: 'mono run-id' }, r.id), statusBadge(r.status, { 'data-test': 'run-status' })),
         h('div', { class: 'meta' },
           h('span', null, h('a', { href: `#/pipelines/${encodeURIComponent(r.pipeline)}/edit` }, r.pipeline), ` v${r.version}`),
-          h('span', null, r.trigger || 'manual'),
+          triggerView(r.trigger),
           h('span', { title: dateTime(r.createdAt) }, `created ${relative(r.createdAt)}`),
           tookEl,
-          r.reason ? h('span', { class: 'reason' }, r.reason) : null)),
+          r.reason ? h('span', { class: 'reason' }, r.reason) : null,
+          alertBadge(r.alerts)),
+        provenance(r)),
       h('div', { class: 'actions' }, buttons));
   };
 

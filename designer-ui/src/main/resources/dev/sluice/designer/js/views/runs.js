@@ -3,6 +3,7 @@
 import { h, replace, empty, errorBox, statusBadge, toast } from '../dom.js';
 import { get, query } from '../api.js';
 import { duration, between, relative, dateTime, value } from '../format.js';
+import { alertBadge, triggerView } from './run-provenance.js';
 
 const PAGE = 50;
 const REFRESH_MS = 5000;
@@ -16,6 +17,7 @@ export function mount(root, store, params) {
   let alive = true;
   let timer = null;
   const picked = new Set();
+  let alertsByRun = new Map(); // run id -> its alerts (the list's runs do not carry them: one /api/alerts call)
 
   const pipelineSelect = h('select', { 'data-test': 'filter-pipeline', 'aria-label': 'Pipeline' }, h('option', { value: '' }, 'All pipelines'));
   if (filter.pipeline) pipelineSelect.append(h('option', { value: filter.pipeline, selected: true }, filter.pipeline));
@@ -60,9 +62,9 @@ export function mount(root, store, params) {
       return h('tr', { 'data-test': 'run-row', 'data-id': r.id, class: picked.has(r.id) && 'is-picked' },
         h('td', { class: 'check-cell' }, box),
         h('td', null, statusBadge(r.status)),
-        h('td', null, h('a', { class: 'mono', href: `#/runs/${encodeURIComponent(r.id)}`, 'data-test': 'run-link' }, r.id)),
+        h('td', null, h('a', { class: 'mono', href: `#/runs/${encodeURIComponent(r.id)}`, 'data-test': 'run-link' }, r.id), ' ', alertBadge(r.alerts || alertsByRun.get(r.id), r.pipeline)),
         h('td', null, h('a', { href: `#/runs?pipeline=${encodeURIComponent(r.pipeline)}`, class: 'plain' }, r.pipeline), h('span', { class: 'muted' }, ` v${r.version}`)),
-        h('td', { class: 'muted' }, r.trigger || ''),
+        h('td', { class: 'muted' }, triggerView(r.trigger)),
         h('td', { class: 'nowrap', title: dateTime(r.createdAt) }, relative(r.createdAt)),
         h('td', { class: 'num nowrap' }, r.startedAt ? duration(between(r.startedAt, r.endedAt)) : '—'),
         h('td', { class: 'mono small params-cell truncate', title: paramsText(r.params) }, paramsText(r.params)));
@@ -74,6 +76,21 @@ export function mount(root, store, params) {
     moreButton.hidden = !more;
   };
 
+  /** The alerts fired since the oldest run shown, by run (a server without alerts: none). */
+  const loadAlerts = async () => {
+    if (!runs.length) return;
+    const since = runs[runs.length - 1].createdAt;
+    try {
+      const res = await get(`/api/alerts${query({ pipeline: filter.pipeline, since, limit: 500 })}`);
+      const by = new Map();
+      for (const a of (res && res.alerts) || []) {
+        if (!by.has(a.run_id)) by.set(a.run_id, []);
+        by.get(a.run_id).push(a);
+      }
+      alertsByRun = by;
+    } catch { /* no alerts API: no badges */ }
+  };
+
   const fetchPage = (before) => get(`/api/runs${query({ pipeline: filter.pipeline, status: filter.status, limit: PAGE, before })}`);
 
   const load = async () => {
@@ -83,6 +100,8 @@ export function mount(root, store, params) {
       runs = page;
       more = page.length === PAGE;
       render();
+      await loadAlerts();
+      if (alive) render();
     } catch (e) {
       if (alive) replace(tableBox, errorBox(e));
     }
@@ -96,7 +115,8 @@ export function mount(root, store, params) {
       const fresh = new Map(page.map((r) => [r.id, r]));
       const known = new Set(runs.map((r) => r.id));
       runs = [...page.filter((r) => !known.has(r.id)), ...runs.map((r) => fresh.get(r.id) || r)];
-      render();
+      await loadAlerts();
+      if (alive) render();
     } catch { /* try again next time */ }
     if (alive) timer = setTimeout(poll, REFRESH_MS);
   };
@@ -107,6 +127,7 @@ export function mount(root, store, params) {
       const page = await fetchPage(runs[runs.length - 1].createdAt);
       runs = runs.concat(page);
       more = page.length === PAGE;
+      await loadAlerts();
       render();
     } catch (e) {
       toast(e.message);
