@@ -28,7 +28,8 @@ export function setToken(value) {
 }
 
 function headers(extra) {
-  const out = { Accept: 'application/json', ...extra };
+  // X-Sluice-Request: the server refuses state changes without it (or a JSON/YAML body): no other site can send it
+  const out = { Accept: 'application/json', 'X-Sluice-Request': '1', ...extra };
   const t = token();
   if (t) out.Authorization = `Bearer ${t}`;
   return out;
