@@ -56,7 +56,7 @@ final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        HealthHandler health = new HealthHandler();
+        HealthHandler health = new HealthHandler(api.store(), api.artifacts().root());
         PipelinesHandler pipelines = new PipelinesHandler(api);
         RunsHandler runs = new RunsHandler(api);
         ArtifactsHandler artifacts = new ArtifactsHandler(api);

@@ -471,6 +471,17 @@ public final class JdbcStore implements Store {
         dataSource.close();
     }
 
+    @Override
+    public Optional<String> problem() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return Optional.empty();
+        } catch (SQLException | RuntimeException e) {
+            return Optional.of("the database does not answer: " + Jdbc.message(e));
+        }
+    }
+
     // ---- plumbing
 
     private <T> T read(Jdbc.Work<T> work) {
