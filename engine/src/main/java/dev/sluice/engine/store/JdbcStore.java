@@ -521,7 +521,10 @@ public final class JdbcStore implements Store {
             rs.next();
             return Optional.empty();
         } catch (SQLException | RuntimeException e) {
-            return Optional.of("the database does not answer: " + Jdbc.message(e));
+            // the pool's "not available" says little: its cause is the last failure to open a connection
+            Throwable cause = e.getCause();
+            return Optional.of("the database does not answer: " + Jdbc.message(e)
+                    + (cause != null && cause != e ? " (" + Jdbc.message(cause) + ")" : ""));
         }
     }
 
