@@ -218,6 +218,16 @@ class BrowserDefenceTest {
     }
 
     @Test
+    void refusesAOneMegabyteParamAtTriggerTime() {
+        String body = "{\"params\": {\"who\": \"" + "x".repeat(1024 * 1024 - 100) + "\"}}";
+
+        RawHttp.Response r = raw("POST", "/api/pipelines/hello/runs", body, host, "Content-Type: application/json");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body()).contains("\"bad-params\"").contains("65536 at most");
+    }
+
+    @Test
     void closesAConnectionThatNeverFinishesItsHeaders() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", api.port)) {
             OutputStream out = socket.getOutputStream();
