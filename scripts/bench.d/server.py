@@ -158,7 +158,7 @@ def ms(seconds):
 def load(args, server):
     path = "/api/pipelines/noop10/runs"
     body = json.dumps({"params": {}})
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", "X-Sluice-Request": "1"}
     stop_at = time.monotonic() + args.duration
     results = []  # (latency s, status, run id or None), appended by every client thread
     errors = Counter()
@@ -273,7 +273,7 @@ def list_runs(conn, pipeline):
 
 def run_to_success(conn, server, name, timeout, poll):
     """Starts a run of pipeline `name`, waits for it to end, and returns its report; dies unless it SUCCEEDED."""
-    conn.request("POST", f"/api/pipelines/{name}/runs", body="{}", headers={"Content-Type": "application/json"})
+    conn.request("POST", f"/api/pipelines/{name}/runs", body="{}", headers={"Content-Type": "application/json", "X-Sluice-Request": "1"})
     response = conn.getresponse()
     data = response.read()
     if response.status != 201:

@@ -11,6 +11,17 @@ function field(param) {
     return { input, el: h('label', { class: 'check', for: id }, input, h('span', { class: 'mono' }, param.name)),
       read: () => input.checked };
   }
+  if (param.secret) {
+    // the server never sends a secret param's default: an empty field keeps it (the param is not sent)
+    const input = h('input', { type: 'password', id, name: param.name, value: '', autocomplete: 'off',
+      placeholder: 'default kept unless you type a value', 'data-test': test });
+    return {
+      input,
+      el: h('label', { class: 'field', for: id }, h('span', { class: 'row' }, h('span', { class: 'mono' }, param.name),
+        h('span', { class: 'hint' }, `${param.type}, secret`)), input),
+      read: () => (input.value === '' ? undefined : (param.type === 'string' ? input.value : Number(input.value))),
+    };
+  }
   const numeric = param.type === 'integer' || param.type === 'number';
   const input = h('input', {
     type: numeric ? 'number' : 'text', id, name: param.name, value: param.default === null || param.default === undefined ? '' : String(param.default),
@@ -46,7 +57,7 @@ export async function startRun(pipeline) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const values = {};
-      params.forEach((p, i) => { values[p.name] = fields[i].read(); });
+      params.forEach((p, i) => { const v = fields[i].read(); if (v !== undefined) values[p.name] = v; });
       submit.disabled = true;
       try {
         const { id } = await post(`/api/pipelines/${seg(pipeline.name)}/runs`, { params: values });

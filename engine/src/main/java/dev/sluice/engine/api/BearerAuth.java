@@ -30,7 +30,7 @@ public final class BearerAuth implements Handler<RoutingContext> {
 
     /** What anyone may ask without a token: the health check, the API's documentation and the pipeline schema (which hold no data). */
     public static final Set<String> OPEN = Stream.concat(
-                    Stream.of("GET /api/health", "GET /api/openapi.yaml", "GET /api/docs", "GET /api/schema/pipeline.json"),
+                    Stream.of("GET /api/health", "HEAD /api/health", "GET /api/openapi.yaml", "GET /api/docs", "GET /api/schema/pipeline.json"),
                     DOCS_ASSETS.stream().map(f -> "GET /api/docs/" + f))
             .collect(Collectors.toUnmodifiableSet());
 

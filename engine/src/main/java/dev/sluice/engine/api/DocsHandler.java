@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 public final class DocsHandler {
 
     /** swagger-ui sets style attributes and draws icons from data: URLs; the rest of the site allows neither. */
-    static final String DOCS_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+    static final String DOCS_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
     private static final String OURS = "dev/sluice/engine/api/";
     private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.32.6/";
 

@@ -27,6 +27,9 @@ public final class Http {
     private static final Logger log = LoggerFactory.getLogger(Http.class);
     private static final Set<String> YAML = Set.of("application/yaml", "text/yaml", "application/x-yaml");
 
+    /** Longest request line (method, path with query, version); a longer one gets 414 JSON. */
+    public static final int MAX_REQUEST_LINE = 8192;
+
     private Http() {}
 
     /** Runs {@code work} on a worker thread (JDBC, files, parsing), then replies on the event loop. */
@@ -85,12 +88,38 @@ public final class Http {
             case 405 -> error(ctx, 405, "method-not-allowed", ctx.request().method() + " is not allowed on " + path);
             case 413 -> error(ctx, 413, "too-large", "the request body is over the limit of 2 MiB");
             case 415 -> error(ctx, 415, "unsupported-media-type", "unsupported Content-Type");
+            case 414 -> error(ctx, 414, "uri-too-long", "the request line is over the limit of " + MAX_REQUEST_LINE + " bytes");
+            case 431 -> error(ctx, 431, "headers-too-large", "the request headers are over the limit");
             case 400 -> error(ctx, 400, "bad-request", "bad request");
             default -> {
                 if (status >= 500) log.error("{} {} failed with status {}", ctx.request().method(), path, status);
                 error(ctx, status, status >= 500 ? "internal" : "error", status >= 500 ? "internal error" : "request refused");
             }
         }
+    }
+
+    /**
+     * The server's answer to a request it could not parse (a request line over {@link #MAX_REQUEST_LINE},
+     * headers too large, bad syntax): a JSON error like every other, then the connection closes.
+     */
+    public static void invalid(io.vertx.core.http.HttpServerRequest request) {
+        Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+        int status = 400;
+        String code = "bad-request";
+        String message = "the request could not be read as HTTP";
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            status = 414;
+            code = "uri-too-long";
+            message = "the request line is over the limit of " + MAX_REQUEST_LINE + " bytes";
+        } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            status = 431;
+            code = "headers-too-large";
+            message = "the request headers are over the limit";
+        }
+        HttpServerResponse res = request.response();
+        secureHeaders(res);
+        res.setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(Json.write(Map.of("error", code, "message", message)));
     }
 
     public static void error(RoutingContext ctx, int status, String code, String message) {
@@ -120,9 +149,13 @@ public final class Http {
         ctx.next();
     }
 
-    private static void secureHeaders(HttpServerResponse res) {
+    /** No page of another site may frame this one (clickjacking): CSP for today's browsers, X-Frame-Options for older ones. */
+    public static final String POLICY = "default-src 'self'; frame-ancestors 'none'";
+
+    static void secureHeaders(HttpServerResponse res) {
         res.putHeader("X-Content-Type-Options", "nosniff");
-        res.putHeader("Content-Security-Policy", "default-src 'self'");
+        if (!res.headers().contains("Content-Security-Policy")) res.putHeader("Content-Security-Policy", POLICY);
+        res.putHeader("X-Frame-Options", "DENY");
     }
 
     /** @throws ApiException 415 unless the request says its body is YAML */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import dev.sluice.worker.protocol.Secrets;
 import java.util.Map;
 import java.util.Optional;
 
@@ -178,7 +179,10 @@ public final class PipelinesHandler {
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("name", param.name());
                 one.put("type", param.type().name().toLowerCase(Locale.ROOT));
-                one.put("default", param.defaultValue());
+                // a param named like a secret (SECRET, TOKEN, PASSWORD, KEY) never shows its default
+                boolean secret = Secrets.secretName(param.name());
+                one.put("default", secret && param.defaultValue() != null ? "***" : param.defaultValue());
+                if (secret) one.put("secret", true);
                 params.add(one);
             }
         }

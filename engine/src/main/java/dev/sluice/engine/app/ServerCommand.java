@@ -1,5 +1,6 @@
 package dev.sluice.engine.app;
 
+import dev.sluice.engine.api.AllowedHosts;
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.engine.api.BearerAuth;
 import dev.sluice.engine.api.RunSignals;
@@ -51,6 +52,12 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default ${DEFAULT-VALUE}); any other than loopback needs a token.")
     String bind = "127.0.0.1";
+
+    @Option(names = "--allowed-hosts", paramLabel = "NAME[,NAME...]", split = ",",
+            description = {"Host names browsers may reach the server by, besides localhost, IP addresses and --bind "
+                    + "(e.g. sluice.example.com when a proxy or DNS name points here); '*' allows any.",
+                    "Requests naming another host get 421: a web page rebound to this address cannot use the API."})
+    List<String> allowedHosts = List.of();
 
     @Option(names = "--pipelines", paramLabel = "DIR", description = "Folder of pipeline files to load (default: ./pipelines when present).")
     Path pipelines;
@@ -143,7 +150,8 @@ final class ServerCommand implements Callable<Integer> {
                     RunListener.all(signals, metrics), local, cluster.joinToken())) {
                 ApiContext api = new ApiContext(engine.store, node, engine.artifacts, baseDir, engine.clock, owner.toString(), signals)
                         .withPipelinesChanged(node::pipelinesChanged).withToken(token).withMetrics(metrics).withCluster(node);
-                try (Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"), clusterOptions)) {
+                try (Server server = new Server(api, bind, port, engine.dataDir.resolve("tmp").resolve("vertx"), clusterOptions,
+                        hosts(bind, clusterOptions.map(ClusterOptions::host), allowedHosts))) {
                     int bound = server.start();
                     String host = bind.contains(":") ? "[" + bind + "]" : bind;
                     String url = "http://" + (bind.equals("0.0.0.0") || bind.equals("::") ? cluster.host : host) + ":" + bound;
@@ -180,6 +188,15 @@ final class ServerCommand implements Callable<Integer> {
             err.flush();
         }
         return 0;
+    }
+
+    /** The names browsers may use: --bind's and the cluster's addresses (workers' API URL) and --allowed-hosts. */
+    static AllowedHosts hosts(String bind, Optional<String> clusterHost, List<String> allowed) {
+        List<String> names = new java.util.ArrayList<>();
+        names.add(bind);
+        clusterHost.ifPresent(names::add);
+        names.addAll(allowed);
+        return AllowedHosts.of(names);
     }
 
     /**

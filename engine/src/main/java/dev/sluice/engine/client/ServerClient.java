@@ -218,7 +218,9 @@ public final class ServerClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT);
+        // every request says it comes from a Sluice client: what the server asks of state changes (docs/security.md)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
+                .header("X-Sluice-Request", "1");
         if (token != null) b.header("Authorization", "Bearer " + token);
         return b;
     }

@@ -14,7 +14,23 @@ import java.util.Map;
  */
 public final class ParamValues {
 
+    /**
+     * The longest value a run may give a param, in characters. A param reaches the step as an
+     * environment variable ({@code SLUICE_PARAM_*}) and often in its command: Linux refuses one
+     * string over 128 KiB there ({@code MAX_ARG_STRLEN}, "Argument list too long" when the step
+     * starts), so a larger value is refused when the run is asked for, not when its step starts.
+     */
+    public static final int MAX_VALUE_CHARS = 64 * 1024;
+
     private ParamValues() {
+    }
+
+    private static Object limited(Param p, Object value) {
+        if (value instanceof String s && s.length() > MAX_VALUE_CHARS) {
+            throw new IllegalArgumentException("param '" + p.name() + "' is " + s.length() + " characters long; a param value may have "
+                    + MAX_VALUE_CHARS + " at most (it is passed to the step in its environment; pass large data as a file)");
+        }
+        return value;
     }
 
     /**
@@ -26,7 +42,7 @@ public final class ParamValues {
     public static Map<String, Object> resolve(Map<String, Param> declared, Map<String, String> given) {
         Map<String, Object> values = defaults(declared);
         if (given != null) {
-            given.forEach((name, text) -> values.put(name, fromText(param(declared, name), text)));
+            given.forEach((name, text) -> values.put(name, limited(param(declared, name), fromText(param(declared, name), text))));
         }
         return Collections.unmodifiableMap(values);
     }
@@ -40,7 +56,7 @@ public final class ParamValues {
     public static Map<String, Object> resolveJson(Map<String, Param> declared, Map<String, Object> given) {
         Map<String, Object> values = defaults(declared);
         if (given != null) {
-            given.forEach((name, value) -> values.put(name, fromJson(param(declared, name), value)));
+            given.forEach((name, value) -> values.put(name, limited(param(declared, name), fromJson(param(declared, name), value))));
         }
         return Collections.unmodifiableMap(values);
     }

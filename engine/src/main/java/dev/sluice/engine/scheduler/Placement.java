@@ -14,7 +14,8 @@ public record Placement(String worker, String name, String waitReason) {
 
     /** The reason of a step whose labels no live worker carries. */
     public static String noWorker(List<String> labels) {
-        return "no worker with labels " + labels;
+        return labels.isEmpty() ? "no worker: none has joined and this server runs no steps itself"
+                : "no worker with labels " + labels;
     }
 
     public static Placement on(String worker) {

@@ -602,7 +602,8 @@ public final class Scheduler implements RunControl, AutoCloseable {
         // Decide again while tasks end at once (cache hits, preparation errors): that can free more work.
         while (true) {
             // every due step is offered: with worker labels, one that cannot be placed must not hold back one that can
-            int free = draining || dispatcher.freeSlots() == 0 ? 0 : Integer.MAX_VALUE;
+            // (offered with no free slot too: dispatch then only notes why a step no worker can take waits)
+            int free = draining ? 0 : Integer.MAX_VALUE;
             Decision d = Decider.decide(run.snapshot(free), taskId -> preparer.condition(run, run.tasksById.get(taskId)), b.now);
             run.wakeAt = d.wakeAt();
             if (d.isEmpty()) return;
@@ -628,8 +629,15 @@ public final class Scheduler implements RunControl, AutoCloseable {
             register(b, run, task);
             return true;
         }
-        if (dispatcher.freeSlots() == 0) return false;
         TaskRecord t = run.tasks.get(task.id());
+        if (dispatcher.freeSlots() == 0) {
+            // no free slot anywhere; still say why a step no worker can take waits (with no worker at all,
+            // there are no slots either: the API showed such a step QUEUED with no reason)
+            Placement probe = dispatcher.place(task.step().labels());
+            if (probe.placed()) dispatcher.release(probe);
+            else noteWait(b, run, t, probe.waitReason());
+            return false;
+        }
         if (!task.step().models().isEmpty()) {
             String missing;
             try {

@@ -1,6 +1,8 @@
 package dev.sluice.engine.server;
 
+import dev.sluice.engine.api.AllowedHosts;
 import dev.sluice.engine.api.ApiContext;
+import dev.sluice.engine.api.BrowserGuard;
 import dev.sluice.engine.api.ArtifactsHandler;
 import dev.sluice.engine.api.BearerAuth;
 import dev.sluice.engine.api.ClusterHandler;
@@ -39,21 +41,26 @@ final class HttpVerticle extends VerticleBase {
     /** Class-path folder holding {@code webjars/}: a request path {@code /webjars/x} is {@code META-INF/resources/webjars/x}. */
     private static final String WEBJARS_ROOT = "META-INF/resources";
 
+    /** How long a client may take to send a request's headers (slowloris); see {@link HeaderDeadline}. */
+    static final java.time.Duration HEADER_DEADLINE = java.time.Duration.ofSeconds(10);
+
     private final ApiContext api;
     private final String host;
     private final int port;
+    private final AllowedHosts hosts;
     private volatile HttpServer server;
     private volatile Router router;
 
-    HttpVerticle(ApiContext api, String host, int port) {
+    HttpVerticle(ApiContext api, String host, int port, AllowedHosts hosts) {
         this.api = api;
         this.host = host;
         this.port = port;
+        this.hosts = hosts;
     }
 
     @Override
     public Future<?> start() {
-        HealthHandler health = new HealthHandler();
+        HealthHandler health = new HealthHandler(api.store(), api.artifacts().scratch());
         PipelinesHandler pipelines = new PipelinesHandler(api);
         RunsHandler runs = new RunsHandler(api);
         ArtifactsHandler artifacts = new ArtifactsHandler(api);
@@ -63,7 +70,11 @@ final class HttpVerticle extends VerticleBase {
 
         Router router = Router.router(vertx);
         this.router = router;
+        HeaderDeadline deadline = new HeaderDeadline(vertx, HEADER_DEADLINE);
+        router.route().handler(deadline::restartAfterResponse);
         router.route().handler(Http::secure);
+        // before the token, the body and any route: a rebound page or a cross-site form goes no further
+        router.route().handler(new BrowserGuard(hosts));
         // before the body is read and before any route: a request without the token goes no further
         api.token().ifPresent(token -> router.route().handler(
                 new BearerAuth(token, api.cluster().map(c -> c.uploadToken()).orElse(null))));
@@ -73,6 +84,7 @@ final class HttpVerticle extends VerticleBase {
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
 
         router.get("/api/health").handler(health::get);
+        router.head("/api/health").handler(health::get);
         router.get("/api/pipelines").handler(pipelines::list);
         router.get("/api/pipelines/:name").handler(pipelines::get);
         router.put("/api/pipelines/:name").handler(pipelines::put);
@@ -131,10 +143,14 @@ final class HttpVerticle extends VerticleBase {
         router.routeWithRegex(HttpMethod.GET, "^/(?!api/).*").handler(designer);
 
         router.route().failureHandler(Http::failure);
-        for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) router.errorHandler(status, Http::status);
+        for (int status : new int[] {400, 404, 405, 406, 413, 414, 415, 431, 500}) router.errorHandler(status, Http::status);
 
-        return vertx.createHttpServer(new HttpServerOptions())
-                .requestHandler(router)
+        return vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(Http.MAX_REQUEST_LINE)
+                        // HTTP/1.1 only (clients that offer h2c get it): HeaderDeadline needs the connection at once
+                        .setHttp2ClearTextEnabled(false))
+                .connectionHandler(deadline::opened)
+                .invalidRequestHandler(Http::invalid)
+                .requestHandler(deadline.wrap(router))
                 .listen(port, host)
                 .onSuccess(s -> server = s);
     }

@@ -1,5 +1,6 @@
 package dev.sluice.engine.server;
 
+import dev.sluice.engine.api.AllowedHosts;
 import dev.sluice.engine.api.ApiContext;
 import dev.sluice.worker.cluster.ClusterOptions;
 import dev.sluice.worker.cluster.Clustering;
@@ -27,6 +28,7 @@ public final class Server implements AutoCloseable {
     private final int port;
     private final Path cacheDir;
     private final Optional<ClusterOptions> cluster;
+    private final AllowedHosts hosts;
     private Vertx vertx;
     private HttpVerticle verticle;
 
@@ -40,11 +42,17 @@ public final class Server implements AutoCloseable {
 
     /** @param cluster the Hazelcast cluster to join (the event bus then reaches workers and other servers) */
     public Server(ApiContext api, String host, int port, Path cacheDir, Optional<ClusterOptions> cluster) {
+        this(api, host, port, cacheDir, cluster, AllowedHosts.of(java.util.List.of(host)));
+    }
+
+    /** @param hosts the names browsers may reach it by ({@code Host}, {@code Origin}); other names get 421 */
+    public Server(ApiContext api, String host, int port, Path cacheDir, Optional<ClusterOptions> cluster, AllowedHosts hosts) {
         this.api = api;
         this.host = host;
         this.port = port;
         this.cacheDir = cacheDir;
         this.cluster = cluster;
+        this.hosts = hosts;
     }
 
     /**
@@ -54,7 +62,7 @@ public final class Server implements AutoCloseable {
     public synchronized int start() {
         if (vertx != null) throw new IllegalStateException("already started");
         FileSystemOptions files = new FileSystemOptions().setFileCacheDir(cacheDir.toAbsolutePath().toString());
-        verticle = new HttpVerticle(api, host, port);
+        verticle = new HttpVerticle(api, host, port, hosts);
         try {
             if (cluster.isEmpty()) {
                 vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(files));
@@ -68,8 +76,9 @@ public final class Server implements AutoCloseable {
             return verticle.actualPort();
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            close();
+            // asked before close(), which forgets Vert.x: a taken HTTP port is not a failure to join a cluster
             String what = vertx == null ? "cannot join the cluster" : "cannot listen on " + host + ":" + port;
+            close();
             throw new UncheckedIOException(what + ": " + cause.getMessage(),
                     new java.io.IOException(cause));
         } catch (InterruptedException e) {

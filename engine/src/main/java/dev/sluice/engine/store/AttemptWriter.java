@@ -100,13 +100,14 @@ final class AttemptWriter {
                             change.runId(), change.taskId(), change.attempt())));
         }
         insertArtifacts(group);
+        Batches.Count outputRows = new Batches.Count();
         Batches.insertRows(connection, INSERT_OUTPUT, group, c -> !c.outputs().isEmpty(), (ps, change) -> {
             for (Artifact output : change.outputs()) {
                 bindAttempt(ps, change);
                 ps.setString(4, output.path());
                 ps.setString(5, output.sha256());
                 ps.setLong(6, output.size());
-                ps.addBatch();
+                Batches.addRow(ps, outputRows);
             }
         });
         Batches.insertRows(connection, INSERT_METRIC, group, c -> !c.metrics().isEmpty(), (ps, change) -> {
@@ -129,6 +130,7 @@ final class AttemptWriter {
                 ps.addBatch();
             }
         });
+        Batches.Count inputRows = new Batches.Count();
         Batches.insertRows(connection, INSERT_INPUT, group, c -> !c.inputs().isEmpty(), (ps, change) -> {
             for (Artifact input : change.inputs()) {
                 bindAttempt(ps, change);
@@ -136,7 +138,7 @@ final class AttemptWriter {
                 ps.setString(5, input.path());
                 ps.setString(6, input.sha256());
                 ps.setLong(7, input.size());
-                ps.addBatch();
+                Batches.addRow(ps, inputRows);
             }
         });
     }
@@ -155,6 +157,7 @@ final class AttemptWriter {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement(dialect.insertArtifact())) {
+            Batches.Count rows = new Batches.Count();
             for (Map.Entry<String, FinishAttempt> entry : producers.entrySet()) {
                 String sha = entry.getKey();
                 FinishAttempt producer = entry.getValue();
@@ -170,7 +173,7 @@ final class AttemptWriter {
                 if (dialect.artifactRaceRaisesDuplicate()) {
                     insertIgnoringDuplicate(ps);
                 } else {
-                    ps.addBatch();
+                    Batches.addRow(ps, rows);
                 }
             }
             if (!dialect.artifactRaceRaisesDuplicate()) {

@@ -1,5 +1,6 @@
 package dev.sluice.engine.store;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.worker.protocol.Artifact;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * The {@link Store} over JDBC, for H2 and PostgreSQL, on a HikariCP pool it owns. Thread-safe: it
@@ -36,6 +38,8 @@ public final class JdbcStore implements Store {
     private final Dialect dialect;
     private final Clock clock;
     private final Fence fence;
+    /** The leases' own pool ({@link #leasePool}), shared by the fenced views of this store. */
+    private final HikariDataSource[] leasePool;
     private final JsonValues json = new JsonValues();
     private final Rows rows = new Rows(json);
     private final JdbcMonitorStore monitor;
@@ -53,6 +57,7 @@ public final class JdbcStore implements Store {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.fence = null;
         this.monitor = new JdbcMonitorStore(dataSource, json, rows);
+        this.leasePool = new HikariDataSource[1];
         try {
             this.dialect = Dialect.fromJdbcUrl(dataSource.getJdbcUrl());
             Migrations.migrate(dataSource);
@@ -69,6 +74,7 @@ public final class JdbcStore implements Store {
         this.dialect = store.dialect;
         this.fence = fence;
         this.monitor = store.monitor;
+        this.leasePool = store.leasePool;
     }
 
     @Override
@@ -255,13 +261,23 @@ public final class JdbcStore implements Store {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                new ChangeWriter(c, dialect, json, clock.instant()).write(changes);
+                // last, so the lease row is locked from here to the commit only: a large batch (20,000
+                // outputs) written before it never holds up the lease's renewal (issue 10)
                 if (token != null) {
                     LeaderLease.check(c, token);
                 }
-                new ChangeWriter(c, dialect, json, clock.instant()).write(changes);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 Jdbc.rollbackQuietly(c);
+                if (token != null && !(e instanceof FencedException)) {
+                    // a deposed leader's batch may clash with its successor's changes first: say which it is
+                    try {
+                        LeaderLease.check(c, token);
+                    } finally {
+                        Jdbc.rollbackQuietly(c);
+                    }
+                }
                 throw e;
             }
         } catch (SQLException e) {
@@ -304,7 +320,31 @@ public final class JdbcStore implements Store {
 
     @Override
     public LeaderLease lease(String name) {
-        return new LeaderLease(dataSource, dialect, name);
+        return new LeaderLease(leasePool(), dialect, name);
+    }
+
+    /**
+     * Leases renew on a pool of their own: when every connection of the main pool is busy (a burst
+     * of API reads, a long commit), a renewal does not queue behind them and the leader keeps its
+     * lease. One pool for every view of this store, made on first use, closed with it.
+     */
+    private DataSource leasePool() {
+        synchronized (leasePool) {
+            if (leasePool[0] == null) {
+                HikariConfig config = new HikariConfig();
+                config.setPoolName("sluice-lease");
+                config.setJdbcUrl(dataSource.getJdbcUrl());
+                config.setUsername(dataSource.getUsername());
+                config.setPassword(dataSource.getPassword());
+                config.setMaximumPoolSize(2);
+                config.setMinimumIdle(1);
+                config.setConnectionTimeout(dataSource.getConnectionTimeout());
+                config.setMaxLifetime(dataSource.getMaxLifetime());
+                config.setExceptionOverride(new ClosedDatabaseEviction());
+                leasePool[0] = new HikariDataSource(config);
+            }
+            return leasePool[0];
+        }
     }
 
     @Override
@@ -521,7 +561,24 @@ public final class JdbcStore implements Store {
 
     @Override
     public void close() {
+        synchronized (leasePool) {
+            if (leasePool[0] != null) leasePool[0].close();
+        }
         dataSource.close();
+    }
+
+    @Override
+    public Optional<String> problem() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return Optional.empty();
+        } catch (SQLException | RuntimeException e) {
+            // the pool's "not available" says little: its cause is the last failure to open a connection
+            Throwable cause = e.getCause();
+            return Optional.of("the database does not answer: " + Jdbc.message(e)
+                    + (cause != null && cause != e ? " (" + Jdbc.message(cause) + ")" : ""));
+        }
     }
 
     // ---- plumbing

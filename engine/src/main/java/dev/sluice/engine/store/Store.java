@@ -165,4 +165,14 @@ public interface Store extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Asks the database for a trivial answer on a fresh look (a pool connection, {@code SELECT 1}).
+     *
+     * @return empty when it answers, else why not in one line (the database was closed after a full
+     *         disk, it cannot be reached); the store keeps trying to reopen it on every later call
+     */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
+    }
 }

@@ -40,6 +40,17 @@ public final class Stores {
     /** The database file is {@code sluice.mv.db} in the data folder. */
     static final String H2_FILE = "sluice";
 
+    /**
+     * The AUTO_SERVER's TCP port listens on loopback only. H2 binds it to every interface (and lets
+     * other machines connect) unless {@code h2.bindAddress} says otherwise; H2 reads that property
+     * once, when it first loads, so it is set here, before any H2 class (the launchers set it too).
+     */
+    static final String H2_BIND = "h2.bindAddress";
+
+    static {
+        if (System.getProperty(H2_BIND) == null) System.setProperty(H2_BIND, "127.0.0.1");
+    }
+
     private static final Pattern URL_PARAM_USER = Pattern.compile("[?&]user=");
     private static final Pattern URL_PARAM_PASSWORD = Pattern.compile("[?&]password=");
 
@@ -69,7 +80,10 @@ public final class Stores {
         if (dbUrl == null || dbUrl.isBlank()) {
             Objects.requireNonNull(dataDir, "dataDir");
             String url = h2Url(dataDir);
-            return openJdbc(url, "sa", H2Password.of(dataDir.toAbsolutePath().normalize()), clock);
+            Path dir = dataDir.toAbsolutePath().normalize();
+            JdbcStore store = openJdbc(url, "sa", H2Password.of(dir), clock);
+            PrivateFiles.restrict(dir);
+            return store;
         }
         if (dbUrl.startsWith("jdbc:postgresql:")) {
             String user = URL_PARAM_USER.matcher(dbUrl).find() ? null : env.get("SLUICE_DB_USER");
@@ -114,6 +128,8 @@ public final class Stores {
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
+        // a database H2 closed after a failed write (a full disk) is opened again by new connections
+        config.setExceptionOverride(new ClosedDatabaseEviction());
         if (dialect == Dialect.H2) {
             // H2 closes a database when its last connection closes: never retire the pool's last
             // one, or the database (and the server other processes reach it through) would cycle

@@ -165,12 +165,14 @@ public final class ApiServer implements AutoCloseable {
 
     public HttpResponse<String> post(String path, String contentType, String body) {
         HttpRequest.Builder b = request(path);
+        // as the CLI and the designer do: a body-less state change says it comes from a Sluice client
         if (contentType != null) b.header("Content-Type", contentType);
+        else b.header("X-Sluice-Request", "1");
         return send(b.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     HttpResponse<String> delete(String path) {
-        return send(request(path).DELETE());
+        return send(request(path).header("X-Sluice-Request", "1").DELETE());
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {

@@ -39,7 +39,7 @@ class ClusterUploadTest {
     }
 
     HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).header("X-Sluice-Request", "1")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());

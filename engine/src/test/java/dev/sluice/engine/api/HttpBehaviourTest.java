@@ -45,11 +45,11 @@ class HttpBehaviourTest {
 
     @Test
     void answersAWrongMethodOnAKnownPathWith405Json() {
-        HttpResponse<String> r = api.send(api.request("/api/health").DELETE());
+        HttpResponse<String> r = api.send(api.request("/api/health").header("X-Sluice-Request", "1").DELETE());
 
         assertThat(r.statusCode()).isEqualTo(405);
         assertThat(json(r).get("error").asText()).isEqualTo("method-not-allowed");
-        assertThat(api.send(api.request("/api/runs").PUT(HttpRequest.BodyPublishers.ofString("x"))).statusCode()).isEqualTo(405);
+        assertThat(api.send(api.request("/api/runs").header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("x"))).statusCode()).isEqualTo(405);
     }
 
     @Test
@@ -107,7 +107,9 @@ class HttpBehaviourTest {
     void setsTheSecurityHeadersOnEveryResponse() {
         for (HttpResponse<String> r : java.util.List.of(api.get("/api/health"), api.get("/api/nothing"), api.get("/"))) {
             assertThat(r.headers().firstValue("X-Content-Type-Options")).as(r.uri().toString()).contains("nosniff");
-            assertThat(r.headers().firstValue("Content-Security-Policy")).as(r.uri().toString()).contains("default-src 'self'");
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(r.uri().toString())
+                    .contains("default-src 'self'; frame-ancestors 'none'");
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(r.uri().toString()).contains("DENY");
         }
     }
 

@@ -28,6 +28,24 @@ class PipelinesApiTest {
     }
 
     @Test
+    void hidesTheDefaultOfAParamNamedLikeASecret() {
+        String text = "name: secretive\nparams:\n  api_token: abcd-1234-efgh\n  who: world\nsteps:\n  - id: a\n    run: echo hi\n";
+        assertThat(api.put("/api/pipelines/secretive", "application/yaml", text).statusCode()).isIn(200, 201);
+
+        com.fasterxml.jackson.databind.JsonNode list = json(api.get("/api/pipelines"));
+        com.fasterxml.jackson.databind.JsonNode params = null;
+        for (com.fasterxml.jackson.databind.JsonNode p : list) if (p.get("name").asText().equals("secretive")) params = p.get("params");
+
+        assertThat(params).isNotNull();
+        assertThat(params.get(0).get("name").asText()).isEqualTo("api_token");
+        assertThat(params.get(0).get("default").asText()).isEqualTo("***");
+        assertThat(params.get(0).get("secret").asBoolean()).isTrue();
+        assertThat(params.get(1).get("default").asText()).isEqualTo("world");
+        assertThat(params.get(1).has("secret")).isFalse();
+        assertThat(api.get("/api/pipelines").body()).doesNotContain("abcd-1234-efgh");
+    }
+
+    @Test
     void answersHealth() {
         HttpResponse<String> r = api.get("/api/health");
 

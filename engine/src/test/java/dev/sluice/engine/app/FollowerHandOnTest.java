@@ -117,7 +117,7 @@ class FollowerHandOnTest {
     }
 
     private static HttpResponse<String> post(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("X-Sluice-Request", "1").POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

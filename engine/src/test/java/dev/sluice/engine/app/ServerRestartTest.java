@@ -106,7 +106,7 @@ class ServerRestartTest {
 
     private String send(String method, String url, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
-        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+        b = body == null ? b.header("X-Sluice-Request", "1").method(method, HttpRequest.BodyPublishers.noBody())
                 : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -21,6 +21,20 @@ class ParamValuesTest {
     }
 
     @Test
+    void refusesAValueTooLargeForAStepsEnvironmentWhenTheRunIsAskedFor() {
+        String huge = "x".repeat(1024 * 1024);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ParamValues.resolveJson(DECLARED, Map.of("tag", huge)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("param 'tag' is 1048576 characters long; a param value may have 65536 at most (it is passed to the "
+                        + "step in its environment; pass large data as a file)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ParamValues.resolve(DECLARED, Map.of("tag", huge)))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThat(ParamValues.resolveJson(DECLARED, Map.of("tag", "x".repeat(ParamValues.MAX_VALUE_CHARS))))
+                .containsKey("tag");
+    }
+
+    @Test
     void givesDefaultsInDeclaredOrder() {
         assertThat(ParamValues.resolve(DECLARED, Map.of()))
                 .containsExactly(Map.entry("rows", 5000L), Map.entry("min_auc", 0.75), Map.entry("tag", "nightly"),

@@ -130,6 +130,39 @@ class SchedulerTest {
     }
 
     @Test
+    void aStepNoWorkerCanTakeSaysWhyItWaitsEvenWithNoFreeSlotAnywhere() throws Exception {
+        Started s = create("""
+                name: needs-gpu
+                steps:
+                  - id: train
+                    run: echo train
+                    worker: {labels: [gpu]}
+                """);
+        Dispatcher none = new FakeDispatcher("none") {
+            @Override
+            public Placement place(List<String> labels) {
+                return Placement.waiting(Placement.noWorker(labels));
+            }
+
+            @Override
+            public int freeSlots() {
+                return 0; // no worker joined, no local worker: no slots at all
+            }
+
+            @Override
+            public CompletableFuture<TaskResult> dispatch(TaskRequest request, Placement placement, LogSink sink) {
+                throw new AssertionError("nothing can be placed");
+            }
+        };
+        try (Scheduler scheduler = scheduler(none)) {
+            scheduler.start(s.plan(), s.create().run(), s.create().tasks());
+            String runId = s.create().run().id();
+            await().atMost(Duration.ofSeconds(10)).until(() -> "no worker with labels [gpu]".equals(store.tasks(runId).get(0).reason()));
+            assertThat(store.tasks(runId).get(0).status()).isEqualTo(StepState.QUEUED);
+        }
+    }
+
+    @Test
     void resumingARunAfterAnEngineStopRunsOnlyWhatHadNotSucceeded() throws Exception {
         Started s = create("""
                 name: resume-me

@@ -147,7 +147,8 @@ public final class ArtifactClient {
     }
 
     private static HttpRequest.Builder authorized(URI uri, Endpoint endpoint) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+        // the header the server asks of every state change (it refuses what a web page could send)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("X-Sluice-Request", "1");
         if (endpoint.uploadToken() != null) {
             builder.header("Authorization", "Bearer " + endpoint.uploadToken());
         }

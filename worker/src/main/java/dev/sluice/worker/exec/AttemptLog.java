@@ -64,6 +64,10 @@ final class AttemptLog {
             // by each of its lines too
             String whole = value.strip();
             if (whole.length() >= MIN_SECRET_LENGTH && !values.contains(whole)) values.add(whole);
+            // a step that prints a secret encoded (an Authorization header, a URL) leaks it as well
+            for (String encoded : encodings(whole)) {
+                if (encoded.length() >= MIN_SECRET_LENGTH && !values.contains(encoded)) values.add(encoded);
+            }
             for (String part : value.split("\\R")) {
                 String p = part.strip();
                 if (p.length() >= MIN_SECRET_LENGTH && !values.contains(p)) values.add(p);
@@ -71,6 +75,25 @@ final class AttemptLog {
         }
         values.sort(Comparator.comparingInt(String::length).reversed());
         return List.copyOf(values);
+    }
+
+    /**
+     * The forms a secret is most often printed in besides its own: base64 (standard and URL-safe,
+     * with and without padding) and URL-encoding (form style and {@code %20} style). Only whole
+     * values: a secret encoded together with other text (base64 of {@code user:secret}) is not caught.
+     */
+    static List<String> encodings(String secret) {
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        List<String> forms = new ArrayList<>();
+        String std = java.util.Base64.getEncoder().encodeToString(bytes);
+        forms.add(std);
+        forms.add(std.replace("=", ""));
+        forms.add(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        String form = java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        forms.add(form);
+        forms.add(form.replace("+", "%20"));
+        forms.removeIf(secret::equals);
+        return forms.stream().distinct().toList();
     }
 
     /** One line the step printed, without its line terminator. */

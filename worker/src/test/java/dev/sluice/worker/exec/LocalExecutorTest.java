@@ -108,6 +108,17 @@ class LocalExecutorTest extends ExecutorTestBase {
     }
 
     @Test
+    void masksTheBase64AndUrlEncodedFormsOfASecret() {
+        // base64 by the tool; the URL forms as curl --data-urlencode (form style) and a path (%20) would print them
+        TaskRequest request = request("printf '%s' \"$API_TOKEN\" | base64; echo 'url s3cr3t%20value%2F%2B%26'; "
+                        + "echo 'q=s3cr3t+value%2F%2B%26'", Map.of("API_TOKEN", "s3cr3t value/+&"), List.of(), List.of(), null);
+
+        run(request);
+
+        assertThat(sink.texts('O')).containsExactly("***", "url ***", "q=***");
+    }
+
+    @Test
     void truncatesTheLogAtTheCapAndKeepsDrainingTheProcess() {
         TaskRequest request = new TaskRequest(new AttemptKey("run-1", "step", 1),
                 "yes 'a fairly long line of output' | head -n 200000; echo end >&2; exit 4", workdir.toString(),
