@@ -83,7 +83,7 @@ final class Editor {
     /** Sets a top-level key, in a document that may not have any yet. */
     private static Doc setTop(Doc d, String key, Object value) {
         MappingNode root = d.rootMap();
-        if (root != null) return Blocks.set(d, root, key, value, SpecOrder.PIPELINE);
+        if (root != null) return Merge.set(d, Doc::rootMap, key, value, SpecOrder.PIPELINE);
         if (value == null) return d;
         String lines = new YamlWriter(2, d.nl).entry(key, value, 0, SpecOrder.PIPELINE.child(key));
         boolean noBreak = !d.text.isEmpty() && !d.text.endsWith("\n") && !d.text.endsWith("\r");
@@ -140,6 +140,23 @@ final class Editor {
             if (other.map() != null && other.id() != null) d = renameNeed(d, other.id(), id, to);
         }
         for (int i = 0; i < new Steps(d).items.size(); i++) d = renameRefs(d, i, id, to);
+        return renameAlertRefs(d, id, to);
+    }
+
+    /** {@code steps.OLD} to {@code steps.NEW} in the {@code when} and {@code message} of each alert. */
+    private static Doc renameAlertRefs(Doc d, String from, String to) {
+        if (!(Doc.get(d.rootMap(), "alerts") instanceof SequenceNode alerts)) return d;
+        int n = alerts.getValue().size();
+        for (int i = n - 1; i >= 0; i--) {
+            for (String key : List.of("message", "when")) {
+                SequenceNode now = (SequenceNode) Doc.get(d.rootMap(), "alerts");
+                if (!(now.getValue().get(i) instanceof MappingNode alert)) continue;
+                if (!(Doc.get(alert, key) instanceof ScalarNode s)) continue;
+                String source = d.text.substring(d.start(s), d.end(s));
+                String renamed = StepRefs.rename(source, from, to, false);
+                if (!renamed.equals(source)) d = d.replace(d.start(s), d.end(s), renamed);
+            }
+        }
         return d;
     }
 
@@ -177,7 +194,8 @@ final class Editor {
             }
         }
         Object value = s.field().equals("needs") ? noEmptyNeeds(s.value()) : s.value();
-        return Blocks.set(d, it.map(), s.field(), value, SpecOrder.STEP);
+        String id = s.id();
+        return Merge.set(d, doc -> new Steps(doc).require(id).map(), s.field(), value, SpecOrder.STEP);
     }
 
     /** An empty needs is no needs: written as no key at all, as disconnecting the last edge leaves it. */

@@ -189,6 +189,16 @@ export function parseScalar(text) {
   return String(text);
 }
 
+/**
+ * parseScalar for the editor's forms: a number whose spelling JSON would lose (1.0, 1e3) is sent
+ * as {$number: '1.0'}, so the server writes it as typed (a task named train[l2=1.0] keeps its name).
+ */
+export function parseTyped(text) {
+  const v = parseScalar(text);
+  const t = String(text).trim();
+  return typeof v === 'number' && String(v) !== t ? { $number: t } : v;
+}
+
 /** 'a, b,c' or one per line -> ['a', 'b', 'c'] (blank items dropped). */
 export function parseList(text) {
   return String(text || '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
