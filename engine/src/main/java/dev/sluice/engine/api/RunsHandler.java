@@ -69,7 +69,8 @@ public final class RunsHandler {
             Plan plan = cached.plan();
             Instant now = clock.instant();
             Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, values, "manual", now, now, owner);
-            store.commit(List.of(create));
+            store.commit(List.of(create, dev.sluice.engine.scheduler.Provenances.capture(store, parsed.pipeline(), version,
+                    plan, create.run().id(), null)));
             String id = create.run().id();
             scheduler.start(plan, create.run(), create.tasks()).whenComplete((end, error) -> {
                 if (error != null) log.error("[pipeline {}] [run {}] the scheduler could not finish it: {}", name, id, error.toString());
@@ -197,6 +198,37 @@ public final class RunsHandler {
             log.info("[pipeline {}] [run {}] retry requested over HTTP", run.pipeline(), id);
             return Reply.json(202, Map.of("id", id, "status", RunState.RUNNING.name()));
         });
+    }
+
+    /**
+     * {@code POST /api/runs/{id}/rerun}: a new run of the same pipeline version with the same params,
+     * logical date and pinned model versions, marked {@code rerun_of}; 201 with its run JSON.
+     */
+    public void rerun(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Http.blocking(ctx, () -> {
+            dev.sluice.engine.scheduler.Reruns.Rerun rerun;
+            try {
+                rerun = dev.sluice.engine.scheduler.Reruns.prepare(store, id, baseDir, false, "rerun", clock.instant(), owner);
+            } catch (dev.sluice.engine.scheduler.Reruns.Refused e) {
+                throw e.notFound() ? noRun(id) : ApiException.conflict(e.getMessage());
+            }
+            store.commit(rerun.changes());
+            String newId = rerun.create().run().id();
+            scheduler.start(rerun.plan(), rerun.create().run(), rerun.create().tasks()).whenComplete((end, error) -> {
+                if (error != null) log.error("[run {}] the scheduler could not finish the rerun: {}", newId, error.toString());
+            });
+            log.info("[pipeline {}] [run {}] created as a rerun of {}", rerun.create().run().pipeline(), newId, id);
+            return Reply.json(201, RunReport.load(store, newId).orElseThrow()).withHeader("Location", "/api/runs/" + newId);
+        });
+    }
+
+    /** {@code GET /api/runs/{a}/diff/{b}}: params, models, code, metrics and outputs that differ. */
+    public void diff(RoutingContext ctx) {
+        String a = ctx.pathParam("id");
+        String b = ctx.pathParam("other");
+        Http.blocking(ctx, () -> Reply.ok(dev.sluice.engine.report.RunDiff.of(store, a, b)
+                .orElseThrow(() -> store.run(a).isEmpty() ? noRun(a) : noRun(b))));
     }
 
     /** {@code GET /api/runs/{id}/steps/{step}/logs[?attempt=N]}: the stored log of one attempt (default the latest). */

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "Sluice 0.1.0",
         description = "Workflow orchestration for MLOps: run pipelines of shell steps as a DAG.",
         subcommands = {ValidateCommand.class, RunCommand.class, RunsCommand.class, ShowCommand.class,
-                LogsCommand.class, TriggerCommand.class, ServerCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class},
+                LogsCommand.class, TriggerCommand.class, ModelsCommand.class, RerunCommand.class, DiffCommand.class,
+                LineageCommand.class, AlertsCommand.class, ServerCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the run failed, 2 invalid input, 3 Sluice could not do its work, "
                 + "130 cancelled."})
 public final class Main implements Runnable {

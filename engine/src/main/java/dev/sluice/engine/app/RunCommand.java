@@ -77,12 +77,16 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                         step.id(), step.labels());
             }
         }
+        // the git version is read while the store opens: JGit's first look at a work tree takes a few hundred ms
+        CompletableFuture<dev.sluice.engine.code.CodeVersion.Git> git =
+                CompletableFuture.supplyAsync(() -> dev.sluice.engine.code.CodeVersions.git(pipeline.baseDir()));
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
             PipelineVersion version = engine.store.savePipeline(pipeline.name(), read(file));
             Instant now = engine.clock.instant();
             Owner owner = Owner.self("cli");
             Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, values, "cli", now, now, owner.toString());
-            engine.store.commit(List.of(create));
+            engine.store.commit(List.of(create, dev.sluice.engine.scheduler.Provenances.capture(engine.store, pipeline,
+                    version, plan, create.run().id(), null, git.join())));
             String runId = create.run().id();
             boolean live = System.console() != null && !"dumb".equals(System.getenv("TERM"));
             err.printf("run %s: %s v%d, %d steps, %d slots (data in %s)%n", runId, pipeline.name(), version.version(),

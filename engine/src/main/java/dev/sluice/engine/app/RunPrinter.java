@@ -20,6 +20,11 @@ final class RunPrinter {
             r.params().forEach((k, v) -> ps.add(k + "=" + v));
             out.println("params: " + String.join(" ", ps));
         }
+        if (r.rerunOf() != null) out.println("rerun of: " + r.rerunOf());
+        for (RunReport.ModelUse m : r.models()) {
+            out.printf("model: %s %s = %s%n", m.taskId(), m.key(), m.version() == null ? m.ref() + " (resolved to nothing)"
+                    : m.model() + " version " + m.version() + " (" + m.ref() + ", sha256 " + shortSha(m.sha256()) + ")");
+        }
         List<List<String>> rows = new ArrayList<>();
         for (StepReport s : r.steps()) {
             String detail = s.metrics().isEmpty() ? (s.reason() == null ? "" : s.reason()) : Format.metrics(s.metrics());
@@ -54,8 +59,24 @@ final class RunPrinter {
         out.flush();
     }
 
+    private static String shortSha(String sha) {
+        return sha == null ? "-" : sha.substring(0, Math.min(12, sha.length()));
+    }
+
+    /** The run's code version: pipeline version and sha256, git commit, and each cache file's hash. */
+    static void code(RunReport r, PrintWriter out) {
+        var code = dev.sluice.engine.code.CodeVersion.fromJson(r.code());
+        if (code == null) return;
+        out.printf("code: pipeline v%d sha256 %s; git %s%n", code.pipelineVersion(), shortSha(code.pipelineSha256()),
+                code.git() == null ? "none (not in a git work tree)"
+                        : code.git().commit().substring(0, Math.min(12, code.git().commit().length()))
+                        + (code.git().dirty() ? " (dirty: tracked files modified)" : " (clean)"));
+        code.files().forEach((f, sha) -> out.printf("  file %s  sha256 %s%n", f, sha));
+    }
+
     static void details(RunReport r, PrintWriter out) {
         summary(r, out);
+        code(r, out);
         for (StepReport s : r.steps()) {
             if (s.attempts().isEmpty() && s.outputs().isEmpty()) continue;
             out.printf("%n%s%s%n", s.id(), s.reason() == null ? "" : "  (" + s.reason() + ")");

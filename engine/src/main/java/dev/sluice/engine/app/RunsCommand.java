@@ -27,6 +27,22 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--pipeline", paramLabel = "NAME", description = "Only runs of this pipeline.")
     String pipeline;
 
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "NAME", description = "Only runs of this pipeline (as --pipeline).")
+    String pipelineArg;
+
+    @Option(names = "--metrics", paramLabel = "NAME[,NAME...]", split = ",",
+            description = "As an experiments table: these final metrics as columns (STEP.NAME, or NAME in every step).")
+    List<String> metrics = new ArrayList<>();
+
+    @Option(names = "--params", paramLabel = "NAME[,NAME...]", split = ",", description = "As an experiments table: these params as columns.")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--sort", paramLabel = "COLUMN", description = "Experiments: sort by a column, '-' first for descending (e.g. -evaluate.auc).")
+    String sort;
+
+    @Option(names = "--filter", paramLabel = "EXPR", split = ",", description = "Experiments: keep rows where e.g. auc>0.85 or l2=0.1.")
+    List<String> filters = new ArrayList<>();
+
     @Option(names = "--status", paramLabel = "STATUS", description = "Only runs in this state: ${COMPLETION-CANDIDATES}.")
     RunState status;
 
@@ -46,7 +62,20 @@ final class RunsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (limit < 1) throw new IllegalArgumentException("--limit must be at least 1");
+        if (pipelineArg != null) {
+            if (pipeline != null && !pipeline.equals(pipelineArg)) throw new IllegalArgumentException("give the pipeline once: NAME or --pipeline");
+            pipeline = pipelineArg;
+        }
         String url = serverOptions.url(System.getenv());
+        if (!metrics.isEmpty() || !params.isEmpty() || sort != null || !filters.isEmpty()) {
+            if (pipeline == null) throw new IllegalArgumentException("an experiments table (--metrics, --params, --sort, --filter) needs a pipeline NAME");
+            ExperimentsTable table = new ExperimentsTable(pipeline, metrics, params, sort, filters, limit);
+            int code = url != null && Remote.wanted(serverOptions, storeOptions)
+                    ? table.remote(serverOptions.client(url, System.getenv()), out, json)
+                    : table.local(storeOptions, out, json);
+            out.flush();
+            return code;
+        }
         if (url != null && Remote.wanted(serverOptions, storeOptions)) return remote(serverOptions.client(url, System.getenv()), out);
         try (LocalEngine engine = LocalEngine.open(storeOptions)) {
             List<RunRecord> runs = engine.store.runs(new RunQuery(pipeline, status, null, limit));

@@ -57,10 +57,11 @@ final class TriggerCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        return follow(client, id, out, err);
+        return follow(client, id, json, out, err);
     }
 
-    private int follow(ServerClient client, String id, PrintWriter out, PrintWriter err) {
+    /** Follows a run on a server until it ends, printing its progress; the exit code of its outcome. */
+    static int follow(ServerClient client, String id, boolean json, PrintWriter out, PrintWriter err) {
         String runPath = "/api/runs/" + ServerClient.segment(id);
         RunReport start = client.get(runPath, RunReport.class);
         err.printf("run %s: %s v%d, %d steps, on %s%n", id, start.pipeline(), start.version(), start.steps().size(), client.url());

@@ -34,6 +34,7 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean allValid = true;
+        List<dev.sluice.engine.pipeline.Pipeline> valid = new java.util.ArrayList<>();
         for (Path file : files) {
             long start = System.nanoTime();
             ParseResult result = PipelineLoader.load(file);
@@ -42,10 +43,16 @@ final class ValidateCommand implements Callable<Integer> {
             if (timings) err.printf("timings: parse+validate+plan %.1f ms (%s)%n", micros / 1000.0, file);
             if (result.ok()) {
                 out.printf("%s: valid (%d steps, %d tasks)%n", file, result.pipeline().steps().size(), plan.tasks().size());
+                valid.add(result.pipeline());
             } else {
                 allValid = false;
                 for (Problem p : result.problems()) err.println(p.format());
             }
+        }
+        // files loaded together: a trigger cycle between them (a -> b -> a) is an error of the set
+        for (Problem p : dev.sluice.engine.pipeline.TriggerCycles.check(valid)) {
+            allValid = false;
+            err.println(p.format());
         }
         err.flush();
         return allValid ? 0 : Main.INVALID;

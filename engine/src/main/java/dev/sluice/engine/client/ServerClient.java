@@ -118,6 +118,26 @@ public final class ServerClient {
                 .POST(HttpRequest.BodyPublishers.ofString(text)), path));
     }
 
+    /** {@code PUT path} with a JSON body, answered with JSON. */
+    public JsonNode putJson(String path, Object body) {
+        return json(send(request(path).header("Content-Type", "application/json").header("Accept", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(jsonText(body))), path));
+    }
+
+    /** {@code DELETE path} with a JSON body, answered with JSON. */
+    public JsonNode deleteJson(String path, Object body) {
+        return json(send(request(path).header("Content-Type", "application/json").header("Accept", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(jsonText(body))), path));
+    }
+
+    private String jsonText(Object body) {
+        try {
+            return mapper.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** Told what a followed stream brings. */
     public interface StreamListener {
         /** The stream (re)connected; {@code again} is true after a dropped connection. */

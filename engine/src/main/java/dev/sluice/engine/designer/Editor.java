@@ -169,14 +169,24 @@ final class Editor {
         if (Doc.get(map, "env") instanceof MappingNode env) {
             for (NodeTuple t : env.getValue()) if (t.getValueNode() instanceof ScalarNode s) scalars.add(s);
         }
+        Node promoteIf = null;
+        Node registerFrom = null;
+        if (Doc.get(map, "register") instanceof MappingNode register) {
+            if (Doc.get(register, "from") instanceof ScalarNode s) registerFrom = s;
+            if (Doc.get(register, "promote") instanceof MappingNode promote && Doc.get(promote, "if") instanceof ScalarNode s) {
+                promoteIf = s;
+            }
+        }
+        if (promoteIf != null) scalars.add(promoteIf);
+        if (registerFrom != null) scalars.add(registerFrom);
         // from the end of the file, so the offsets of the ones before stay right
         Doc before = d;
         scalars.sort(java.util.Comparator.comparingInt(before::start));
         for (int i = scalars.size() - 1; i >= 0; i--) {
             Node s = scalars.get(i);
-            boolean bare = s == Doc.get(map, "if");
+            boolean bare = s == Doc.get(map, "if") || s == promoteIf;
             String source = d.text.substring(d.start(s), d.end(s));
-            String renamed = StepRefs.rename(source, from, to, bare);
+            String renamed = s == registerFrom ? StepRefs.renameFrom(source, from, to) : StepRefs.rename(source, from, to, bare);
             if (!renamed.equals(source)) d = d.replace(d.start(s), d.end(s), renamed);
         }
         return d;

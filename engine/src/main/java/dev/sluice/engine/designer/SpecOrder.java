@@ -11,8 +11,8 @@ import java.util.List;
  */
 enum SpecOrder {
     PIPELINE("name", "description", "params", "schedule", "concurrency", "defaults", "env", "steps"),
-    STEP("id", "needs", "if", "matrix", "run", "workdir", "env", "outputs", "retries", "retry_delay", "timeout",
-            "worker", "cache", "cache_files"),
+    STEP("id", "needs", "if", "matrix", "models", "run", "register", "workdir", "env", "outputs", "retries", "retry_delay",
+            "timeout", "worker", "cache", "cache_files"),
     SCHEDULE("cron", "timezone", "catchup"),
     DEFAULTS("retries", "retry_delay", "timeout", "worker"),
     /** A map whose keys are the user's (params, env, matrix): kept in the order given. */
@@ -20,7 +20,7 @@ enum SpecOrder {
 
     /** The fields {@code setStepField} may set ({@code id} changes through {@code renameStep}). */
     static final List<String> STEP_FIELDS = List.of("run", "needs", "workdir", "env", "outputs", "retries",
-            "retry_delay", "timeout", "worker", "if", "matrix", "cache", "cache_files");
+            "retry_delay", "timeout", "worker", "if", "matrix", "cache", "cache_files", "register", "models");
     /** The fields {@code setPipelineField} may set ({@code steps} change through the step ops). */
     static final List<String> PIPELINE_FIELDS = List.of("name", "description", "params", "schedule", "concurrency",
             "defaults", "env");

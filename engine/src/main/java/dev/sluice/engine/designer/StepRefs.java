@@ -35,6 +35,12 @@ final class StepRefs {
         return out.append(source.substring(i)).toString();
     }
 
+    /** A register step's {@code from: STEP/OUTPUT}, as written (plain or quoted): the step part renamed. */
+    static String renameFrom(String source, String from, String to) {
+        Matcher m = Pattern.compile("^([\"']?)" + Pattern.quote(from) + "/").matcher(source);
+        return m.find() ? m.group(1) + to + "/" + source.substring(m.end()) : source;
+    }
+
     private static String renameIn(String expr, String from, String to) {
         String q = Pattern.quote(from);
         Pattern dot = Pattern.compile("(?<![A-Za-z0-9_.])(steps\\s*\\.\\s*)" + q + "(?![A-Za-z0-9_-])");

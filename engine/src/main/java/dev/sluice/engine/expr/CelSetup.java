@@ -56,6 +56,9 @@ final class CelSetup {
                 .addVar("matrix", DYN_MAP)
                 .addVar("run", DYN_MAP)
                 .addVar("steps", STEPS)
+                .addVar("models", STEPS)
+                .addVar("new", DYN_MAP)
+                .addVar("current", DYN_MAP)
                 .build();
         static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 

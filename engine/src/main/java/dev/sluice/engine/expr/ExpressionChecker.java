@@ -26,16 +26,23 @@ public final class ExpressionChecker {
 
     /** Where an expression stands. */
     public record Context(String stepId, Map<String, ValueType> matrix, Predicate<String> upstream,
-            boolean condition) {
+            boolean condition, Set<String> models, boolean promote) {
 
         /**
          * @param stepId    the step it belongs to; null for the pipeline's own {@code env}
          * @param matrix    the step's matrix names and types; null when the step has no matrix
          * @param upstream  true for the ids of steps this step needs, directly or not
          * @param condition true for an {@code if:} (it must give a boolean)
+         * @param models    the step's model keys ({@code models.KEY}); empty when it has none
+         * @param promote   true for a register step's {@code promote.if}, which sees {@code new} and {@code current}
          */
         public Context {
             upstream = upstream == null ? id -> false : upstream;
+            models = models == null ? Set.of() : Set.copyOf(models);
+        }
+
+        public Context(String stepId, Map<String, ValueType> matrix, Predicate<String> upstream, boolean condition) {
+            this(stepId, matrix, upstream, condition, Set.of(), false);
         }
     }
 
@@ -113,6 +120,21 @@ public final class ExpressionChecker {
             context.matrix().forEach((name, type) -> b.addVar("matrix." + name, CelSetup.celType(type)));
         }
         b.addVar("steps", CelSetup.STEPS);
+        b.addVar("models", CelSetup.STEPS);
+        for (String key : context.models()) {
+            if (!IDENTIFIER.matcher(key).matches()) continue;
+            b.addVar("models." + key + ".name", SimpleType.STRING);
+            b.addVar("models." + key + ".version", SimpleType.INT);
+            b.addVar("models." + key + ".metrics", CelSetup.METRICS);
+        }
+        if (context.promote()) {
+            for (String side : List.of("new", "current")) {
+                b.addVar(side, CelSetup.DYN_MAP);
+                b.addVar(side + ".name", SimpleType.STRING);
+                b.addVar(side + ".version", SimpleType.INT);
+                b.addVar(side + ".metrics", CelSetup.METRICS);
+            }
+        }
         for (String id : referencedSteps) {
             if (!IDENTIFIER.matcher(id).matches()) continue;
             b.addVar("steps." + id + ".status", SimpleType.STRING);

@@ -77,6 +77,9 @@ public final class Expressions {
         a.put("matrix", scope.matrix());
         a.put("run", scope.run());
         a.put("steps", steps);
+        a.put("models", scope.models());
+        a.put("new", scope.promote().getOrDefault("new", Map.of()));
+        a.put("current", scope.promote().getOrDefault("current", Map.of()));
         return a;
     }
 

@@ -110,6 +110,8 @@ final class References {
             case "matrix" -> checkMatrix(e, segments);
             case "run" -> checkRun(segments);
             case "steps" -> checkSteps(e, segments);
+            case "models" -> checkModels(e, segments);
+            case "new", "current" -> checkPromote(e, root, segments);
             default -> {
                 // comprehension variables and unknown names: the type checker knows them
             }
@@ -191,6 +193,40 @@ final class References {
         }
     }
 
+    private void checkModels(CelExpr root, List<Segment> s) {
+        if (context.models().isEmpty()) {
+            issues.add(new ExpressionIssue(position(root.id()), "unknown-name",
+                    "'models' is only known in a step that has models", null));
+            return;
+        }
+        if (s.isEmpty() || s.get(0).key() == null) return;
+        String key = s.get(0).key();
+        if (!context.models().contains(key)) {
+            add(s.get(0), "unknown-name", "unknown model key '" + key + "'", Spelling.didYouMean(key, context.models()));
+            return;
+        }
+        if (s.size() < 2 || s.get(1).key() == null) return;
+        String field = s.get(1).key();
+        if (!field.equals("name") && !field.equals("version") && !field.equals("metrics")) {
+            add(s.get(1), "unknown-name", "unknown field '" + field + "' of model '" + key + "'",
+                    "a model has name, version and metrics");
+        }
+    }
+
+    private void checkPromote(CelExpr root, String side, List<Segment> s) {
+        if (!context.promote()) {
+            issues.add(new ExpressionIssue(position(root.id()), "unknown-name",
+                    "'" + side + "' is only known in a register step's promote.if", null));
+            return;
+        }
+        if (s.isEmpty() || s.get(0).key() == null) return;
+        String field = s.get(0).key();
+        if (!field.equals("name") && !field.equals("version") && !field.equals("metrics")) {
+            add(s.get(0), "unknown-name", "unknown field '" + field + "' of '" + side + "'",
+                    side + " has name, version and metrics");
+        }
+    }
+
     private void add(Segment segment, String code, String message, String hint) {
         int at = position(segment.exprId());
         if (at >= 0 && !segment.index()) at++; // a select's position is its dot
@@ -203,6 +239,6 @@ final class References {
     }
 
     static Collection<String> roots() {
-        return List.of("params", "matrix", "run", "steps");
+        return List.of("params", "matrix", "run", "steps", "models", "new", "current");
     }
 }

@@ -13,8 +13,10 @@ import java.util.Set;
  * @param message  a template ({@code ${{ }}} substituted, unquoted); null: a message saying what happened
  * @param channels its {@code notify:} channel names, configured on the server
  * @param trigger  a pipeline to start once per firing, or null
+ * @param triggerAt where {@code trigger} is written (null when none or built in code)
  */
-public record AlertRule(int index, String when, String severity, String message, List<String> channels, String trigger) {
+public record AlertRule(int index, String when, String severity, String message, List<String> channels, String trigger,
+        Location triggerAt) {
 
     public static final Set<String> KEYWORDS = Set.of("failed", "succeeded", "finished");
     public static final List<String> SEVERITIES = List.of("info", "warning", "critical");

@@ -31,7 +31,17 @@ final class Drafts {
      * @param stepId its step, or null for the pipeline's env
      */
     record ExprSite(String expression, YamlScalar scalar, int offset, String path, String stepId,
-            boolean condition) {
+            boolean condition, boolean promote) {
+        ExprSite(String expression, YamlScalar scalar, int offset, String path, String stepId, boolean condition) {
+            this(expression, scalar, offset, path, stepId, condition, false);
+        }
+    }
+
+    /**
+     * A {@code register:} block as bound, with where its {@code from} is (checked against needs
+     * and the upstream step's outputs once every step is bound).
+     */
+    record RegisterDraft(Register register, Location fromLocation, String fromPath) {
     }
 
     /** Pipeline {@code defaults}; null fields are not set. */
@@ -44,7 +54,7 @@ final class Drafts {
             List<Ref> needs, String workdir, Map<String, String> env, List<String> outputs, int retries,
             Duration retryDelay, Duration timeout, List<String> labels, String condition,
             Map<String, List<Object>> matrix, Map<String, ValueType> matrixTypes, boolean cache,
-            List<String> cacheFiles, List<ExprSite> expressions) {
+            List<String> cacheFiles, List<ExprSite> expressions, RegisterDraft register, Map<String, String> models) {
 
         int taskCount() {
             long n = 1;
@@ -55,8 +65,9 @@ final class Drafts {
         Step toStep() {
             List<String> ids = new java.util.ArrayList<>(needs.size());
             for (Ref r : needs) if (!ids.contains(r.id())) ids.add(r.id());
-            return new Step(id, run, ids, workdir, env, outputs,
-                    retries, retryDelay, timeout, labels, condition, matrix, cache, cacheFiles);
+            return new Step(id, run == null ? "" : run, ids, workdir, env, outputs,
+                    retries, retryDelay, timeout, labels, condition, matrix, cache, cacheFiles,
+                    register == null ? null : register.register(), models);
         }
     }
 

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param statuses the run states that fire it (default {@code [SUCCEEDED]})
  * @param model    the model of a {@code model} trigger, else null
  * @param alias    its alias
+ * @param location where the trigger is written (null when built in code)
  */
-public record EventTrigger(String pipeline, List<String> statuses, String model, String alias) {
+public record EventTrigger(String pipeline, List<String> statuses, String model, String alias, Location location) {
 
     public static final List<String> DEFAULT_STATUSES = List.of("SUCCEEDED");
 
@@ -22,12 +23,12 @@ public record EventTrigger(String pipeline, List<String> statuses, String model,
         if (model != null) Objects.requireNonNull(alias, "alias");
     }
 
-    public static EventTrigger onPipeline(String pipeline, List<String> statuses) {
-        return new EventTrigger(pipeline, statuses.isEmpty() ? DEFAULT_STATUSES : statuses, null, null);
+    public static EventTrigger onPipeline(String pipeline, List<String> statuses, Location at) {
+        return new EventTrigger(pipeline, statuses.isEmpty() ? DEFAULT_STATUSES : statuses, null, null, at);
     }
 
-    public static EventTrigger onModel(String model, String alias) {
-        return new EventTrigger(null, List.of(), model, alias);
+    public static EventTrigger onModel(String model, String alias, Location at) {
+        return new EventTrigger(null, List.of(), model, alias, at);
     }
 
     public boolean isPipeline() {

@@ -57,7 +57,7 @@ final class EventsBinder {
                             "a pipeline cannot trigger itself: " + name + " -> " + name);
                     continue;
                 }
-                if (statuses != null) trigger = EventTrigger.onPipeline(name, statuses);
+                if (statuses != null) trigger = EventTrigger.onPipeline(name, statuses, t.valueAt("pipeline"));
             } else {
                 if (t.has("status")) {
                     problems.add(t.keyAt("status"), t.path("status"), "unknown-key", "'status' belongs to a pipeline trigger, not a model trigger");
@@ -70,7 +70,7 @@ final class EventsBinder {
                             + "': a model trigger follows an alias, NAME@ALIAS", "e.g. heart-disease@champion");
                     continue;
                 }
-                trigger = EventTrigger.onModel(matcher.group(1), matcher.group(2));
+                trigger = EventTrigger.onModel(matcher.group(1), matcher.group(2), t.valueAt("model"));
             }
             if (trigger == null) continue;
             String key = trigger.isPipeline() ? "pipeline " + trigger.pipeline() : "model " + trigger.modelRef();
@@ -158,7 +158,7 @@ final class EventsBinder {
             }
             String trigger = a.text("trigger");
             if (trigger != null && !b.checkId(trigger, "pipeline name", a.valueAt("trigger"), () -> a.path("trigger"))) ok = false;
-            if (ok) out.add(new AlertRule(i, when, severity, message, notify, trigger));
+            if (ok) out.add(new AlertRule(i, when, severity, message, notify, trigger, trigger == null ? null : a.valueAt("trigger")));
         }
         return out;
     }

@@ -51,7 +51,7 @@ final class ExpressionValidation {
                         self == null ? "" : self,
                         s.matrix().isEmpty() ? null : s.matrixTypes(),
                         id -> self != null && graph.isUpstream(id, self),
-                        site.condition());
+                        site.condition(), s.models().keySet(), site.promote());
                 report(site, checker.check(site.expression(), context), problems, source);
             }
         }

@@ -88,6 +88,7 @@ public final class PipelineLoader {
         if (draft == null) return new ParseResult(null, problems.list());
 
         StepGraph graph = new StepGraph(draft.steps(), problems);
+        RegisterValidation.check(draft.steps(), problems);
         long tasks = 0;
         for (StepDraft s : draft.steps()) tasks += s.taskCount();
         if (tasks > MAX_TASKS) {

@@ -5,6 +5,7 @@ import dev.sluice.engine.expr.Values;
 import dev.sluice.engine.pipeline.Drafts.Defaults;
 import dev.sluice.engine.pipeline.Drafts.ExprSite;
 import dev.sluice.engine.pipeline.Drafts.Ref;
+import dev.sluice.engine.pipeline.Drafts.RegisterDraft;
 import dev.sluice.engine.pipeline.Drafts.StepDraft;
 import dev.sluice.engine.pipeline.YamlNode.Entry;
 import dev.sluice.engine.pipeline.YamlNode.YamlList;
@@ -23,7 +24,9 @@ import java.util.Set;
 final class StepBinder {
 
     static final List<String> KEYS = List.of("id", "run", "needs", "workdir", "env", "outputs", "retries",
-            "retry_delay", "timeout", "worker", "if", "matrix", "cache", "cache_files");
+            "retry_delay", "timeout", "worker", "if", "matrix", "cache", "cache_files", "register", "models");
+    static final List<String> REGISTER_KEYS = List.of("model", "from", "metrics", "aliases", "promote");
+    static final List<String> PROMOTE_KEYS = List.of("alias", "if");
     static final List<String> WORKER_KEYS = List.of("labels");
     static final int MAX_RETRIES = 100;
     static final int MAX_MATRIX_COMBINATIONS = 1024;
@@ -55,7 +58,12 @@ final class StepBinder {
             if (text != null && b.checkId(text, "step id", idAt, () -> r.path("id"))) id = text;
         }
         String run = null;
-        if (r.require("run")) {
+        boolean registers = r.has("register");
+        if (registers && r.has("run")) {
+            problems.add(r.keyAt("register"), r.path("register"), "run-and-register",
+                    "a step has either 'run' or 'register', not both");
+        }
+        if (!registers && r.require("run")) {
             YamlScalar s = r.scalar("run", "a shell command");
             if (s != null) {
                 if (s.text().isBlank()) {
@@ -85,12 +93,130 @@ final class StepBinder {
         Boolean cache = r.bool("cache");
         List<String> cacheFiles = paths(r, "cache_files", "cache file");
 
+        RegisterDraft register = registers ? register(r, id, sites) : null;
+        Map<String, String> models = models(r);
+
         return new StepDraft(index, path, map.location(), id, idAt, run, needs, workdir, env, outputs,
                 retries != null ? retries.intValue() : defaults.retries() != null ? defaults.retries() : 0,
                 retryDelay != null ? retryDelay : defaults.retryDelay(),
                 timeout != null ? timeout : defaults.timeout(),
                 labels != null ? labels : defaults.labels(),
-                condition, matrix, matrixTypes, cache != null && cache, cacheFiles, sites);
+                condition, matrix, matrixTypes, cache != null && cache, cacheFiles, sites, register, models);
+    }
+
+    /** {@code register:}; null when it is not a mapping or misses what it needs (reported). */
+    private RegisterDraft register(MapReader step, String id, List<ExprSite> sites) {
+        YamlMap m = step.map("register");
+        if (m == null) {
+            if (step.node("register") instanceof YamlScalar s && s.isNull()) {
+                problems.add(step.keyAt("register"), step.path("register"), "required", "'register' is empty");
+            }
+            return null;
+        }
+        MapReader r = new MapReader(m, step.path("register"), problems, REGISTER_KEYS);
+        String model = null;
+        if (r.require("model")) {
+            YamlScalar s = r.scalar("model", "a model name");
+            if (s != null) {
+                String problem = dev.sluice.engine.registry.Names.modelProblem(s.text());
+                if (problem != null) problems.add(s.location(), r.path("model"), "bad-name", problem);
+                else model = s.text();
+            }
+        }
+        String fromStep = null;
+        String fromOutput = null;
+        Location fromAt = m.location();
+        if (r.require("from")) {
+            YamlScalar s = r.scalar("from", "<step>/<output>");
+            if (s != null) {
+                fromAt = s.location();
+                String text = s.text();
+                int slash = text.indexOf('/');
+                if (slash <= 0 || slash == text.length() - 1) {
+                    problems.add(s.location(), r.path("from"), "bad-from", "bad from '"
+                            + dev.sluice.engine.registry.Names.shown(text) + "'", "write <step in needs>/<one of its outputs>, e.g. evaluate/model.json");
+                } else {
+                    String why = Binding.pathProblem(text.substring(slash + 1), false);
+                    if (why != null) {
+                        problems.add(s.location(), r.path("from"), "bad-from", "from '"
+                                + dev.sluice.engine.registry.Names.shown(text) + "': the output " + why);
+                    } else {
+                        fromStep = text.substring(0, slash);
+                        fromOutput = text.substring(slash + 1);
+                    }
+                }
+            }
+        }
+        List<String> metrics = null;
+        if (r.has("metrics")) {
+            List<YamlScalar> items = r.scalars("metrics", "metric name");
+            metrics = new ArrayList<>();
+            if (items != null) for (YamlScalar s : items) metrics.add(s.text());
+        }
+        List<String> aliases = new ArrayList<>();
+        List<YamlScalar> aliasItems = r.has("aliases") ? r.scalars("aliases", "alias") : null;
+        if (aliasItems != null) {
+            for (YamlScalar s : aliasItems) {
+                String problem = dev.sluice.engine.registry.Names.aliasProblem(s.text());
+                if (problem != null) problems.add(s.location(), r.path("aliases"), "bad-name", problem);
+                else if (!aliases.contains(s.text())) aliases.add(s.text());
+            }
+        }
+        Register.Promote promote = null;
+        YamlMap p = r.map("promote");
+        if (p != null) {
+            MapReader pr = new MapReader(p, r.path("promote"), problems, PROMOTE_KEYS);
+            String alias = null;
+            if (pr.require("alias")) {
+                YamlScalar s = pr.scalar("alias", "an alias");
+                if (s != null) {
+                    String problem = dev.sluice.engine.registry.Names.aliasProblem(s.text());
+                    if (problem != null) problems.add(s.location(), pr.path("alias"), "bad-name", problem);
+                    else alias = s.text();
+                }
+            }
+            String condition = null;
+            boolean conditionOk = true;
+            if (pr.has("if") && pr.require("if")) {
+                YamlScalar s = pr.scalar("if", "an expression");
+                if (s != null) {
+                    int before = sites.size();
+                    condition = b.condition(s, pr.path("if"), id, sites);
+                    if (condition == null) conditionOk = false;
+                    else if (sites.size() > before) {
+                        ExprSite site = sites.remove(sites.size() - 1);
+                        sites.add(new ExprSite(site.expression(), site.scalar(), site.offset(), site.path(), site.stepId(), true, true));
+                    }
+                }
+            }
+            if (alias != null && conditionOk) promote = new Register.Promote(alias, condition);
+        }
+        if (model == null || fromStep == null) return null;
+        return new RegisterDraft(new Register(model, fromStep, fromOutput, metrics, aliases, promote), fromAt, r.path("from"));
+    }
+
+    /** {@code models:} key -> NAME@ALIAS or NAME:VERSION. */
+    private Map<String, String> models(MapReader r) {
+        YamlMap m = r.map("models");
+        if (m == null) return Map.of();
+        String path = r.path("models");
+        Map<String, String> models = new LinkedHashMap<>();
+        for (Entry e : m.entries().values()) {
+            String p = Paths.child(path, e.key());
+            if (!b.checkName(e.key(), "model key", e.keyLocation(), p)) continue;
+            if (!(e.value() instanceof YamlScalar s) || s.isNull()) {
+                problems.add(e.value().location(), p, "wrong-type", "model '" + e.key()
+                        + "' must be a reference like NAME@ALIAS or NAME:VERSION, not " + e.value().kind());
+                continue;
+            }
+            try {
+                dev.sluice.engine.registry.ModelRef.parse(s.text());
+                models.put(e.key(), s.text());
+            } catch (IllegalArgumentException ex) {
+                problems.add(s.location(), p, "bad-model-ref", ex.getMessage());
+            }
+        }
+        return models;
     }
 
     private List<Ref> needs(MapReader r) {

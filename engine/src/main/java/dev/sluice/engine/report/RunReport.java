@@ -32,10 +32,29 @@ public record RunReport(
         Instant startedAt,
         Instant endedAt,
         List<StepReport> steps,
+        List<ModelUse> models,
+        Map<String, Object> code,
+        @com.fasterxml.jackson.annotation.JsonProperty("rerun_of") String rerunOf,
         List<AlertSummary> alerts) {
 
     /** An alert that fired on this run (its message verbatim: pages escape it). */
     public record AlertSummary(String id, String severity, String message) {}
+
+    /** A model version a task of the run pinned at its start ({@code version} null: the reference resolved to nothing). */
+    public record ModelUse(
+            @com.fasterxml.jackson.annotation.JsonProperty("task_id") String taskId,
+            String key,
+            String ref,
+            String model,
+            Integer version,
+            String sha256) {}
+
+    /** Reads a run JSON of an older server (without the v1.1 fields), too. */
+    public RunReport {
+        models = models == null ? List.of() : List.copyOf(models);
+        code = code == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(code));
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
 
     public record StepReport(
             String id,
@@ -98,7 +117,12 @@ public record RunReport(
         }
         List<AlertSummary> alerts = store.monitor().alertsOfRun(run.id()).stream()
                 .map(a -> new AlertSummary(a.id(), a.severity(), a.message())).toList();
+        var provenance = store.provenance(run.id());
+        List<ModelUse> models = new ArrayList<>();
+        provenance.ifPresent(p -> p.models().forEach(m -> models.add(new ModelUse(m.taskId(), m.key(), m.ref(), m.model(),
+                m.version(), m.sha256()))));
         return new RunReport(run.id(), run.pipeline(), run.version(), run.status().name(), run.reason(), masked(run.params()),
-                run.logicalDate(), run.triggerJson(), run.createdAt(), run.startedAt(), run.endedAt(), steps, alerts);
+                run.logicalDate(), run.triggerJson(), run.createdAt(), run.startedAt(), run.endedAt(), steps, models,
+                provenance.map(p -> p.code()).orElse(Map.of()), provenance.map(p -> p.rerunOf()).orElse(null), alerts);
     }
 }

@@ -41,6 +41,12 @@ final class ActiveRun implements Snapshot.Graph {
     /** cache keys of running attempts of cached steps, stored when they succeed */
     final Map<AttemptKey, String> cacheKeys = new HashMap<>();
     boolean cancelRequested;
+    /** the model versions this run pinned at its start, loaded on first use; null until then */
+    List<dev.sluice.engine.registry.PinnedModel> pinned;
+    /** the run's code version as stored (JSON values), loaded on first use; null until then */
+    Map<String, Object> code;
+    /** the models of each task about to be dispatched, by task id */
+    final Map<String, List<ModelInputs.Resolved>> models = new HashMap<>();
     /** attempts a stopped engine left RUNNING, ended when the run is taken over */
     final List<AttemptKey> orphanedAttempts = new ArrayList<>();
     /** how many tasks are RUNNING */

@@ -87,6 +87,8 @@ public final class Scheduler implements RunControl, AutoCloseable {
     private final Dispatcher dispatcher;
     private final ContentStore artifacts;
     private final TaskPreparer preparer;
+    private final ModelInputs modelInputs;
+    private final RegisterStep registerStep;
     private final Clock clock;
     private final String owner;
     private final RunListener listener;
@@ -115,7 +117,9 @@ public final class Scheduler implements RunControl, AutoCloseable {
         this.store = store;
         this.dispatcher = dispatcher;
         this.artifacts = artifacts;
-        this.preparer = new TaskPreparer(expressions, maxLogBytes);
+        this.modelInputs = new ModelInputs(store, artifacts);
+        this.preparer = new TaskPreparer(expressions, maxLogBytes, modelInputs);
+        this.registerStep = new RegisterStep(store, artifacts, expressions);
         this.clock = clock;
         this.owner = owner;
         this.listener = listener;
@@ -619,8 +623,24 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     /** @return true when the task ended at once (cache hit or preparation error), so deciding again may help */
     private boolean dispatch(Batch b, ActiveRun run, Task task) {
+        if (task.step().isRegister()) {
+            register(b, run, task);
+            return true;
+        }
         if (dispatcher.freeSlots() == 0) return false;
         TaskRecord t = run.tasks.get(task.id());
+        if (!task.step().models().isEmpty()) {
+            String missing;
+            try {
+                missing = modelInputs.resolve(run, task);
+            } catch (StoreException e) {
+                missing = "cannot read the model registry: " + e.getMessage();
+            }
+            if (missing != null) {
+                setTask(b, run, task.id(), StepEvent.FAIL, missing, null, null, null, null);
+                return true;
+            }
+        }
         Placement placement = dispatcher.place(task.step().labels());
         if (!placement.placed()) {
             noteWait(b, run, t, placement.waitReason());
@@ -648,11 +668,57 @@ public final class Scheduler implements RunControl, AutoCloseable {
         b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING",
                 placement.name(), b.now, null, null, null, null, false, false)));
         setTask(b, run, task.id(), StepEvent.DISPATCH, null, attempt, null, null, null);
-        run.inputs.put(key, p.inputs());
+        List<Artifact> consumed = p.inputs();
+        if (!p.models().isEmpty()) {
+            consumed = new ArrayList<>(p.inputs());
+            for (Artifact m : p.models()) consumed.add(new Artifact("models/" + m.from(), m.path(), m.sha256(), m.size()));
+        }
+        run.inputs.put(key, consumed);
         if (p.cacheKey() != null) run.cacheKeys.put(key, p.cacheKey());
         b.placements.add(placement);
         b.afterCommit.add(() -> dispatch(run.id(), request, placement));
         return false;
+    }
+
+    /**
+     * A register step, done here and now (no worker, no slot): its attempt starts and ends in this
+     * batch. It fails without retries when its output or a metric is missing or its condition cannot
+     * be evaluated; a failure of the registry's own store is retried like a failed attempt.
+     */
+    private void register(Batch b, ActiveRun run, Task task) {
+        TaskRecord t = run.tasks.get(task.id());
+        int attempt = t.attempts() + 1;
+        RegisterStep.Outcome o;
+        boolean retryable = false;
+        try {
+            o = registerStep.run(run, task, attempt, preparer.scope(run, task));
+        } catch (ExpressionException e) {
+            o = new RegisterStep.Outcome(false, Map.of(), List.of("expression error: " + e.getMessage()), List.of(),
+                    "expression error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            retryable = e instanceof StoreException;
+            o = new RegisterStep.Outcome(false, Map.of(), List.of("could not register: " + e.getMessage()), List.of(),
+                    "could not register: " + e.getMessage());
+        }
+        b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING", "engine", b.now,
+                null, null, null, null, false, false)));
+        StringBuilder text = new StringBuilder();
+        for (String line : o.log()) text.append(LogBuffers.format(b.now, 'S', "register: " + line));
+        b.changes.add(new Change.AppendLog(run.id(), task.id(), attempt, text.toString()));
+        setTask(b, run, task.id(), StepEvent.DISPATCH, null, attempt, null, null, null);
+        if (o.ok()) {
+            b.changes.add(new Change.FinishAttempt(run.id(), task.id(), attempt, "SUCCEEDED", b.now, b.now, null, null, null,
+                    true, List.of(), o.metrics(), o.inputs()));
+            run.metrics.put(task.id(), o.metrics());
+            setTask(b, run, task.id(), StepEvent.SUCCEED, null, null, null, null, null);
+            return;
+        }
+        var step = task.step();
+        Settlement s = Decider.settle(AttemptOutcome.FAILED, o.error(), retryable ? step.retries() : 0, t.retriesUsed(),
+                step.retryDelay(), b.now);
+        b.changes.add(new Change.FinishAttempt(run.id(), task.id(), attempt, "FAILED", b.now, b.now, null, "error", o.error(),
+                s.counted(), List.of(), Map.of(), o.inputs()));
+        setTask(b, run, task.id(), s.event(), s.reason(), null, s.retriesUsed(), null, null, s.notBefore());
     }
 
     /**

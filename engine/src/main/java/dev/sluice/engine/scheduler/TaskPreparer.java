@@ -39,7 +39,8 @@ import java.util.function.Supplier;
 final class TaskPreparer {
 
     /** A task ready to be dispatched or served from the cache. */
-    record Prepared(String command, Path workdir, Map<String, String> env, List<Artifact> inputs, String cacheKey) {}
+    record Prepared(String command, Path workdir, Map<String, String> env, List<Artifact> inputs, String cacheKey,
+            List<Artifact> models) {}
 
     private static final Pattern STEP_REFERENCE =
             Pattern.compile("steps\\s*(?:\\.\\s*([a-z0-9_]+)|\\[\\s*[\"']([a-z0-9_-]+)[\"']\\s*\\])");
@@ -48,9 +49,12 @@ final class TaskPreparer {
     private final long maxLogBytes;
     private final Map<String, Set<String>> referenced = new java.util.concurrent.ConcurrentHashMap<>();
 
-    TaskPreparer(Expressions expressions, long maxLogBytes) {
+    private final ModelInputs modelInputs;
+
+    TaskPreparer(Expressions expressions, long maxLogBytes, ModelInputs modelInputs) {
         this.expressions = expressions;
         this.maxLogBytes = maxLogBytes;
+        this.modelInputs = modelInputs;
     }
 
     /** Evaluates a task's {@code if:} condition against its upstream results. */
@@ -82,8 +86,11 @@ final class TaskPreparer {
             }
         }
         Path workdir = step.workdir() == null ? pipeline.baseDir() : pipeline.baseDir().resolve(step.workdir()).normalize();
-        String cacheKey = step.cache() ? cacheKey(pipeline, task, command, env, inputs, workdir) : null;
-        return new Prepared(command, workdir, env, inputs, cacheKey);
+        List<ModelInputs.Resolved> resolved = run.models.getOrDefault(task.id(), List.of());
+        List<Artifact> models = new ArrayList<>();
+        for (ModelInputs.Resolved m : resolved) models.addAll(m.artifacts());
+        String cacheKey = step.cache() ? cacheKey(pipeline, task, command, env, inputs, workdir, resolved) : null;
+        return new Prepared(command, workdir, env, inputs, cacheKey, models);
     }
 
     private String text(String template, Supplier<Scope> scope) {
@@ -110,7 +117,7 @@ final class TaskPreparer {
         Map<String, String> env = new LinkedHashMap<>(p.env());
         env.put("SLUICE_ATTEMPT", Integer.toString(key.attempt()));
         return new TaskRequest(key, p.command(), p.workdir().toString(), env, task.step().outputs(), p.inputs(),
-                task.step().timeout(), maxLogBytes);
+                task.step().timeout(), maxLogBytes, p.models());
     }
 
     Scope scope(ActiveRun run, Task task) {
@@ -119,7 +126,16 @@ final class TaskPreparer {
                 "logical_date", run.record.logicalDate().toString(),
                 "pipeline", run.plan.pipeline().name(),
                 "status", run.record.status().name());
-        return new Scope(run.record.params(), task.matrix(), runInfo, stepViews(run, referencedSteps(task.step())));
+        Scope scope = new Scope(run.record.params(), task.matrix(), runInfo, stepViews(run, referencedSteps(task.step())));
+        List<ModelInputs.Resolved> models = run.models.get(task.id());
+        if (models == null && !task.step().models().isEmpty() && modelInputs != null) {
+            modelInputs.resolve(run, task); // an if: before dispatch; a missing model fails the task at dispatch
+            models = run.models.get(task.id());
+        }
+        if (models == null || models.isEmpty()) return scope;
+        Map<String, Object> byKey = new LinkedHashMap<>();
+        for (ModelInputs.Resolved m : models) byKey.put(m.key(), m.scope());
+        return scope.withModels(byKey);
     }
 
     /**
@@ -133,6 +149,9 @@ final class TaskPreparer {
             List<String> texts = new ArrayList<>(step.env().values());
             texts.add(step.run());
             if (step.condition() != null) texts.add(step.condition());
+            if (step.register() != null && step.register().promote() != null && step.register().promote().condition() != null) {
+                texts.add(step.register().promote().condition());
+            }
             for (String text : texts) {
                 Matcher m = STEP_REFERENCE.matcher(text);
                 while (m.find()) ids.add(m.group(1) != null ? m.group(1) : m.group(2));
@@ -169,7 +188,7 @@ final class TaskPreparer {
      * steps never share an entry by accident. Sluice's per-attempt variables are left out.
      */
     private static String cacheKey(Pipeline pipeline, Task task, String command, Map<String, String> env,
-            List<Artifact> inputs, Path workdir) {
+            List<Artifact> inputs, Path workdir, List<ModelInputs.Resolved> models) {
         MessageDigest md = sha256();
         field(md, "pipeline", pipeline.name());
         field(md, "step", task.stepId());
@@ -182,6 +201,7 @@ final class TaskPreparer {
                 .sorted((a, b) -> (a.from() + "/" + a.path()).compareTo(b.from() + "/" + b.path()))
                 .forEach(a -> field(md, "input " + a.from() + "/" + a.path(), a.sha256()));
         task.step().outputs().forEach(o -> field(md, "output", o));
+        for (ModelInputs.Resolved m : models) field(md, "model " + m.key(), m.version().sha256());
         for (String f : task.step().cacheFiles()) field(md, "file " + f, fileHash(workdir.resolve(f)));
         return HexFormat.of().formatHex(md.digest());
     }

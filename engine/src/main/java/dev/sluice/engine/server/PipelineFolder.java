@@ -93,7 +93,21 @@ public final class PipelineFolder implements AutoCloseable {
     /** What one look did: the versions saved (or found unchanged), how many pipelines it deleted. */
     private record Look(List<PipelineVersion> saved, int deleted) {}
 
+    /** The pipeline each loaded file declares, for the trigger cycles between files. */
+    private final Map<Path, dev.sluice.engine.pipeline.Pipeline> declared = new java.util.HashMap<>();
+
     private Look look() {
+        Look look = lookOnce();
+        if (!look.saved().isEmpty()) {
+            // files loaded together: a trigger cycle between them is reported where it closes (runs cut it too)
+            for (Problem p : dev.sluice.engine.pipeline.TriggerCycles.check(List.copyOf(declared.values()))) {
+                log.warn("{} (the run that would close it is not started)", p.format());
+            }
+        }
+        return look;
+    }
+
+    private Look lookOnce() {
         Map<Path, BasicFileAttributes> files = list();
         List<PipelineVersion> saved = new ArrayList<>();
         Map<String, String> dropped = new LinkedHashMap<>(); // name -> sha256 of the text last read for it
@@ -120,6 +134,7 @@ public final class PipelineFolder implements AutoCloseable {
             if (files.containsKey(gone)) continue;
             seen.remove(gone);
             Loaded was = loaded.remove(gone);
+            declared.remove(gone);
             if (was != null) dropped.put(was.name(), was.sha256());
         }
         // a file renamed (or replaced) shows up as a removal and an addition read one look later:
@@ -223,6 +238,7 @@ public final class PipelineFolder implements AutoCloseable {
             for (Problem p : parsed.problems()) log.warn("{}", p.format());
             return Optional.empty();
         }
+        declared.put(file, parsed.pipeline());
         PipelineVersion v = store.savePipeline(parsed.pipeline().name(), text);
         log.info("{}: pipeline {} v{}", file, v.name(), v.version());
         return Optional.of(v);

@@ -101,6 +101,12 @@ public sealed interface Change {
     /** Append text (whole lines, each ending in a newline) to an attempt's stored log. */
     record AppendLog(String runId, String taskId, int attempt, String text) implements Change {}
 
+    /**
+     * Record where a new run comes from (in the batch of its {@link CreateRun}): the run it reruns,
+     * its code version and the model versions it pinned.
+     */
+    record SetRunProvenance(RunProvenance provenance) implements Change {}
+
     /** Remember that a successful attempt can serve the given cache key, replacing an earlier one. */
     record PutCache(String cacheKey, String runId, String taskId, int attempt) implements Change {}
 

@@ -92,6 +92,8 @@ final class ChangeWriter {
             attempts.putCaches(cast(group, PutCache.class));
         } else if (MonitorWriter.handles(kind)) {
             new MonitorWriter(connection, now).write(kind, group);
+        } else if (kind == Change.SetRunProvenance.class) {
+            for (Change.SetRunProvenance p : cast(group, Change.SetRunProvenance.class)) ProvenanceRows.write(connection, p.provenance());
         } else {
             throw new IllegalArgumentException("unknown change " + kind.getName());
         }

@@ -61,7 +61,7 @@ final class JdbcMonitorStore implements MonitorStore {
     public long lastAliasMove() {
         return read(c -> {
             if (!hasTable(c, "model_alias_moves")) return 0L;
-            return JdbcStore.queryOne(c, "SELECT MAX(id) FROM model_alias_moves", rs -> rs.getLong(1)).orElse(0L);
+            return JdbcStore.queryOne(c, "SELECT COALESCE(MAX(id), 0) FROM model_alias_moves", rs -> rs.getLong(1)).orElse(0L);
         });
     }
 
@@ -156,8 +156,10 @@ final class JdbcMonitorStore implements MonitorStore {
 
     @Override
     public Optional<Instant> nextDue() {
-        return read(c -> JdbcStore.queryOne(c, "SELECT MIN(COALESCE(claimed_until, next_at)) AS due FROM alert_deliveries"
-                + " WHERE state = 'pending'", rs -> Jdbc.getInstant(rs, "due")).filter(java.util.Objects::nonNull));
+        // MIN of no rows is one row holding NULL
+        return read(c -> JdbcStore.query(c, "SELECT MIN(COALESCE(claimed_until, next_at)) AS due FROM alert_deliveries"
+                + " WHERE state = 'pending'", rs -> Optional.ofNullable(Jdbc.getInstant(rs, "due")))
+                .stream().flatMap(Optional::stream).findFirst());
     }
 
     @Override

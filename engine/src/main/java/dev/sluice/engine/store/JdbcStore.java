@@ -486,6 +486,32 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public dev.sluice.engine.registry.Registry registry() {
+        return new JdbcRegistry(dataSource, clock);
+    }
+
+    @Override
+    public Optional<RunProvenance> provenance(String runId) {
+        return read(c -> ProvenanceRows.read(c, runId));
+    }
+
+    @Override
+    public List<ArtifactUse> artifactUses(String sha256, int limit) {
+        int n = positive(limit);
+        return read(c -> {
+            List<ArtifactUse> uses = new ArrayList<>(query(c, "SELECT o.run_id, o.task_id, o.attempt, o.path FROM outputs o"
+                    + " JOIN attempts a ON a.run_id = o.run_id AND a.task_id = o.task_id AND a.attempt = o.attempt"
+                    + " WHERE o.sha256 = ? AND a.status = 'SUCCEEDED' ORDER BY o.run_id, o.task_id FETCH FIRST " + n + " ROWS ONLY",
+                    rs -> new ArtifactUse(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), false), sha256));
+            uses.addAll(query(c, "SELECT run_id, task_id, attempt, from_task, path FROM inputs WHERE sha256 = ?"
+                    + " ORDER BY run_id, task_id FETCH FIRST " + n + " ROWS ONLY",
+                    rs -> new ArtifactUse(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4) + "/" + rs.getString(5), true),
+                    sha256));
+            return List.copyOf(uses);
+        });
+    }
+
+    @Override
     public void close() {
         dataSource.close();
     }

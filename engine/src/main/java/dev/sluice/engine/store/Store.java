@@ -151,6 +151,15 @@ public interface Store extends AutoCloseable {
     /** Runs whose id starts with the given prefix (for short ids on the command line). */
     List<String> runIdsStartingWith(String prefix);
 
+    /** The model registry kept in this store. */
+    dev.sluice.engine.registry.Registry registry();
+
+    /** Where a run comes from (rerun, code version, pinned models); empty for an unknown run. */
+    Optional<RunProvenance> provenance(String runId);
+
+    /** Runs whose outputs or inputs hold this artifact: (run, task, attempt, path, consumed?) at most {@code limit}. */
+    List<ArtifactUse> artifactUses(String sha256, int limit);
+
     @Override
     void close();
 }

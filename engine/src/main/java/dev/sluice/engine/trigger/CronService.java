@@ -151,7 +151,8 @@ public final class CronService implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             Change.CreateRun create = NewRun.create(NewRun.newId(at), entry.version(), plan, params, "schedule", tick, at, owner);
             try {
-                store.commit(List.of(create));
+                store.commit(List.of(create, dev.sluice.engine.scheduler.Provenances.capture(store, plan.pipeline(),
+                        entry.version(), plan, create.run().id(), null)));
                 return create;
             } catch (ConflictException e) {
                 if (attempt == 2) return null;

@@ -97,6 +97,15 @@ class OpenApiTest {
         check(api.get("/api/runs?pipeline=hello"), "/api/runs", "get", "200");
         check(api.get("/api/runs?limit=0"), "/api/runs", "get", "400");
         check(api.post("/api/runs/" + id + "/cancel", null, null), "/api/runs/{id}/cancel", "post", "409");
+        check(api.get("/api/models"), "/api/models", "get", "200");
+        check(api.get("/api/models/nope"), "/api/models/{name}", "get", "404");
+        check(api.get("/api/lineage?model=nope@champion"), "/api/lineage", "get", "404");
+        check(api.get("/api/lineage?run=" + id + "&step=greet"), "/api/lineage", "get", "200");
+        check(api.put("/api/models/nope/aliases/champion", "application/json", "{\"version\": 1}"),
+                "/api/models/{name}/aliases/{alias}", "put", "404");
+        HttpResponse<String> rerun = api.post("/api/runs/" + id + "/rerun", "application/json", "{}");
+        check(rerun, "/api/runs/{id}/rerun", "post", "201");
+        check(api.get("/api/runs/" + id + "/diff/" + json(rerun).get("id").asText()), "/api/runs/{id}/diff/{other}", "get", "200");
     }
 
     @Test

@@ -35,7 +35,7 @@ final class Cli {
 
     Result run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        if (!all.isEmpty() && List.of("run", "runs", "show", "logs").contains(all.get(0)) && !all.contains("--server")) {
+        if (!all.isEmpty() && List.of("run", "runs", "show", "logs", "models", "rerun", "diff", "lineage").contains(all.get(0)) && !all.contains("--server")) {
             all.add("--data-dir");
             all.add(dataDir.toString());
         }

@@ -134,7 +134,8 @@ class ClusterServerTest {
         Plan plan = Planner.plan(parsed.pipeline());
         Instant now = Instant.now();
         Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, Map.of(), "manual", now, now, null);
-        store.commit(List.of(create));
+        store.commit(List.of(create, dev.sluice.engine.scheduler.Provenances.capture(store, parsed.pipeline(), version, plan,
+                create.run().id(), null)));
         node.start(plan, create.run(), create.tasks());
         return create.run().id();
     }
@@ -210,5 +211,26 @@ class ClusterServerTest {
         assertThat(attempts.get(1).worker()).isNotEqualTo(busy);
         assertThat(attempts.get(0).counted()).as("a lost worker does not use up a retry").isFalse();
         Takeover.killLeftovers(runId); // the killed worker's step, still sleeping
+    }
+
+    @Test
+    void aRemoteWorkerConsumesAModelFetchingItsFilesByHash() throws Exception {
+        worker("gpu-box", "gpu");
+        Worker cpu = worker("cpu-box", "cpu");
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.members().stream().filter(m -> m.role().equals("worker")).count() == 2);
+        assertThat(awaitEnd(run("train-model.yaml", Map.of())).status()).isEqualTo(RunState.SUCCEEDED);
+
+        RunRecord end = awaitEnd(run("use-model.yaml", Map.of()));
+
+        assertThat(end.status()).as(store.log(end.id(), "score", 1)).isEqualTo(RunState.SUCCEEDED);
+        assertThat(store.attempts(end.id()).get(0).worker()).startsWith("cpu-box");
+        assertThat(store.metrics(end.id()).get("score")).containsEntry("version", 1.0);
+        var used = store.outputs(end.id()).get("score").get(0);
+        assertThat(Files.readString(dir.resolve("data/artifacts").resolve(used.sha256().substring(0, 2)).resolve(used.sha256())))
+                .isEqualTo("{\"w\": 42}\none\n");
+        assertThat(store.provenance(end.id()).orElseThrow().models()).extracting(p -> p.key() + "=" + p.model() + ":" + p.version())
+                .containsExactlyInAnyOrder("clf=clf:1", "b=bundle:1");
+        assertThat(store.inputs(end.id(), "score", 1)).extracting(a -> a.from() + "/" + a.path())
+                .contains("models/clf/model.json", "models/b/one.txt");
     }
 }

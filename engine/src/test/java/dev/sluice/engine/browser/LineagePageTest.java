@@ -41,6 +41,7 @@ class LineagePageTest extends BrowserTestBase {
         String run = browser.script("return getComputedStyle(document.querySelector('[data-kind=run] .gv-strip')).fill");
         assertThat(model).isNotEqualTo(run);
         assertThat(browser.all("[data-test=lineage-row]")).hasSameSizeAs(browser.all("[data-test=node]"));
+        assertThat(browser.consoleErrors()).isEmpty();
         browser.screenshot("lineage");
     }
 
@@ -61,6 +62,15 @@ class LineagePageTest extends BrowserTestBase {
         browser.wait(d -> hash().startsWith("#/runs/" + runId + "?step="));
         browser.await("[data-test=step-panel]");
         assertThat(browser.alertOpen()).isFalse();
+    }
+
+    @Test
+    void opensAStepsLineageFromItsPanel() {
+        browser.open("#/runs/" + runId + "?step=train");
+        browser.click("[data-test=step-lineage]");
+        browser.wait(d -> hash().equals("#/lineage?run=" + runId + "&step=train"));
+        browser.await("[data-test=lineage-row][data-kind=attempt]");
+        assertThat(browser.text("[data-test=lineage-row][data-kind=attempt]")).contains("root");
     }
 
     @Test

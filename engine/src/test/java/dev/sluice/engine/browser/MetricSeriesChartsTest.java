@@ -28,6 +28,7 @@ class MetricSeriesChartsTest extends BrowserTestBase {
         browser.await("[data-test=series-chart][data-name=loss] canvas");
         assertThat(browser.text("[data-test=series-chart][data-name=loss]")).contains("loss");
         browser.await("[data-test=node][data-id=fit]");
+        assertThat(browser.consoleErrors()).isEmpty();
         browser.screenshot("step-series");
     }
 

@@ -120,6 +120,7 @@ abstract class MonitorStoreContractTest {
 
     @Test
     void storesAlertsVerbatimAndTheirDeliveriesAsAnOutbox() {
+        assertThat(store.monitor().nextDue()).isEmpty();
         endedRun("r1", "monitoring", RunState.SUCCEEDED);
         long end = store.monitor().pendingEnds(1).get(0).endEvent();
         String hostile = "<img src=x onerror=alert(1)> drift ${{ 1 }} \"quoted\"";
@@ -130,6 +131,7 @@ abstract class MonitorStoreContractTest {
                 .isInstanceOf(ConflictException.class);
 
         MonitorStore m = store.monitor();
+        assertThat(m.nextDue()).contains(at(3));
         assertThat(m.alerts(new MonitorStore.AlertQuery("monitoring", "critical", at(0), 10))).singleElement().satisfies(a -> {
             assertThat(a.message()).isEqualTo(hostile);
             assertThat(a.deliveries()).extracting(AlertRecord.Delivery::channel, AlertRecord.Delivery::state)

@@ -866,6 +866,145 @@ abstract class StoreContractTest {
         }
     }
 
+    // ---- model registry (V6)
+
+    private static dev.sluice.engine.registry.NewVersion modelVersion(String model, String runId, String content, double auc) {
+        dev.sluice.engine.registry.ModelContent c = dev.sluice.engine.registry.ModelContent.of("model.json",
+                List.of(file("train", "model.json", content))).orElseThrow();
+        return new dev.sluice.engine.registry.NewVersion(model, c, runId, "register", 1, "training", 3,
+                Map.of("seed", 7L), Map.of(), Map.of("auc", auc), Map.of("pipeline_version", 3), null, Map.of());
+    }
+
+    @Test
+    void registersVersionsWithIncreasingNumbersAndTheirFiles() {
+        var registry = store.registry();
+        var v1 = registry.register(modelVersion("heart-disease", "r1", "{\"w\":1}", 0.9));
+        var v2 = registry.register(modelVersion("heart-disease", "r2", "{\"w\":1}", 0.9));
+
+        assertThat(v1.version()).isEqualTo(1);
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.sha256()).as("same content, new version, same artifact").isEqualTo(v1.sha256());
+        var read = registry.version("heart-disease", 2).orElseThrow();
+        assertThat(read.files()).extracting(dev.sluice.engine.registry.ModelFile::path).containsExactly("model.json");
+        assertThat(read.metrics()).containsEntry("auc", 0.9);
+        assertThat(read.params()).containsEntry("seed", 7L);
+        assertThat(read.code()).containsEntry("pipeline_version", 3L);
+        assertThat(registry.models()).singleElement().satisfies(m -> assertThat(m.latestVersion()).isEqualTo(2));
+        assertThat(registry.versions("heart-disease", 10)).extracting(dev.sluice.engine.registry.ModelVersion::version)
+                .containsExactly(2, 1);
+        assertThat(registry.holding(v1.sha256())).hasSize(2);
+    }
+
+    @Test
+    void registeringAgainFromTheSameTaskOfARunGivesTheSameVersion() {
+        var registry = store.registry();
+        var first = registry.register(modelVersion("m", "r1", "a", 0.5));
+        var again = registry.register(modelVersion("m", "r1", "a", 0.5));
+
+        assertThat(again.version()).isEqualTo(first.version());
+        assertThat(registry.versions("m", 10)).hasSize(1);
+    }
+
+    @Test
+    void movesAnAliasByCompareAndSetAndKeepsEveryMoveWithItsNote() {
+        var registry = store.registry();
+        registry.register(modelVersion("m", "r1", "a", 0.5));
+        registry.register(modelVersion("m", "r2", "b", 0.6));
+
+        var set = registry.moveAlias("m", "champion", 1, dev.sluice.engine.registry.Expected.absent(),
+                dev.sluice.engine.registry.Actor.run("r1", "register"), "first");
+        var moved = registry.moveAlias("m", "champion", 2, dev.sluice.engine.registry.Expected.at(1),
+                dev.sluice.engine.registry.Actor.api(), "better");
+        assertThatThrownBy(() -> registry.moveAlias("m", "champion", 1, dev.sluice.engine.registry.Expected.at(1),
+                dev.sluice.engine.registry.Actor.cli(), "stale"))
+                .isInstanceOfSatisfying(dev.sluice.engine.registry.AliasConflict.class, e -> {
+                    assertThat(e.currentVersion()).isEqualTo(2);
+                    assertThat(e.getMessage()).isEqualTo("champion is at version 2, not 1");
+                });
+
+        assertThat(set.previousVersion()).isNull();
+        assertThat(moved.previousVersion()).isEqualTo(1);
+        assertThat(registry.aliases("m")).containsExactly(Map.entry("champion", 2));
+        assertThat(registry.resolve(dev.sluice.engine.registry.ModelRef.parse("m@champion")).orElseThrow().version()).isEqualTo(2);
+        var history = registry.history("m", 10);
+        assertThat(history).extracting(dev.sluice.engine.registry.AliasMove::note).containsExactly("better", "first");
+        assertThat(history.get(1).by().runId()).isEqualTo("r1");
+        assertThat(history.get(0).fromVersion()).isEqualTo(1);
+        assertThat(registry.movesAfter(history.get(1).id(), 10)).hasSize(1);
+
+        registry.moveAlias("m", "champion", null, dev.sluice.engine.registry.Expected.at(2),
+                dev.sluice.engine.registry.Actor.cli(), "retired");
+        assertThat(registry.aliases("m")).isEmpty();
+        assertThat(registry.history("m", 1).get(0).toVersion()).isNull();
+    }
+
+    @Test
+    void ofTwoConcurrentPromotionsExpectingTheSameVersionOneWinsAndTheOtherIsToldWhereTheAliasIs() throws Exception {
+        var registry = store.registry();
+        for (int i = 1; i <= 3; i++) registry.register(modelVersion("m", "r" + i, "c" + i, 0.5));
+        registry.moveAlias("m", "champion", 1, dev.sluice.engine.registry.Expected.any(),
+                dev.sluice.engine.registry.Actor.cli(), null);
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        List<Object> results = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int target : new int[] {2, 3}) {
+            Thread t = new Thread(() -> {
+                try {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    results.add(registry.moveAlias("m", "champion", target, dev.sluice.engine.registry.Expected.at(1),
+                            dev.sluice.engine.registry.Actor.api(), "to " + target));
+                } catch (dev.sluice.engine.registry.AliasConflict e) {
+                    results.add(e);
+                } catch (Exception e) {
+                    results.add(e.toString());
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) t.join();
+
+        assertThat(results).hasSize(2);
+        assertThat(results).filteredOn(r -> r instanceof dev.sluice.engine.registry.MoveResult).hasSize(1);
+        int winner = results.stream().filter(r -> r instanceof dev.sluice.engine.registry.MoveResult)
+                .map(r -> ((dev.sluice.engine.registry.MoveResult) r).version()).findFirst().orElseThrow();
+        assertThat(results).filteredOn(r -> r instanceof dev.sluice.engine.registry.AliasConflict)
+                .singleElement().satisfies(r -> assertThat(((dev.sluice.engine.registry.AliasConflict) r).currentVersion())
+                        .isEqualTo(winner));
+        assertThat(registry.history("m", 10)).hasSize(2);
+    }
+
+    @Test
+    void refusesAliasMovesToUnknownVersionsAndBadNames() {
+        var registry = store.registry();
+        registry.register(modelVersion("m", "r1", "a", 0.5));
+
+        assertThatThrownBy(() -> registry.moveAlias("m", "champion", 9, dev.sluice.engine.registry.Expected.any(),
+                dev.sluice.engine.registry.Actor.api(), null)).hasMessage("model m has no version 9");
+        assertThatThrownBy(() -> registry.moveAlias("nope", "champion", 1, dev.sluice.engine.registry.Expected.any(),
+                dev.sluice.engine.registry.Actor.api(), null)).hasMessage("no model nope");
+        assertThatThrownBy(() -> registry.moveAlias("m", "../x", 1, dev.sluice.engine.registry.Expected.any(),
+                dev.sluice.engine.registry.Actor.api(), null)).hasMessageStartingWith("bad alias '../x'");
+        assertThat(registry.history("m", 10)).isEmpty();
+    }
+
+    @Test
+    void keepsARunsProvenance() {
+        store.commit(List.of(create(run("r1"), "train", "score"), new Change.SetRunProvenance(new RunProvenance("r1", null,
+                Map.of("pipeline_version", 1, "git", Map.of("commit", "abc", "dirty", false)),
+                List.of(new dev.sluice.engine.registry.PinnedModel("score", "clf", "m@champion", "m", 2, "sha"),
+                        new dev.sluice.engine.registry.PinnedModel("score", "old", "m@gone", "m", null, null))))));
+        store.commit(List.of(create(run("r2"), "train"), new Change.SetRunProvenance(new RunProvenance("r2", "r1", Map.of(), List.of()))));
+
+        RunProvenance p = store.provenance("r1").orElseThrow();
+        assertThat(p.rerunOf()).isNull();
+        assertThat(p.code()).containsEntry("git", Map.of("commit", "abc", "dirty", false));
+        assertThat(p.models()).extracting(dev.sluice.engine.registry.PinnedModel::key).containsExactly("clf", "old");
+        assertThat(p.models().get(1).resolved()).isFalse();
+        assertThat(store.provenance("r2").orElseThrow().rerunOf()).isEqualTo("r1");
+        assertThat(store.provenance("nope")).isEmpty();
+    }
+
     // ---- helpers
 
     private static List<String> ids(List<RunRecord> runs) {

@@ -153,4 +153,37 @@ class EventTriggersTest {
             assertThat(a.deliveries()).extracting(AlertRecord.Delivery::channel).containsExactly("oncall");
         });
     }
+
+    private static dev.sluice.engine.registry.NewVersion modelVersion(String content) {
+        var c = dev.sluice.engine.registry.ModelContent.of("model.json", List.of(new dev.sluice.worker.protocol.Artifact("train",
+                "model.json", "ab".repeat(32).substring(0, 62) + String.format("%02d", content.length()), content.length()))).orElseThrow();
+        return new dev.sluice.engine.registry.NewVersion("heart-disease", c, "run-" + content, "register", 1, "training", 1,
+                Map.of(), Map.of(), Map.of("auc", 0.9), Map.of(), null, Map.of());
+    }
+
+    @Test
+    void aModelTriggerFiresOncePerAliasMoveReadFromTheRegistryAcrossARestart() {
+        save("name: scoring\ntriggers:\n  - model: heart-disease@champion\nsteps:\n  - id: score\n    run: echo score\n");
+        var registry = store.registry();
+        registry.register(modelVersion("a"));
+        registry.register(modelVersion("bb"));
+        var by = dev.sluice.engine.registry.Actor.cli();
+        registry.moveAlias("heart-disease", "champion", 1, dev.sluice.engine.registry.Expected.absent(), by, "first");
+        assertThat(service().poll()).as("moves before the first look do not fire").isEmpty();
+
+        registry.moveAlias("heart-disease", "champion", 2, dev.sluice.engine.registry.Expected.at(1), by, "promote");
+        registry.moveAlias("heart-disease", "candidate", 1, dev.sluice.engine.registry.Expected.absent(), by, "other alias");
+        // the server restarts between the move and the run: a new service finds the move behind its cursor
+        List<RunRecord> runs = service().poll();
+        assertThat(runs).singleElement().satisfies(r -> {
+            assertThat(r.pipeline()).isEqualTo("scoring");
+            assertThat(r.triggerJson()).containsEntry("type", "model").containsEntry("model", "heart-disease")
+                    .containsEntry("alias", "champion").containsEntry("version", 2).containsEntry("from_version", 1);
+        });
+        assertThat(service().poll()).isEmpty();
+
+        registry.moveAlias("heart-disease", "champion", null, dev.sluice.engine.registry.Expected.at(2), by, "deleted");
+        assertThat(service().poll()).as("a deleted alias starts nothing").isEmpty();
+        assertThat(store.runs(new dev.sluice.engine.store.RunQuery("scoring", null, null, 10))).hasSize(1);
+    }
 }

@@ -358,12 +358,12 @@ public final class WorkerAgent extends VerticleBase {
     // ---- an attempt
 
     private void fetchInputs(AttemptRun run) {
-        if (run.request.inputs().isEmpty()) {
+        if (run.request.needed().isEmpty()) {
             startProcess(run);
             return;
         }
         Instant startedAt = Instant.now();
-        artifacts.fetchMissing(endpoint(), run.request.inputs()).whenComplete((ok, e) -> context.runOnContext(v -> {
+        artifacts.fetchMissing(endpoint(), run.request.needed()).whenComplete((ok, e) -> context.runOnContext(v -> {
             if (run.abandoned) {
                 ended(run);
                 LOG.info("{} inputs fetched after the lease was lost: not started", run.prefix());

@@ -47,6 +47,9 @@ final class Attempt {
     /** Only touched by the thread that runs the attempt. */
     private AttemptFolder folder;
 
+    /** when each line of the metrics file was first seen, for the series' times; set once the process ended */
+    private volatile MetricsTail tail;
+
     // guarded by this
     private Process process;
     private long launchedAt;
@@ -147,6 +150,11 @@ final class Attempt {
         } catch (IOException | IllegalArgumentException e) {
             return failed(startedAt, "could not materialize inputs: " + message(e));
         }
+        try {
+            folder.materializeModels(request.models(), ctx.store());
+        } catch (IOException | IllegalArgumentException e) {
+            return failed(startedAt, "could not materialize models: " + message(e));
+        }
         return execute(folder, workdir, startedAt);
     }
 
@@ -161,18 +169,22 @@ final class Attempt {
         executor.setStreamHandler(new LogPump(log, ctx.pool(), this::afterExit, drainLimit()));
         Integer exit;
         String runError = null;
+        MetricsTail tail = new MetricsTail(folder.metrics());
+        var tailing = ctx.timer().scheduleWithFixedDelay(tail::poll, 1, 1, TimeUnit.SECONDS);
         try {
             exit = executor.execute(SessionExecutor.commandLine(ctx.setsid(), request.command()), environment(folder));
         } catch (IOException | RuntimeException e) { // e.g. an environment variable name the OS refuses
             exit = null;
             runError = message(e);
         } finally {
+            tailing.cancel(false);
             synchronized (this) {
                 if (timeoutTask != null) {
                     timeoutTask.cancel(false);
                 }
             }
         }
+        this.tail = tail;
         Outcome killed;
         Process p;
         synchronized (this) {
@@ -199,7 +211,9 @@ final class Attempt {
         }
         MetricsFile.Parsed metrics = MetricsFile.Parsed.NONE;
         try {
-            metrics = ctx.metrics().readSeries(folder.metrics(), log::notice, Instant.now());
+            Instant readAt = Instant.now();
+            MetricsTail seen = tail;
+            metrics = ctx.metrics().readSeries(folder.metrics(), log::notice, line -> seen == null ? readAt : seen.timeOf(line, readAt));
         } catch (IOException e) {
             log.notice("metrics ignored: could not read " + folder.metrics().getFileName() + ": " + message(e));
         }
@@ -299,6 +313,7 @@ final class Attempt {
         env.putAll(request.env());
         env.put("SLUICE_OUTPUTS", folder.outputs().toString());
         env.put("SLUICE_INPUTS", folder.inputs().toString());
+        if (!request.models().isEmpty()) env.put("SLUICE_MODELS", folder.models().toString());
         env.put("SLUICE_METRICS", folder.metrics().toString());
         return env;
     }

@@ -37,6 +37,24 @@ record AttemptFolder(Path dir) {
         return dir.resolve("inputs");
     }
 
+    /** Where {@code $SLUICE_MODELS} points: created only for an attempt that has models. */
+    Path models() {
+        return dir.resolve("models");
+    }
+
+    /** Puts every model file at {@code models/<key>/<path>}. */
+    void materializeModels(Collection<Artifact> artifacts, ContentStore store) throws IOException {
+        if (artifacts.isEmpty()) return;
+        Path models = models();
+        Files.createDirectories(models);
+        for (Artifact a : artifacts) {
+            Path keyDir = inside(models, a.from(), "model folder");
+            if (keyDir.getNameCount() != models.getNameCount() + 1) throw new IllegalArgumentException("bad model key: " + a.from());
+            Files.createDirectories(keyDir);
+            store.materialize(a.sha256(), inside(keyDir, a.path(), "model path"));
+        }
+    }
+
     Path metrics() {
         return dir.resolve("metrics");
     }

@@ -68,6 +68,11 @@ final class MetricsFile {
 
     /** As {@link #read}, keeping every value: {@code at} stamps the values read now. */
     Parsed readSeries(Path file, Consumer<String> warn, Instant at) throws IOException {
+        return readSeries(file, warn, line -> at);
+    }
+
+    /** As {@link #read}, keeping every value, each stamped with the time of its line ({@code lineTime} by index from 0). */
+    Parsed readSeries(Path file, Consumer<String> warn, java.util.function.IntFunction<Instant> lineTime) throws IOException {
         if (!file.toFile().isFile()) { // no exception thrown inside when it is missing, the usual case
             return Parsed.NONE;
         }
@@ -86,7 +91,7 @@ final class MetricsFile {
         } else {
             text = new String(bytes, StandardCharsets.UTF_8);
         }
-        return parseSeries(text, warn, at);
+        return parseSeries(text, warn, lineTime);
     }
 
     Map<String, Double> parse(String text, Consumer<String> warn) {
@@ -94,7 +99,11 @@ final class MetricsFile {
     }
 
     Parsed parseSeries(String text, Consumer<String> warn, Instant at) {
-        Series metrics = new Series(at);
+        return parseSeries(text, warn, line -> at);
+    }
+
+    Parsed parseSeries(String text, Consumer<String> warn, java.util.function.IntFunction<Instant> lineTime) {
+        Series metrics = new Series();
         Warnings warnings = new Warnings(warn);
         String[] lines = text.split("\r?\n");
         for (int i = 0; i < lines.length; i++) {
@@ -103,6 +112,7 @@ final class MetricsFile {
                 continue;
             }
             int number = i + 1;
+            metrics.at = lineTime.apply(i);
             if (line.startsWith("{")) {
                 parseJson(line, number, metrics, warnings);
             } else {
@@ -115,14 +125,11 @@ final class MetricsFile {
 
     /** The values read so far: each name's last value, every point, and each name's next position. */
     private static final class Series {
-        final Instant at;
+        /** the time of the line being read */
+        Instant at;
         final Map<String, Double> last = new LinkedHashMap<>();
         final List<MetricPoint> points = new ArrayList<>();
         final Map<String, Long> next = new HashMap<>();
-
-        Series(Instant at) {
-            this.at = at;
-        }
 
         void put(String name, double value, Long step) {
             last.put(name, value);

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param inputs    upstream artifacts to materialize under {@code $SLUICE_INPUTS/<from>/<path>}
  * @param timeout   wall-clock limit of the attempt; {@code null} for none
  * @param maxLogBytes cap on the attempt's stored log; past it one truncation notice is logged
+ * @param models    (v1.1) model files to materialize under {@code $SLUICE_MODELS/<from>/<path>}, {@code from}
+ *                  being the step's model key; fetched by hash like inputs
  */
 public record TaskRequest(
         AttemptKey key,
@@ -27,9 +29,24 @@ public record TaskRequest(
         List<String> outputs,
         List<Artifact> inputs,
         Duration timeout,
-        long maxLogBytes) {
+        long maxLogBytes,
+        List<Artifact> models) {
 
     public static final long DEFAULT_MAX_LOG_BYTES = 10L * 1024 * 1024;
+
+    /** A request without models. */
+    public TaskRequest(AttemptKey key, String command, String workdir, Map<String, String> env, List<String> outputs,
+            List<Artifact> inputs, Duration timeout, long maxLogBytes) {
+        this(key, command, workdir, env, outputs, inputs, timeout, maxLogBytes, List.of());
+    }
+
+    /** The inputs and the model files: every artifact the worker must have before it starts. */
+    public List<Artifact> needed() {
+        if (models.isEmpty()) return inputs;
+        List<Artifact> all = new java.util.ArrayList<>(inputs);
+        all.addAll(models);
+        return all;
+    }
 
     public TaskRequest {
         Objects.requireNonNull(key, "key");
@@ -38,6 +55,7 @@ public record TaskRequest(
         env = Map.copyOf(env == null ? Map.of() : env);
         outputs = List.copyOf(outputs == null ? List.of() : outputs);
         inputs = List.copyOf(inputs == null ? List.of() : inputs);
+        models = List.copyOf(models == null ? List.of() : models);
         if (maxLogBytes <= 0) maxLogBytes = DEFAULT_MAX_LOG_BYTES;
     }
 }

@@ -94,6 +94,7 @@ public final class Wire {
                 .put("env", new JsonObject(new LinkedHashMap<>(request.env())))
                 .put("outputs", new JsonArray(new ArrayList<>(request.outputs())))
                 .put("inputs", artifacts(request.inputs()))
+                .put("models", artifacts(request.models()))
                 .put("timeout", request.timeout() == null ? null : request.timeout().toString())
                 .put("maxLogBytes", request.maxLogBytes());
     }
@@ -116,7 +117,8 @@ public final class Wire {
                     string(json, "command"), string(json, "workdir"), env, outputs,
                     artifacts(json.getJsonArray("inputs")),
                     timeout == null ? null : Duration.parse(timeout),
-                    maxLogBytes == null ? 0 : maxLogBytes);
+                    maxLogBytes == null ? 0 : maxLogBytes,
+                    json.getJsonArray("models") == null ? List.of() : artifacts(json.getJsonArray("models")));
         });
     }
 

@@ -141,6 +141,17 @@ class LocalExecutorTest extends ExecutorTestBase {
     }
 
     @Test
+    void stampsEachSeriesValueWithWhenItsLineWasSeenWhileTheStepRan() {
+        // the second value is written once the first was seen (the worker looks every second): its time is later
+        TaskResult r = run("echo loss 0.9 >> \"$SLUICE_METRICS\"; sleep 2.5; echo loss 0.5 >> \"$SLUICE_METRICS\"");
+
+        assertThat(r.metrics()).containsEntry("loss", 0.5);
+        assertThat(r.series()).hasSize(2);
+        assertThat(r.series().get(0).at()).isBefore(r.series().get(1).at());
+        assertThat(r.series()).extracting(dev.sluice.worker.protocol.MetricPoint::step).containsExactly(0L, 1L);
+    }
+
+    @Test
     void givesEachAttemptAnEmptyFolderOfItsOwnAndNeverALeftOver() {
         String look = "echo \"$SLUICE_OUTPUTS\"; ls -A \"$SLUICE_OUTPUTS\"; ls -A \"$SLUICE_INPUTS\"; test -e \"$SLUICE_METRICS\" && echo metrics; ";
         run(look);

@@ -69,6 +69,34 @@ class OutputsAndInputsTest extends ExecutorTestBase {
     }
 
     @Test
+    void materializesModelsUnderTheirKeysInSluiceModels() throws Exception {
+        Artifact model = store.put("train", "model.json", Files.writeString(temp.resolve("m.json"), "{\"w\": 1}"));
+        Artifact part = store.put("train", "bundle/sub/a.txt", Files.writeString(temp.resolve("a.txt"), "a"));
+        TaskRequest request = new TaskRequest(new AttemptKey("run-1", "score", 1),
+                "cat \"$SLUICE_MODELS/clf/model.json\"; echo; cat \"$SLUICE_MODELS/b/sub/a.txt\"; echo; ls \"$SLUICE_MODELS\"",
+                workdir.toString(), Map.of(), List.of(), List.of(), null, 0,
+                List.of(new Artifact("clf", "model.json", model.sha256(), model.size()),
+                        new Artifact("b", "sub/a.txt", part.sha256(), part.size())));
+
+        TaskResult result = run(request);
+
+        assertThat(result.outcome()).as(result.error()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(sink.texts('O')).containsExactly("{\"w\": 1}", "a", "b", "clf");
+    }
+
+    @Test
+    void refusesAModelKeyThatClimbsOut() throws Exception {
+        Artifact model = store.put("train", "model.json", Files.writeString(temp.resolve("m.json"), "x"));
+        TaskRequest request = new TaskRequest(new AttemptKey("run-1", "score", 1), "true", workdir.toString(), Map.of(),
+                List.of(), List.of(), null, 0, List.of(new Artifact("../x", "model.json", model.sha256(), model.size())));
+
+        TaskResult result = run(request);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.error()).startsWith("could not materialize models: bad model folder");
+    }
+
+    @Test
     void refusesAnInputPathThatClimbsOut() throws Exception {
         Artifact raw = store.put("extract", "raw", Files.writeString(temp.resolve("raw"), "x"));
         TaskRequest request = request("true", Map.of(), List.of(),

@@ -33,6 +33,17 @@ class WireTest {
     }
 
     @Test
+    void requestWithModelsRoundTrips() {
+        TaskRequest request = new TaskRequest(KEY, "true", "/srv/work", Map.of(), List.of(), List.of(INPUT), null, 0,
+                List.of(new Artifact("clf", "model.json", "cd".repeat(32), 10)));
+
+        TaskRequest back = Wire.taskRequest(new JsonObject(Wire.toJson(request).encode()));
+
+        assertThat(back).isEqualTo(request);
+        assertThat(back.needed()).hasSize(2);
+    }
+
+    @Test
     void requestWithoutTimeoutOrOptionalListsReadsAsEmpty() {
         JsonObject json = new JsonObject().put("key", Wire.toJson(KEY)).put("command", "true").put("workdir", "/tmp");
 
