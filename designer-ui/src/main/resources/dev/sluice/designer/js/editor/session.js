@@ -26,6 +26,8 @@ export function createSession(store, { name = null } = {}) {
     selected: null,       // {type: 'node', id} | {type: 'edge', from, to} | null
     savedText: null,      // the text of the saved version (null: never saved)
     version: null,
+    sha256: null,         // sha256 of the text last read from or saved to the server (a save's base)
+    file: null,           // the file of the pipelines folder the pipeline is saved to, e.g. pipelines/etl.yaml
     saving: false,
     pending: 0,           // requests in flight
     canUndo: false,
@@ -95,6 +97,8 @@ export function createSession(store, { name = null } = {}) {
           state.text = p.text || '';
           state.savedText = state.text;
           state.version = p.version;
+          state.sha256 = p.sha256 || null;
+          state.file = p.file || null;
           try {
             const pos = await request('GET', `/api/pipelines/${seg(state.name)}/positions`);
             state.pinned = (pos && pos.positions) || {};
@@ -214,8 +218,13 @@ export function createSession(store, { name = null } = {}) {
 
     dirty: () => state.savedText === null ? state.text.trim() !== '' : state.text !== state.savedText,
 
-    /** Saves the text as a new version of name (the model's name for a new pipeline). */
-    async save() {
+    /**
+     * Saves the text as a new version of name (the model's name for a new pipeline), and into its
+     * file when the pipeline comes from the pipelines folder. Rejects with the server's 409
+     * file-changed (its body holds the file's text) when the file changed on disk since the text
+     * was read; {force: true} overwrites it.
+     */
+    async save({ force = false } = {}) {
       flushTyping();
       await chain;
       const name = state.name || (state.model && state.model.name);
@@ -223,9 +232,12 @@ export function createSession(store, { name = null } = {}) {
       state.saving = true; publish();
       try {
         const text = state.text;
-        const saved = await request('PUT', `/api/pipelines/${seg(name)}`, text);
+        const query = force ? '?force=true' : state.sha256 && state.name ? `?base_sha256=${state.sha256}` : '';
+        const saved = await request('PUT', `/api/pipelines/${seg(name)}${query}`, text);
         state.name = saved.name || name;
         state.version = saved.version;
+        state.sha256 = saved.sha256 || null;
+        state.file = saved.file || null;
         state.savedText = text;
         if (positionsTimer) { clearTimeout(positionsTimer); positionsTimer = 0; }
         await this.storePositions().catch(() => {});
@@ -234,6 +246,18 @@ export function createSession(store, { name = null } = {}) {
         state.saving = false;
         publish();
       }
+    },
+
+    /** Takes a text read elsewhere (the file's, changed on disk) as the one to go on from; sha256 is its hash. */
+    takeText(text, sha256) {
+      flushTyping();
+      state.text = text;
+      state.sha256 = sha256;
+      state.textSource = 'load';
+      state.textRevision += 1;
+      history.push(text);
+      publish();
+      analyseNow(text);
     },
 
     copy(id) {

@@ -1,7 +1,7 @@
 // The designer: #/new and #/pipelines/{name}/edit. Palette, canvas, property panels and the YAML
 // view around one editing session (js/editor/session.js). Wires only; the parts are in js/editor/.
 
-import { h, useCss, errorBox } from '../dom.js';
+import { h, useCss, errorBox, modal } from '../dom.js';
 import { createSession } from '../editor/session.js';
 import { createCanvas } from '../editor/canvas.js';
 import { createPalette } from '../editor/palette.js';
@@ -10,6 +10,7 @@ import { createPipelinePanel } from '../editor/pipeline-panel.js';
 import { createYamlPane } from '../editor/yaml.js';
 import { askRun } from '../editor/run-dialog.js';
 import { notify } from '../editor/feedback.js';
+import { askWithDiff, diffTable } from '../editor/diff-dialog.js';
 import { request, seg } from '../api.js';
 
 const WIDE = '(min-width: 1600px)';
@@ -21,6 +22,7 @@ export function mount(root, store, params = {}) {
 
   const title = h('h1', { class: 'ed-title', 'data-test': 'editor-title' }, params.name || 'New pipeline');
   const version = h('span', { class: 'badge ed-version', 'data-test': 'editor-version' });
+  const fileEl = h('span', { class: 'ed-file muted', 'data-test': 'editor-file' });
   const saveState = h('span', { class: 'ed-save-state', 'data-test': 'save-state', 'aria-live': 'polite' });
   const btn = (label, test, attrs = {}) => h('button', { type: 'button', class: 'btn btn-sm', 'data-test': test, ...attrs }, label);
   const undoBtn = btn('↶ Undo', 'undo', { title: 'Undo (Ctrl+Z)' });
@@ -28,6 +30,7 @@ export function mount(root, store, params = {}) {
   const layoutBtn = btn('Auto-layout', 'auto-layout', { title: 'Forget moved boxes and lay the graph out again' });
   const saveBtn = h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-test': 'save', title: 'Save a new version (Ctrl+S)' }, 'Save');
   const runBtn = btn('▶ Run', 'run', { title: 'Save and start a run' });
+  const historyBtn = btn('History', 'history', { title: 'Saved versions and what changed between them' });
 
   const paletteEl = h('aside', { class: 'ed-palette', 'aria-label': 'Step templates' });
   const canvasEl = h('div', { class: 'ed-canvas', 'data-test': 'canvas' });
@@ -48,8 +51,8 @@ export function mount(root, store, params = {}) {
     h('header', { class: 'ed-bar' },
       h('div', { class: 'ed-titles' },
         h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'Pipelines'), h('span', null, '/')),
-        h('div', { class: 'row' }, title, version, saveState)),
-      h('div', { class: 'actions ed-actions' }, undoBtn, redoBtn, layoutBtn, h('span', { class: 'ed-sep' }), saveBtn, runBtn)),
+        h('div', { class: 'row' }, title, version, fileEl, saveState)),
+      h('div', { class: 'actions ed-actions' }, undoBtn, redoBtn, layoutBtn, h('span', { class: 'ed-sep' }), historyBtn, saveBtn, runBtn)),
     loadError,
     h('div', { class: 'ed-body' }, paletteEl, canvasEl, side));
   root.replaceChildren(page);
@@ -88,7 +91,7 @@ export function mount(root, store, params = {}) {
   });
   const pipelinePanel = createPipelinePanel(pipelineHost, session);
   const yaml = createYamlPane(yamlEl, session, {
-    keys: { undo: () => session.undo(), redo: () => session.redo(), save: () => save() },
+    keys: { undo: () => session.undo(), redo: () => session.redo(), save: () => save({ review: true }) },
     onProblemClick: (p) => { if (p.step) session.select({ type: 'node', id: p.step }); },
   });
   showTab(wide.matches ? 'properties' : 'properties');
@@ -132,6 +135,9 @@ export function mount(root, store, params = {}) {
     title.textContent = name || 'New pipeline';
     version.textContent = state.version ? `v${state.version}` : 'not saved';
     version.classList.toggle('badge-accent', !!state.version);
+    fileEl.textContent = state.file ? state.file : '';
+    fileEl.title = state.file ? `Saved to ${state.file} in the server's pipelines folder` : '';
+    historyBtn.disabled = !state.version;
     const dirty = session.dirty();
     saveState.textContent = state.saving ? 'Saving…' : dirty ? 'Unsaved changes' : state.version ? 'Saved' : '';
     saveState.classList.toggle('ed-dirty', dirty);
@@ -144,7 +150,7 @@ export function mount(root, store, params = {}) {
   const unsubscribe = store.subscribe(render, ['editor']);
 
   // ---- actions ----
-  async function save() {
+  async function save({ review = false } = {}) {
     const state = session.state();
     const name = state.name || (state.model && state.model.name);
     if (!state.name && name) {
@@ -152,9 +158,39 @@ export function mount(root, store, params = {}) {
       const exists = await request('GET', `/api/pipelines/${seg(name)}`).then(() => true, () => false);
       if (exists && !window.confirm(`A pipeline named ${name} exists already. Save this as its new version?`)) return null;
     }
+    if (review && state.savedText !== null && session.dirty()) {
+      const go = await askWithDiff({
+        title: `Save ${name} as version ${(state.version || 0) + 1}?`, test: 'save-review',
+        text: state.file ? `It is written to ${state.file} too.` : null,
+        a: state.savedText, b: state.text, labelA: `v${state.version}`, labelB: 'this text',
+        choices: [{ label: 'Save', value: 'save', test: 'save-confirm', primary: true }],
+      });
+      if (go !== 'save') return null;
+    }
     try {
-      const saved = await session.save();
-      notify(saved.version ? `Saved ${saved.name} version ${saved.version}` : 'Saved');
+      let saved;
+      try {
+        saved = await session.save();
+      } catch (e) {
+        if (!(e && e.status === 409 && e.code === 'file-changed' && e.body)) throw e;
+        const choice = await askWithDiff({
+          title: `${e.body.file} changed on disk`, test: 'file-changed',
+          text: 'The file was changed (in a text editor, by git…) since this editor read it. Nothing was saved. Choose which text to keep.',
+          a: e.body.file_text, b: e.body.text, labelA: `the file on disk`, labelB: 'this editor',
+          choices: [
+            { label: "Take the file's version", value: 'take', test: 'take-file' },
+            { label: 'Overwrite the file', value: 'overwrite', test: 'overwrite-file', danger: true },
+          ],
+        });
+        if (choice === 'take') {
+          session.takeText(e.body.file_text, e.body.file_sha256);
+          notify(`Took ${e.body.file} as it is on disk; nothing saved`);
+          return null;
+        }
+        if (choice !== 'overwrite') return null;
+        saved = await session.save({ force: true });
+      }
+      notify(saved.version ? `Saved ${saved.name} version ${saved.version}${saved.file ? ` to ${saved.file}` : ''}` : 'Saved');
       if (!params.name) history.replaceState(null, '', `#/pipelines/${encodeURIComponent(saved.name)}/edit`);
       return saved;
     } catch (e) {
@@ -162,6 +198,42 @@ export function mount(root, store, params = {}) {
       notify(`Not saved — ${e.message}${details}`, 'error', 6000);
       return null;
     }
+  }
+
+  /** The saved versions, and the diff between any two of them (or a version and this text). */
+  async function showHistory() {
+    const state = session.state();
+    if (!state.name) return;
+    const versions = await request('GET', `/api/pipelines/${seg(state.name)}/versions`).catch((e) => { notify(e.message, 'error'); return null; });
+    if (!versions) return;
+    const texts = new Map();
+    const textOf = async (v) => {
+      if (v === 'current') return session.state().text;
+      if (!texts.has(v)) texts.set(v, (await request('GET', `/api/pipelines/${seg(state.name)}/versions/${v}`)).text);
+      return texts.get(v);
+    };
+    const options = (sel) => [...versions].reverse().map((v) => h('option', { value: String(v.version), selected: String(v.version) === sel },
+      `v${v.version} · ${String(v.createdAt || '').replace('T', ' ').slice(0, 19)}`)).concat(h('option', { value: 'current', selected: sel === 'current' }, 'this text (unsaved)'));
+    const newest = versions.length ? versions[versions.length - 1].version : 1;
+    const fromSel = h('select', { 'data-test': 'history-from', 'aria-label': 'From version' }, options(String(Math.max(1, newest - 1))));
+    const toSel = h('select', { 'data-test': 'history-to', 'aria-label': 'To version' }, options(session.dirty() ? 'current' : String(newest)));
+    const out = h('div', { 'data-test': 'history-diff' });
+    const show = async () => {
+      const [a, b] = await Promise.all([textOf(fromSel.value), textOf(toSel.value)]);
+      out.replaceChildren(diffTable(a, b));
+    };
+    fromSel.addEventListener('change', show);
+    toSel.addEventListener('change', show);
+    show().catch((e) => out.replaceChildren(errorBox(e)));
+    await modal((close) => h('div', { class: 'dialog-body stack' },
+      h('h2', null, `History of ${state.name}`),
+      h('p', { class: 'muted small' }, `${versions.length} saved version${versions.length === 1 ? '' : 's'}${state.file ? `; saved to ${state.file}` : ''}.`),
+      h('div', { class: 'ed-versions' },
+        h('label', { class: 'field' }, h('span', null, 'From'), fromSel),
+        h('label', { class: 'field' }, h('span', null, 'To'), toSel)),
+      out,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', 'data-test': 'history-close', onclick: () => close() }, 'Close'))),
+    { class: 'dialog ed-diff-dialog', 'data-test': 'history-dialog' });
   }
 
   async function run() {
@@ -177,7 +249,8 @@ export function mount(root, store, params = {}) {
   undoBtn.addEventListener('click', () => session.undo());
   redoBtn.addEventListener('click', () => session.redo());
   layoutBtn.addEventListener('click', () => session.autoLayout());
-  saveBtn.addEventListener('click', () => save());
+  saveBtn.addEventListener('click', () => save({ review: true }));
+  historyBtn.addEventListener('click', () => showHistory());
   runBtn.addEventListener('click', () => run());
 
   const typing = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) && !t.closest('.CodeMirror');
@@ -185,7 +258,7 @@ export function mount(root, store, params = {}) {
     const mod = e.ctrlKey || e.metaKey;
     if (!mod) return;
     const k = e.key.toLowerCase();
-    if (k === 's') { e.preventDefault(); save(); return; }
+    if (k === 's') { e.preventDefault(); save({ review: true }); return; }
     if (typing(e.target) || (e.target.closest && e.target.closest('.CodeMirror'))) return;
     if (k === 'z' && !e.shiftKey) { e.preventDefault(); session.undo(); }
     else if ((k === 'z' && e.shiftKey) || k === 'y') { e.preventDefault(); session.redo(); }
