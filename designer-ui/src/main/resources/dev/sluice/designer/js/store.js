@@ -43,3 +43,31 @@ export function createStore(initial = {}) {
     },
   };
 }
+
+// The MLOps pages' state: its keys and the named actions that are its only writers (a view reads
+// with store.get(keys.x), hears with store.subscribe(fn, [keys.x]) and changes through an action).
+export const keys = {
+  models: 'models',
+  model: (name) => `model:${name}`,
+  version: (name, n) => `model:${name}:v${n}`,
+  lineage: (q) => `lineage:${JSON.stringify(q)}`,
+  experiments: (pipeline) => `experiments:${pipeline}`,
+  alerts: 'alerts',
+};
+
+export const actions = {
+  /** GET /api/models answered. */
+  modelsLoaded: (store, models) => store.set({ [keys.models]: models }),
+  /** GET /api/models/{name} answered (also after an alias move, or a 409 that says it moved). */
+  modelLoaded: (store, name, model) => store.set({ [keys.model(name)]: model }),
+  /** GET /api/models/{name}/versions/{n} answered. */
+  versionLoaded: (store, name, n, version) => store.set({ [keys.version(name, n)]: version }),
+  /** GET /api/lineage answered. */
+  lineageLoaded: (store, q, graph) => store.set({ [keys.lineage(q)]: graph }),
+  /** A page of GET /api/pipelines/{name}/experiments answered. */
+  experimentsLoaded: (store, pipeline, page) => store.set({ [keys.experiments(pipeline)]: page }),
+  /** GET /api/alerts answered. */
+  alertsLoaded: (store, alerts) => store.set({ [keys.alerts]: alerts }),
+  /** A page left: what it held goes. */
+  forget: (store, ...names) => store.remove(...names),
+};

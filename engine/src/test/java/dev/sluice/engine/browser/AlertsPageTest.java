@@ -61,6 +61,7 @@ class AlertsPageTest extends BrowserTestBase {
         browser.open("#/runs/" + runId);
         browser.awaitAttribute("[data-test=run-page] [data-test=alert-badge]", "data-severity", "critical");
         assertThat(browser.text("[data-test=alert-badge]")).contains("2 alerts");
+        browser.await("[data-test=node][data-id=check]");
         browser.screenshot("run-alert-badge");
 
         browser.open("#/runs");

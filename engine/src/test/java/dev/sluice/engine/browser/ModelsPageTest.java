@@ -108,6 +108,7 @@ class ModelsPageTest extends BrowserTestBase {
         browser.click("[data-test=confirm-move]");
         assertThat(browser.attribute("[data-test=note]", "aria-invalid")).isEqualTo("true"); // a note is required
         browser.find("[data-test=note]").sendKeys("rollback: v2 regressed on <b>new</b> data");
+        assertThat(browser.attribute("[data-test=note]", "aria-invalid")).isEqualTo("false");
         browser.screenshot("model-rollback-dialog");
         browser.click("[data-test=confirm-move]");
 

@@ -4,6 +4,7 @@
 import { h, replace, empty, errorBox } from '../dom.js';
 import { get, query } from '../api.js';
 import { relative, dateTime } from '../format.js';
+import { keys, actions } from '../store.js';
 
 const SEVERITIES = ['critical', 'warning', 'info'];
 const REFRESH_MS = 10000;
@@ -45,7 +46,7 @@ export function mount(root, store, params) {
     listBox));
 
   const render = () => {
-    const alerts = store.get('alerts');
+    const alerts = store.get(keys.alerts);
     if (!alerts) return;
     if (!alerts.length) {
       replace(listBox, empty(filter.pipeline || filter.severity ? 'No alert matches' : 'No alerts', 'An alert fires when a run ends and a pipeline\'s `alerts:` condition holds.'));
@@ -67,9 +68,9 @@ export function mount(root, store, params) {
   const load = async () => {
     try {
       const r = await get(`/api/alerts${query({ pipeline: filter.pipeline, severity: filter.severity, limit: 200 })}`);
-      if (alive) store.set({ alerts: r.alerts || [] });
+      if (alive) actions.alertsLoaded(store, r.alerts || []);
     } catch (e) {
-      if (alive && !store.get('alerts')) replace(listBox, errorBox(e));
+      if (alive && !store.get(keys.alerts)) replace(listBox, errorBox(e));
     }
     if (alive) timer = setTimeout(load, REFRESH_MS);
   };
@@ -82,8 +83,8 @@ export function mount(root, store, params) {
     for (const p of list) if (p.name !== filter.pipeline) pipelineSelect.append(h('option', { value: p.name }, p.name));
   }).catch(() => {});
 
-  const unsubscribe = store.subscribe(render, ['alerts']);
-  store.remove('alerts');
+  const unsubscribe = store.subscribe(render, [keys.alerts]);
+  actions.forget(store, keys.alerts);
   load();
-  return () => { alive = false; clearTimeout(timer); unsubscribe(); store.remove('alerts'); };
+  return () => { alive = false; clearTimeout(timer); unsubscribe(); actions.forget(store, keys.alerts); };
 }

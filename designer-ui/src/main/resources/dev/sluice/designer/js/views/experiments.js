@@ -8,6 +8,7 @@ import { relative, dateTime, value } from '../format.js';
 import { parseFilter, nextSort, readSort, pageInfo, rowKey, seriesSource, experimentsQuery } from '../experiments-model.js';
 import { alignSeries, scatterData, historyData } from '../series.js';
 import { chart, chartBox, PALETTE, severityColour } from '../chart.js';
+import { keys, actions } from '../store.js';
 
 const PAGE_SIZE = 25;
 const SCATTER_ROWS = 500;
@@ -17,7 +18,7 @@ export function mount(root, store, params) {
   const name = params.name;
   const q = params.query || {};
   const PAGE = Math.min(200, Math.max(1, Number(q.limit) || PAGE_SIZE)); // ?limit= sets the page size
-  const key = `experiments:${name}`;
+  const key = keys.experiments(name);
   let alive = true;
   let state = { sort: q.sort || '', filter: q.filter || '', offset: Number(q.offset) || 0 };
   const picked = new Map(); // rowKey -> row
@@ -138,7 +139,7 @@ export function mount(root, store, params) {
     try {
       const a = await get(`/api/pipelines/${seg(name)}/experiments${query(experimentsQuery({ sort: state.sort, filter: state.filter, limit: PAGE, offset: state.offset }))}`);
       if (!alive || mine !== request) return;
-      store.set({ [key]: a });
+      actions.experimentsLoaded(store, name, a);
       drawScatter();
       if (!charts.history) drawHistory();
     } catch (e) {
@@ -220,6 +221,6 @@ export function mount(root, store, params) {
     clearTimeout(typing);
     unsubscribe();
     for (const c of Object.values(charts)) if (c) c.destroy();
-    store.remove(key);
+    actions.forget(store, key);
   };
 }

@@ -7,6 +7,7 @@ import { h, replace, empty, errorBox, toast } from '../dom.js';
 import { get, query, download } from '../api.js';
 import { createGraphView } from '../graph/index.js';
 import { lineageGraph, lineageQuery } from '../registry-model.js';
+import { keys, actions } from '../store.js';
 
 const KINDS = [['model_version', 'model version'], ['artifact', 'artifact'], ['attempt', 'attempt'], ['run', 'run'],
   ['pipeline_version', 'pipeline version'], ['code_version', 'code'], ['file', 'file'], ['params', 'params']];
@@ -54,7 +55,7 @@ export function mount(root, store, params) {
     return () => {};
   }
 
-  const key = `lineage:${JSON.stringify(q)}`;
+  const key = keys.lineage(q);
 
   const render = () => {
     const answer = store.get(key);
@@ -100,7 +101,7 @@ export function mount(root, store, params) {
   const byIdNow = () => new Map(lineageGraph(store.get(key) || {}).nodes.map((n) => [n.id, n]));
 
   const unsubscribe = store.subscribe(render, [key]);
-  get(`/api/lineage${query(q)}`).then((a) => { if (alive) store.set({ [key]: a }); })
+  get(`/api/lineage${query(q)}`).then((a) => { if (alive) actions.lineageLoaded(store, q, a); })
     .catch((e) => { if (alive) replace(status, errorBox(e)); });
-  return () => { alive = false; unsubscribe(); if (view) view.destroy(); store.remove(key); };
+  return () => { alive = false; unsubscribe(); if (view) view.destroy(); actions.forget(store, key); };
 }

@@ -4,6 +4,7 @@
 import { h, replace, empty, errorBox, icon, toast } from '../dom.js';
 import { get, seg, token, ApiError } from '../api.js';
 import { relative, dateTime, value, bytes } from '../format.js';
+import { keys, actions } from '../store.js';
 
 function kv(entries, test) {
   if (!entries.length) return h('p', { class: 'muted small' }, 'None.');
@@ -26,7 +27,7 @@ async function fetchDownload(url, filename) {
 export function mount(root, store, params) {
   const name = params.name;
   const n = params.version;
-  const key = `model:${name}:v${n}`;
+  const key = keys.version(name, n);
   let alive = true;
   const page = h('section', { class: 'page model-version-page', 'data-test': 'model-version-page', 'data-model': name, 'data-version': n },
     h('div', { class: 'loading' }, 'Loading the model version…'));
@@ -90,12 +91,12 @@ export function mount(root, store, params) {
   };
 
   const unsubscribe = store.subscribe(render, [key]);
-  get(`/api/models/${seg(name)}/versions/${seg(String(n))}`).then((v) => { if (alive) store.set({ [key]: v }); })
+  get(`/api/models/${seg(name)}/versions/${seg(String(n))}`).then((v) => { if (alive) actions.versionLoaded(store, name, n, v); })
     .catch((e) => {
       if (!alive) return;
       replace(page, e.status === 404
         ? empty('No such model version', `${name} has no version ${n}.`, h('a', { class: 'btn', href: `#/models/${encodeURIComponent(name)}` }, name))
         : errorBox(e));
     });
-  return () => { alive = false; unsubscribe(); store.remove(key); };
+  return () => { alive = false; unsubscribe(); actions.forget(store, key); };
 }

@@ -7,8 +7,7 @@ import { get, put, seg } from '../api.js';
 import { relative, dateTime, value } from '../format.js';
 import { metricColumns, bestValues, movedBy, moveText, aliasMove, isRollback, ALIAS } from '../registry-model.js';
 import { aliasBadges } from './models.js';
-
-const key = (name) => `model:${name}`;
+import { keys, actions } from '../store.js';
 
 export function mount(root, store, params) {
   const name = params.name;
@@ -22,12 +21,12 @@ export function mount(root, store, params) {
   const content = h('div', { class: 'stack model-stack' }, h('div', { class: 'loading' }, 'Loading the model…'));
   replace(root, h('section', { class: 'page page-wide model-page', 'data-test': 'model-page', 'data-model': name }, header, notice, content));
 
-  const model = () => store.get(key(name));
+  const model = () => store.get(keys.model(name));
 
   const load = async () => {
     try {
       const m = await get(`/api/models/${seg(name)}`);
-      if (alive) store.set({ [key(name)]: m });
+      if (alive) actions.modelLoaded(store, name, m);
     } catch (e) {
       if (!alive) return;
       replace(content, e.status === 404
@@ -54,6 +53,7 @@ export function mount(root, store, params) {
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'btn', onclick: () => close(undefined) }, 'Cancel'),
           h('button', { type: 'submit', class: back ? 'btn btn-danger' : 'btn btn-primary', 'data-test': 'confirm-move' }, back ? 'Roll back' : 'Move alias')));
+      text.addEventListener('input', () => { if (text.value.trim()) { error.hidden = true; text.setAttribute('aria-invalid', 'false'); } });
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         if (!text.value.trim()) { error.hidden = false; text.setAttribute('aria-invalid', 'true'); text.focus(); return; }
@@ -183,7 +183,7 @@ export function mount(root, store, params) {
     if (!content.contains(versionsCard)) replace(content, promoteCard, versionsCard, historyCard);
   };
 
-  const unsubscribe = store.subscribe(render, [key(name)]);
+  const unsubscribe = store.subscribe(render, [keys.model(name)]);
   load();
-  return () => { alive = false; unsubscribe(); store.remove(key(name)); };
+  return () => { alive = false; unsubscribe(); actions.forget(store, keys.model(name)); };
 }

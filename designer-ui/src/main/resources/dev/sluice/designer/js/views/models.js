@@ -2,6 +2,7 @@
 import { h, replace, empty, errorBox } from '../dom.js';
 import { get } from '../api.js';
 import { relative, dateTime } from '../format.js';
+import { keys, actions } from '../store.js';
 
 export function aliasBadges(aliases, model) {
   return Object.entries(aliases || {}).sort(([a], [b]) => a.localeCompare(b)).map(([alias, version]) =>
@@ -19,7 +20,7 @@ export function mount(root, store) {
     list));
 
   const render = () => {
-    const models = store.get('models');
+    const models = store.get(keys.models);
     if (!models) return;
     count.textContent = models.length === 1 ? '1 model' : `${models.length} models`;
     if (!models.length) {
@@ -37,8 +38,8 @@ export function mount(root, store) {
         h('td', { class: 'nowrap muted', title: dateTime(m.updated_at) }, relative(m.updated_at))))))));
   };
 
-  const unsubscribe = store.subscribe(render, ['models']);
-  get('/api/models').then((r) => { if (alive) store.set({ models: r.models || [] }); })
+  const unsubscribe = store.subscribe(render, [keys.models]);
+  get('/api/models').then((r) => { if (alive) actions.modelsLoaded(store, r.models || []); })
     .catch((e) => { if (alive) replace(list, errorBox(e)); });
   render();
   return () => { alive = false; unsubscribe(); };
