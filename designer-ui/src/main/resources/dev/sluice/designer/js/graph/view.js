@@ -2,7 +2,7 @@
 //
 //   const view = createGraphView(parent, {onSelect, editable, onConnect, onMove});
 //   view.setGraph(graph, layout, positions?)   // the server's graph (nodes, edges) and layout
-//   view.setStatus({taskId: 'RUNNING', ...}); view.select(id); view.fit(); view.destroy();
+//   view.setStatus({taskId: 'RUNNING', ...}); view.updateStatus({taskId: 'SUCCEEDED'}); view.select(id); view.fit(); view.destroy();
 //
 // Only what is on screen is drawn as detailed boxes; far out (zoom < 0.4) the whole graph is a
 // few paths. Every user string goes in as textContent.
@@ -577,6 +577,18 @@ export function createGraphView(parent, opts = {}) {
     setStatus(map) {
       status = { ...(map || {}) };
       redecorate();
+    },
+    /** Changes the status of a few boxes ({id: status}): only theirs are drawn again (the far view in the next frame). */
+    updateStatus(changes) {
+      let any = false;
+      for (const [id, st] of Object.entries(changes || {})) {
+        if (status[id] === st) continue;
+        any = true;
+        if (st) status[id] = st; else delete status[id];
+        const g = nodeEls.get(id);
+        if (g && scene.byId.has(id)) decorateNode(g, scene.byId.get(id));
+      }
+      if (any && farBuilt) { farBuilt = false; schedule(); }
     },
     setProblems(map) {
       problems = { ...(map || {}) };
