@@ -63,7 +63,9 @@ export function createSession(store, { name = null } = {}) {
   function take(result) {
     state.model = result.model || null;
     state.graph = result.graph || null;
-    state.problems = Array.isArray(result.problems) ? result.problems : [];
+    // an empty text is a pipeline not begun, not a broken one: no "file is empty" in red
+    const text = typeof result.text === 'string' ? result.text : state.text;
+    state.problems = Array.isArray(result.problems) && text.trim() !== '' ? result.problems : [];
     if (state.selected && state.selected.type === 'node' && !stepIds().includes(state.selected.id)) state.selected = null;
   }
 

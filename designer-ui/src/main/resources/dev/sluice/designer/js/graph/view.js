@@ -537,7 +537,34 @@ export function createGraphView(parent, opts = {}) {
     else if (e.key === '-') { zoomBy(0.8); e.preventDefault(); }
     else if (e.key === '0' || e.key === 'f') { fit(); e.preventDefault(); }
     else if (e.key === 'Escape' && gesture) { endGesture(e, true); }
+    else if (/^Arrow(Left|Right|Up|Down)$/.test(e.key) && !e.altKey && !e.ctrlKey && !e.metaKey && scene.nodes.length) {
+      // keyboard navigation: the nearest box that way (the first box when none is selected)
+      const cur = selected && selected.type === 'node' ? scene.byId.get(selected.id) : null;
+      const next = cur ? nearestBox(cur, e.key) : scene.nodes[0];
+      if (next) { setSelected({ type: 'node', id: next.id }, true); reveal(next.id); }
+      e.preventDefault();
+    } else if (e.key === 'Enter' && selected && selected.type === 'node' && opts.onOpen) {
+      opts.onOpen(selected.id);
+      e.preventDefault();
+    }
   });
+
+  /** The box nearest to n in the direction of an arrow key: along it, with distance across it costing double. */
+  function nearestBox(n, key) {
+    const cx = (b) => b.x + b.width / 2, cy = (b) => b.y + b.height / 2;
+    const [dx, dy] = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[key];
+    let best = null, bestCost = Infinity;
+    for (const m of scene.nodes) {
+      if (m === n) continue;
+      const vx = cx(m.box) - cx(n.box), vy = cy(m.box) - cy(n.box);
+      const along = vx * dx + vy * dy;
+      if (along <= 1) continue;
+      const across = Math.abs(vx * dy - vy * dx);
+      const cost = along + 2 * across;
+      if (cost < bestCost) { bestCost = cost; best = m; }
+    }
+    return best;
+  }
 
   // ---------- public ----------
 

@@ -1,7 +1,7 @@
 // The designer: #/new and #/pipelines/{name}/edit. Palette, canvas, property panels and the YAML
 // view around one editing session (js/editor/session.js). Wires only; the parts are in js/editor/.
 
-import { h, useCss, errorBox, modal } from '../dom.js';
+import { h, useCss, errorBox, modal, empty } from '../dom.js';
 import { createSession } from '../editor/session.js';
 import { createCanvas } from '../editor/canvas.js';
 import { createPalette } from '../editor/palette.js';
@@ -19,6 +19,7 @@ export function mount(root, store, params = {}) {
   useCss('css/graph.css');
   useCss('css/editor.css');
   const session = createSession(store, { name: params.name || null });
+  let urlKey = null; // what the URL says of the selected step and tab
 
   const title = h('h1', { class: 'ed-title', 'data-test': 'editor-title' }, params.name || 'New pipeline');
   const version = h('span', { class: 'badge ed-version', 'data-test': 'editor-version' });
@@ -68,6 +69,8 @@ export function mount(root, store, params = {}) {
     tabProps.setAttribute('aria-selected', String(t === 'properties'));
     tabYaml.setAttribute('aria-selected', String(t === 'yaml'));
     yaml.refresh();
+    const st = store.get('editor');
+    if (st) syncUrl(st);
   };
   tabProps.addEventListener('click', () => showTab('properties'));
   tabYaml.addEventListener('click', () => showTab('yaml'));
@@ -110,14 +113,38 @@ export function mount(root, store, params = {}) {
       h('div', { class: 'actions' }, del)));
   }
 
+  // ---- the selected step and the tab live in the URL: a reload keeps them ----
+  function syncUrl(state) {
+    if (state.loading) return;
+    const sel = state.selected && state.selected.type === 'node' ? state.selected.id : null;
+    const key = `${state.name || ''}|${sel || ''}|${tab}`;
+    if (key === urlKey) return;
+    urlKey = key;
+    const q = new URLSearchParams();
+    if (sel) q.set('step', sel);
+    if (tab !== 'properties') q.set('tab', tab);
+    const base = state.name ? `#/pipelines/${encodeURIComponent(state.name)}/edit` : '#/new';
+    const qs = q.toString();
+    history.replaceState(null, '', qs ? `${base}?${qs}` : base);
+  }
+
   // ---- state -> parts ----
   let shownEdge = null;
   const render = () => {
     const state = store.get('editor');
     if (!state) return;
     if (state.loadError) {
+      if (state.loadError.status === 404) {
+        // nothing to edit: say so instead of an empty editor under a raw error
+        root.classList.remove('ed-root');
+        root.replaceChildren(h('section', { class: 'page', 'data-test': 'editor-not-found' },
+          empty('No such pipeline', `There is no pipeline named ${params.name}. It may have been deleted or renamed.`,
+            h('a', { class: 'btn', href: '#/' }, 'All pipelines'), h('a', { class: 'btn btn-primary', href: '#/new' }, 'New pipeline'))));
+        return;
+      }
       loadError.replaceChildren(errorBox(state.loadError));
     }
+    syncUrl(state);
     canvas.update(state);
     yaml.update(state);
     const sel = state.selected;
@@ -268,7 +295,13 @@ export function mount(root, store, params = {}) {
 
   session.load().then(() => {
     const state = session.state();
-    if (!state.name && !state.text) showTab('properties');
+    const q = params.query || {};
+    if (q.step && state.model && (state.model.steps || []).some((st) => st.id === q.step)) {
+      session.select({ type: 'node', id: q.step });
+      canvas.view.reveal(q.step);
+    }
+    if (q.tab === 'yaml' || q.tab === 'properties') showTab(q.tab);
+    else if (!state.name && !state.text) showTab('properties');
   });
 
   return () => {

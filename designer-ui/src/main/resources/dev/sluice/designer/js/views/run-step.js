@@ -136,7 +136,7 @@ export function createStepPanel(runId, { onClose } = {}) {
             h('td', { class: 'num nowrap', title: `${dateTime(a.startedAt)} → ${a.endedAt ? dateTime(a.endedAt) : 'running'}` },
               duration(between(a.startedAt, a.endedAt))));
           tr.addEventListener('click', () => { attemptShown = a.attempt; openLog(a.attempt); render(step); });
-          const why = [a.reason, a.error].filter(Boolean).join(': ');
+          const why = reasonText(a.reason, a.error);
           return why ? [tr, h('tr', { class: 'sub' }, h('td'), h('td', { colspan: '4', class: 'small muted' }, why))] : tr;
         }))) : h('p', { class: 'muted small' }, step.status === 'SKIPPED' ? 'Skipped: it did not run.' : 'Not started yet.'),
       metrics.length ? [h('div', { class: 'section-title' }, 'Metrics'),
@@ -165,4 +165,14 @@ export function createStepPanel(runId, { onClose } = {}) {
     },
     destroy() { closeLog(); seriesGen++; clearSeries(); el.remove(); },
   };
+}
+
+/** A reason and an error said once: 'exit code 1', not 'exit code 1: exit code 1' (one may hold the other). */
+export function reasonText(reason, error) {
+  const r = (reason || '').trim();
+  const e = (error || '').trim();
+  if (!r || !e) return r || e;
+  if (r.includes(e)) return r;
+  if (e.includes(r)) return e;
+  return `${r}: ${e}`;
 }

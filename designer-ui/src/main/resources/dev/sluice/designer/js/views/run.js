@@ -3,13 +3,14 @@
 // Live events are applied in batches, one per animation frame: each changes its task's status and
 // attempts in the run (no refetch; the run is read again when it ends), and the views draw only
 // what changed (one box, the rows of the timeline in view, the counters).
-import { h, replace, statusBadge, errorBox, empty, toast, icon, modal } from '../dom.js';
+import { h, replace, statusBadge, errorBox, empty, toast, icon, modal, breakable } from '../dom.js';
 import { get, post, seg, stream } from '../api.js';
 import { duration, between, dateTime, relative, value } from '../format.js';
 import { createGraphView } from '../graph/index.js';
 import { createStepPanel } from './run-step.js';
 import { createTimeline } from './run-gantt.js';
 import { triggerView, provenance, alertBadge } from './run-provenance.js';
+import { askRun } from '../editor/run-dialog.js';
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
@@ -146,6 +147,15 @@ export function mount(root, store, params) {
       b.addEventListener('click', () => act('retry', b));
       buttons.push(b);
     }
+    {
+      // a new run of the pipeline's latest version, its params form filled with this run's
+      const b = h('button', { class: 'btn', type: 'button', 'data-test': 'run-again', title: "Start a run of the pipeline's latest version with these params (changeable first)" }, 'Run again with these params');
+      b.addEventListener('click', async () => {
+        const id = await askRun(r.pipeline, r.params || {});
+        if (id) location.hash = `#/runs/${encodeURIComponent(id)}`;
+      });
+      buttons.push(b);
+    }
     if (!ACTIVE.has(r.status)) {
       const b = h('button', { class: 'btn', type: 'button', 'data-test': 'rerun', title: 'A new run of the same pipeline version with the same params, logical date and model versions' }, icon('play'), 'Rerun');
       b.addEventListener('click', () => rerun(b));
@@ -219,7 +229,7 @@ export function mount(root, store, params) {
         h('p', { class: 'muted small' }, 'Click a step in the graph or the timeline for its attempts, metrics, outputs and log.'),
         h('div', { class: 'section-title' }, 'Params'),
         paramsList.length ? h('table', { class: 'table table-compact', 'data-test': 'params' }, h('tbody', null,
-          paramsList.map(([k, v]) => h('tr', null, h('td', { class: 'mono' }, k), h('td', { class: 'mono num' }, value(v))))))
+          paramsList.map(([k, v]) => h('tr', null, h('td', { class: 'mono name-cell', 'data-test': 'param-name' }, breakable(k)), h('td', { class: 'mono num name-cell' }, value(v))))))
           : h('p', { class: 'muted small' }, 'No params.'),
         r.logicalDate ? [h('div', { class: 'section-title' }, 'Logical date'), h('p', { class: 'mono small' }, r.logicalDate)] : null)));
     renderCounts(r);
