@@ -78,6 +78,14 @@ export function createYamlPane(container, session, { onProblemClick, keys }) {
       cm.replaceRange(r.text, cm.posFromIndex(r.from), cm.posFromIndex(r.to), 'sluice');
     });
     cm.scrollTo(scroll.left, scroll.top);
+    // a change made in the form or on the canvas: show where it went in the text, briefly marked
+    const from = cm.posFromIndex(r.from);
+    const to = cm.posFromIndex(r.from + r.text.length);
+    if (old === '' || to.line - from.line > 20) return; // a text loaded or replaced whole: nothing to point at
+    cm.scrollIntoView({ from, to }, 40);
+    const lines = [];
+    for (let l = from.line; l <= to.line; l++) lines.push(cm.addLineClass(l, 'background', 'ed-line-changed'));
+    setTimeout(() => { for (const h of lines) cm.removeLineClass(h, 'background', 'ed-line-changed'); }, 1500);
   }
 
   function showProblems(problems) {

@@ -43,8 +43,9 @@ export function mount(root, store, params = {}) {
   const yamlEl = h('div', { class: 'ed-yaml' });
   const tabProps = h('button', { type: 'button', role: 'tab', class: 'ed-tab', 'data-test': 'tab-properties' }, 'Properties');
   const tabYaml = h('button', { type: 'button', role: 'tab', class: 'ed-tab', 'data-test': 'tab-yaml' }, 'YAML');
+  const tabBoth = h('button', { type: 'button', role: 'tab', class: 'ed-tab', 'data-test': 'tab-both', title: 'The form over the YAML: see each change in the text' }, 'Both');
   const side = h('div', { class: 'ed-side' },
-    h('div', { class: 'ed-tabs', role: 'tablist' }, tabProps, tabYaml),
+    h('div', { class: 'ed-tabs', role: 'tablist' }, tabProps, tabYaml, tabBoth),
     h('div', { class: 'ed-side-body' }, propsEl, yamlEl));
   const loadError = h('div', { class: 'ed-load-error' });
 
@@ -60,27 +61,32 @@ export function mount(root, store, params = {}) {
   root.classList.add('ed-root');
 
   // ---- tabs: one pane at a time when narrow, both side by side when wide ----
-  let tab = 'properties';
+  // tall enough, the form and the YAML share the side pane (each form edit shows in the text)
+  const defaultTab = window.innerHeight >= 760 ? 'both' : 'properties';
+  let tab = defaultTab;
   const wide = window.matchMedia(WIDE);
   const showTab = (t) => {
     tab = t;
     page.classList.toggle('ed-tab-yaml', t === 'yaml');
     page.classList.toggle('ed-tab-properties', t === 'properties');
+    page.classList.toggle('ed-tab-both', t === 'both');
     tabProps.setAttribute('aria-selected', String(t === 'properties'));
     tabYaml.setAttribute('aria-selected', String(t === 'yaml'));
+    tabBoth.setAttribute('aria-selected', String(t === 'both'));
     yaml.refresh();
     const st = store.get('editor');
     if (st) syncUrl(st);
   };
   tabProps.addEventListener('click', () => showTab('properties'));
   tabYaml.addEventListener('click', () => showTab('yaml'));
+  tabBoth.addEventListener('click', () => showTab('both'));
   const onWide = () => { page.classList.toggle('ed-wide', wide.matches); yaml.refresh(); };
   wide.addEventListener('change', onWide);
 
   // ---- parts ----
   const canvas = createCanvas(canvasEl, session, {
     onSelectStep: (id, focus) => {
-      if (!wide.matches) showTab('properties');
+      if (!wide.matches && tab === 'yaml') showTab('properties');
       if (focus) setTimeout(() => stepPanel.focusId(), 0);
     },
   });
@@ -97,7 +103,7 @@ export function mount(root, store, params = {}) {
     keys: { undo: () => session.undo(), redo: () => session.redo(), save: () => save({ review: true }) },
     onProblemClick: (p) => { if (p.step) session.select({ type: 'node', id: p.step }); },
   });
-  showTab(wide.matches ? 'properties' : 'properties');
+  showTab(defaultTab);
   onWide();
 
   function renderEdge(sel) {
@@ -122,7 +128,7 @@ export function mount(root, store, params = {}) {
     urlKey = key;
     const q = new URLSearchParams();
     if (sel) q.set('step', sel);
-    if (tab !== 'properties') q.set('tab', tab);
+    if (tab !== defaultTab) q.set('tab', tab);
     const base = state.name ? `#/pipelines/${encodeURIComponent(state.name)}/edit` : '#/new';
     const qs = q.toString();
     history.replaceState(null, '', qs ? `${base}?${qs}` : base);
@@ -300,8 +306,8 @@ export function mount(root, store, params = {}) {
       session.select({ type: 'node', id: q.step });
       canvas.view.reveal(q.step);
     }
-    if (q.tab === 'yaml' || q.tab === 'properties') showTab(q.tab);
-    else if (!state.name && !state.text) showTab('properties');
+    if (q.tab === 'yaml' || q.tab === 'properties' || q.tab === 'both') showTab(q.tab);
+    else if (!state.name && !state.text) showTab(defaultTab);
   });
 
   return () => {
