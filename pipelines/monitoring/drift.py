@@ -2,11 +2,11 @@
 """Per-feature drift of a batch against the reference table: population stability index (PSI, 10
 quantile bins of the reference) and the two-sample Kolmogorov-Smirnov statistic. python3 stdlib only.
 
-usage: drift.py REFERENCE.csv [--shift S] [--seed N]
+usage: drift.py REFERENCE.csv [--shift S] [--model-version V]
 The batch is generated deterministically from the reference: each numeric feature shifted by S of its
 standard deviation. Writes psi_max, ks_max, psi_<feature> to $SLUICE_METRICS
 and drift.json to $SLUICE_OUTPUTS."""
-import argparse, bisect, csv, json, math, os, random, statistics
+import argparse, bisect, csv, json, math, os, statistics
 
 def numeric_columns(rows):
     cols = []
@@ -40,11 +40,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("reference")
     ap.add_argument("--shift", type=float, default=0.0)
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--model-version", help="the champion's version, recorded in drift.json")
     args = ap.parse_args()
     with open(args.reference, newline="") as f:
         rows = list(csv.DictReader(f))
-    rng = random.Random(args.seed)
     report, metrics = {}, {}
     for col in numeric_columns(rows):
         ref = [float(r[col]) for r in rows if r[col] not in ("", "?")]
@@ -59,7 +58,7 @@ def main():
         m.write(json.dumps(metrics) + "\n")
     out = os.environ.get("SLUICE_OUTPUTS", ".")
     with open(os.path.join(out, "drift.json"), "w") as f:
-        json.dump({"shift": args.shift, "features": report}, f, indent=2, sort_keys=True)
+        json.dump({"shift": args.shift, "model_version": args.model_version, "features": report}, f, indent=2, sort_keys=True)
     print("psi_max %.4f ks_max %.4f (shift %s)" % (metrics["psi_max"], metrics["ks_max"], args.shift))
 
 if __name__ == "__main__":

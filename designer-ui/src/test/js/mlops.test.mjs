@@ -202,3 +202,14 @@ test('a lineage edge that skips a layer goes over the box in its way', () => {
   const plain = buildScene({ ...graph, align: undefined }, null);
   assert.ok(plain.edges.find((e) => e.from === 'art' && e.to === 'model').points.length <= 4, 'pipelines keep their routes');
 });
+
+test('a register step shows the model it registers, a step the models it uses', async () => {
+  const { nodeBadges } = await import('../../main/resources/dev/sluice/designer/js/graph/geometry.js');
+  const reg = nodeBadges({ id: 'register', register: { model: 'heart-disease', from: 'evaluate/model', aliases: ['candidate'], promote: 'champion' } });
+  assert.deepEqual(reg.map((b) => [b.kind, b.text]), [['register', 'heart-disease']]);
+  assert.match(reg[0].title, /registers heart-disease from evaluate\/model\naliases: candidate\npromotes champion/);
+  const score = nodeBadges({ id: 'score', models: { clf: 'heart-disease@champion' } });
+  assert.deepEqual(score.map((b) => [b.kind, b.text]), [['model', 'heart-disease@champion']]);
+  assert.equal(nodeBadges({ id: 'two', models: { a: 'x@y', b: 'x:1' } })[0].text, '2 models');
+  assert.deepEqual(nodeBadges({ id: 'plain' }), []);
+});

@@ -20,9 +20,12 @@ CREATE TABLE metric_points (
 -- The experiments table and metric history select metrics by name across a pipeline's runs.
 CREATE INDEX metrics_name_idx ON metrics (name, run_id);
 
--- What started a run, as JSON: {"type": "manual|schedule|model|pipeline|alert|rerun", ...}. NULL on runs
--- from before V7, whose triggered_by says it.
+-- What started a run, as JSON: {"type": "manual|schedule|model|pipeline|alert|rerun", ...}. Runs from
+-- before V7 get their type from triggered_by (cli runs are manual; a schedule's logical_date is
+-- added when read).
 ALTER TABLE runs ADD COLUMN trigger TEXT;
+UPDATE runs SET trigger = '{"type":"schedule"}' WHERE triggered_by = 'schedule';
+UPDATE runs SET trigger = '{"type":"manual"}' WHERE trigger IS NULL;
 -- The event a run was started for ("pipeline:<run>:<event>", "model:<move id>", "alert:<id>"): an event
 -- starts at most one run of a pipeline, ever.
 ALTER TABLE runs ADD COLUMN trigger_key VARCHAR(255);

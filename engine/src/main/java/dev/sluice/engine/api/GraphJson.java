@@ -53,13 +53,22 @@ final class GraphJson {
         m.put("step", t.stepId());
         m.put("matrix", t.matrix());
         m.put("needs", t.needs());
-        m.put("summary", summary(s.run()));
+        m.put("summary", s.isRegister() ? "register " + s.register().model() + " from " + s.register().from() : summary(s.run()));
         m.put("condition", s.condition());
         m.put("labels", s.labels());
         m.put("retries", s.retries());
         m.put("timeout", s.timeout() == null ? null : Durations.format(s.timeout()));
         m.put("cache", s.cache());
         m.put("outputs", s.outputs());
+        if (s.isRegister()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", s.register().model());
+            r.put("from", s.register().from());
+            r.put("aliases", s.register().aliases());
+            r.put("promote", s.register().promote() == null ? null : s.register().promote().alias());
+            m.put("register", r);
+        }
+        if (!s.models().isEmpty()) m.put("models", s.models());
         m.put("critical", critical);
         return m;
     }

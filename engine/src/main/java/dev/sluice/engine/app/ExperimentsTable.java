@@ -30,7 +30,9 @@ record ExperimentsTable(String pipeline, List<String> metrics, List<String> para
             }
             List<List<String>> rows = new ArrayList<>();
             for (Experiments.Row r : t.rows()) {
-                rows.add(row(r.runId(), r.taskId(), r.status(), RunReport.masked(r.params()), r.metrics(), t.params(), t.metrics()));
+                Map<String, Object> shown = new java.util.LinkedHashMap<>(r.matrix());
+                shown.putAll(RunReport.masked(r.params()));
+                rows.add(row(r.runId(), r.taskId(), r.status(), shown, r.metrics(), t.params(), t.metrics()));
             }
             print(t.params(), t.metrics(), rows, t.total(), out);
         }
@@ -55,7 +57,10 @@ record ExperimentsTable(String pipeline, List<String> metrics, List<String> para
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode r : t.path("rows")) {
             List<String> row = new ArrayList<>(List.of(r.path("run_id").asText(), r.path("task_id").asText(""), r.path("status").asText()));
-            for (String p : ps) row.add(r.path("params").has(p) ? r.path("params").get(p).asText() : "");
+            for (String p : ps) {
+                JsonNode v = r.path("params").has(p) ? r.path("params").get(p) : r.path("matrix").get(p);
+                row.add(v == null ? "" : v.asText());
+            }
             for (String m : ms) row.add(r.path("metrics").has(m) ? number(r.path("metrics").get(m).asDouble()) : "");
             rows.add(row);
         }

@@ -48,6 +48,8 @@ public final class Experiments {
             String sort, int limit, int offset) {
         Map<String, List<MetricRow>> byRun = new HashMap<>();
         for (MetricRow m : data.metrics()) byRun.computeIfAbsent(m.runId(), k -> new ArrayList<>()).add(m);
+        Map<String, Map<String, Map<String, Object>>> variantsByRun = new HashMap<>();
+        for (var v : data.variants()) variantsByRun.computeIfAbsent(v.runId(), k -> new LinkedHashMap<>()).put(v.taskId(), v.matrix());
         List<Row> rows = new ArrayList<>();
         Set<String> metricColumns = new LinkedHashSet<>();
         Set<String> paramColumns = new LinkedHashSet<>();
@@ -55,20 +57,19 @@ public final class Experiments {
             List<MetricRow> ms = byRun.getOrDefault(run.id(), List.of());
             paramColumns.addAll(run.params().keySet());
             // variants: tasks of matrix steps; the run's other metrics are shared by its variant rows
-            Map<String, Map<String, Object>> variants = new LinkedHashMap<>();
+            Map<String, Map<String, Object>> variants = new LinkedHashMap<>(variantsByRun.getOrDefault(run.id(), Map.of()));
             Map<String, Double> shared = new LinkedHashMap<>();
             for (MetricRow m : ms) {
                 if (!m.matrix().isEmpty()) variants.putIfAbsent(m.taskId(), m.matrix());
                 else put(shared, m, wantedMetrics, metricColumns);
             }
             if (variants.isEmpty()) {
-                rows.add(new Row(run.id(), null, run.status(), run.createdAt(), params(run.params(), wantedParams), Map.of(), shared));
+                rows.add(new Row(run.id(), null, run.status(), run.createdAt(), run.params(), Map.of(), shared));
             } else {
                 for (var v : variants.entrySet()) {
                     Map<String, Double> metrics = new LinkedHashMap<>(shared);
                     for (MetricRow m : ms) if (m.taskId().equals(v.getKey())) put(metrics, m, wantedMetrics, metricColumns);
-                    rows.add(new Row(run.id(), v.getKey(), run.status(), run.createdAt(), params(run.params(), wantedParams),
-                            v.getValue(), metrics));
+                    rows.add(new Row(run.id(), v.getKey(), run.status(), run.createdAt(), run.params(), v.getValue(), metrics));
                 }
             }
         }
@@ -85,7 +86,12 @@ public final class Experiments {
         int to = Math.min(from + limit, sorted.size());
         List<String> metrics = wantedMetrics.isEmpty() ? List.copyOf(metricColumns) : wantedMetrics;
         List<String> params = wantedParams.isEmpty() ? List.copyOf(paramColumns) : wantedParams;
-        return new Table(params, metrics, List.copyOf(sorted.subList(from, to)), sorted.size());
+        // every param served filters and sorts; the page shows the ones asked for
+        List<Row> page = new ArrayList<>(to - from);
+        for (Row r : sorted.subList(from, to)) {
+            page.add(new Row(r.runId(), r.taskId(), r.status(), r.createdAt(), params(r.params(), wantedParams), r.matrix(), r.metrics()));
+        }
+        return new Table(params, metrics, page, sorted.size());
     }
 
     private static void put(Map<String, Double> out, MetricRow m, List<String> wanted, Set<String> columns) {

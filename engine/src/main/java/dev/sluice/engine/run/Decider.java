@@ -24,6 +24,13 @@ public final class Decider {
         boolean holds(String taskId);
     }
 
+    /** Thrown by {@link Conditions#holds} when the task cannot run at all (e.g. its model is missing): its message is the reason, as it is. */
+    public static final class Unrunnable extends RuntimeException {
+        public Unrunnable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
     /** How a finished attempt moves its task. */
     public record Settlement(StepEvent event, StepState next, String reason, boolean counted, int retriesUsed,
             Instant notBefore) {}
@@ -113,6 +120,9 @@ public final class Decider {
             if (conditions.holds(t.id())) return StepState.QUEUED;
             skip.put(t.id(), "condition false");
             return StepState.SKIPPED;
+        } catch (Unrunnable e) {
+            fail.put(t.id(), e.getMessage());
+            return StepState.FAILED;
         } catch (RuntimeException e) {
             fail.put(t.id(), "condition could not be evaluated: " + e.getMessage());
             return StepState.FAILED;

@@ -39,6 +39,7 @@ public final class NewRun {
             String trigger, Instant logicalDate, Instant now, String owner) {
         RunRecord run = new RunRecord(runId, version.name(), version.version(), RunState.QUEUED, params, logicalDate,
                 trigger, now, null, null, owner, owner == null ? null : now, null);
+        run = run.withTrigger(run.triggerJson(), null); // the run JSON's trigger, stored: {type: manual|schedule|...}
         List<TaskRecord> tasks = new ArrayList<>(plan.tasks().size());
         int position = 0;
         for (Task t : plan.tasks()) {

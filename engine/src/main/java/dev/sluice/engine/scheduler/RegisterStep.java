@@ -13,10 +13,13 @@ import dev.sluice.engine.registry.ModelFile;
 import dev.sluice.engine.registry.ModelVersion;
 import dev.sluice.engine.registry.NewVersion;
 import dev.sluice.engine.registry.Registry;
+import dev.sluice.engine.store.AttemptRecord;
+import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.RunProvenance;
 import dev.sluice.engine.store.Store;
 import dev.sluice.worker.artifact.ContentStore;
 import dev.sluice.worker.protocol.Artifact;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +35,40 @@ import java.util.Optional;
  */
 final class RegisterStep {
 
-    /** How a register attempt ended: its metrics, its log lines, the lineage inputs, or why it failed. */
-    record Outcome(boolean ok, Map<String, Double> metrics, List<String> log, List<Artifact> inputs, String error) {}
+    /**
+     * How a register attempt ended: its metrics, its log lines, the lineage inputs, or why it failed
+     * ({@code retryable} when the registry's database failed, not the step).
+     */
+    record Outcome(boolean ok, Map<String, Double> metrics, List<String> log, List<Artifact> inputs, String error,
+            boolean retryable) {
+
+        /** The attempt as stored: started and ended at {@code now}, by the engine, with its log. */
+        List<Change> changes(String runId, String taskId, int attempt, Instant now, boolean counted) {
+            StringBuilder text = new StringBuilder();
+            for (String line : log) text.append(LogBuffers.format(now, 'S', "register: " + line));
+            return List.of(
+                    new Change.StartAttempt(new AttemptRecord(runId, taskId, attempt, "RUNNING", "engine", now,
+                            null, null, null, null, false, false)),
+                    new Change.AppendLog(runId, taskId, attempt, text.toString()),
+                    ok ? new Change.FinishAttempt(runId, taskId, attempt, "SUCCEEDED", now, now, null, null, null, true,
+                            List.of(), metrics, inputs)
+                            : new Change.FinishAttempt(runId, taskId, attempt, "FAILED", now, now, null, "error", error,
+                            counted, List.of(), Map.of(), inputs));
+        }
+    }
+
+    /** {@link #run}, with expression and store failures turned into a failed outcome. */
+    Outcome attempt(ActiveRun run, Task task, int attempt, java.util.function.Supplier<Scope> scope) {
+        try {
+            return run(run, task, attempt, scope.get());
+        } catch (dev.sluice.engine.expr.ExpressionException e) {
+            return new Outcome(false, Map.of(), List.of("expression error: " + e.getMessage()), List.of(),
+                    "expression error: " + e.getMessage(), false);
+        } catch (RuntimeException e) {
+            return new Outcome(false, Map.of(), List.of("could not register: " + e.getMessage()), List.of(),
+                    "could not register: " + e.getMessage(), e instanceof dev.sluice.engine.store.StoreException);
+        }
+    }
 
     private static final int PROMOTE_TRIES = 5;
 
@@ -94,7 +129,7 @@ final class RegisterStep {
         Map<String, Double> stepMetrics = new LinkedHashMap<>();
         stepMetrics.put("model_version", (double) v.version());
         stepMetrics.put("promoted", promoted);
-        return new Outcome(true, stepMetrics, log, inputs, null);
+        return new Outcome(true, stepMetrics, log, inputs, null, false);
     }
 
     private boolean promote(Registry registry, Register.Promote promote, ModelVersion v, Scope scope, Actor by, List<String> log) {
@@ -150,6 +185,6 @@ final class RegisterStep {
 
     private static Outcome failed(List<String> log, List<Artifact> inputs, String error) {
         log.add(error);
-        return new Outcome(false, Map.of(), log, inputs, error);
+        return new Outcome(false, Map.of(), log, inputs, error, false);
     }
 }

@@ -688,37 +688,18 @@ public final class Scheduler implements RunControl, AutoCloseable {
     private void register(Batch b, ActiveRun run, Task task) {
         TaskRecord t = run.tasks.get(task.id());
         int attempt = t.attempts() + 1;
-        RegisterStep.Outcome o;
-        boolean retryable = false;
-        try {
-            o = registerStep.run(run, task, attempt, preparer.scope(run, task));
-        } catch (ExpressionException e) {
-            o = new RegisterStep.Outcome(false, Map.of(), List.of("expression error: " + e.getMessage()), List.of(),
-                    "expression error: " + e.getMessage());
-        } catch (RuntimeException e) {
-            retryable = e instanceof StoreException;
-            o = new RegisterStep.Outcome(false, Map.of(), List.of("could not register: " + e.getMessage()), List.of(),
-                    "could not register: " + e.getMessage());
-        }
-        b.changes.add(new Change.StartAttempt(new AttemptRecord(run.id(), task.id(), attempt, "RUNNING", "engine", b.now,
-                null, null, null, null, false, false)));
-        StringBuilder text = new StringBuilder();
-        for (String line : o.log()) text.append(LogBuffers.format(b.now, 'S', "register: " + line));
-        b.changes.add(new Change.AppendLog(run.id(), task.id(), attempt, text.toString()));
+        RegisterStep.Outcome o = registerStep.attempt(run, task, attempt, () -> preparer.scope(run, task));
+        var step = task.step();
+        Settlement s = o.ok() ? null : Decider.settle(AttemptOutcome.FAILED, o.error(), o.retryable() ? step.retries() : 0,
+                t.retriesUsed(), step.retryDelay(), b.now);
+        b.changes.addAll(o.changes(run.id(), task.id(), attempt, b.now, s == null || s.counted()));
         setTask(b, run, task.id(), StepEvent.DISPATCH, null, attempt, null, null, null);
         if (o.ok()) {
-            b.changes.add(new Change.FinishAttempt(run.id(), task.id(), attempt, "SUCCEEDED", b.now, b.now, null, null, null,
-                    true, List.of(), o.metrics(), o.inputs()));
             run.metrics.put(task.id(), o.metrics());
             setTask(b, run, task.id(), StepEvent.SUCCEED, null, null, null, null, null);
-            return;
+        } else {
+            setTask(b, run, task.id(), s.event(), s.reason(), null, s.retriesUsed(), null, null, s.notBefore());
         }
-        var step = task.step();
-        Settlement s = Decider.settle(AttemptOutcome.FAILED, o.error(), retryable ? step.retries() : 0, t.retriesUsed(),
-                step.retryDelay(), b.now);
-        b.changes.add(new Change.FinishAttempt(run.id(), task.id(), attempt, "FAILED", b.now, b.now, null, "error", o.error(),
-                s.counted(), List.of(), Map.of(), o.inputs()));
-        setTask(b, run, task.id(), s.event(), s.reason(), null, s.retriesUsed(), null, null, s.notBefore());
     }
 
     /**

@@ -59,6 +59,10 @@ final class TaskPreparer {
 
     /** Evaluates a task's {@code if:} condition against its upstream results. */
     boolean condition(ActiveRun run, Task task) {
+        if (!task.step().models().isEmpty() && modelInputs != null && !run.models.containsKey(task.id())) {
+            String missing = modelInputs.resolve(run, task);
+            if (missing != null) throw new dev.sluice.engine.run.Decider.Unrunnable(missing);
+        }
         return expressions.test(task.step().condition(), scope(run, task));
     }
 
@@ -129,7 +133,7 @@ final class TaskPreparer {
         Scope scope = new Scope(run.record.params(), task.matrix(), runInfo, stepViews(run, referencedSteps(task.step())));
         List<ModelInputs.Resolved> models = run.models.get(task.id());
         if (models == null && !task.step().models().isEmpty() && modelInputs != null) {
-            modelInputs.resolve(run, task); // an if: before dispatch; a missing model fails the task at dispatch
+            modelInputs.resolve(run, task); // a missing model fails the task at dispatch
             models = run.models.get(task.id());
         }
         if (models == null || models.isEmpty()) return scope;

@@ -65,11 +65,18 @@ final class JdbcMonitorStore implements MonitorStore {
         });
     }
 
-    private static boolean hasTable(Connection c, String table) throws SQLException {
+    /** Once the registry's table was seen it stays (tables are never dropped): the metadata is not asked again. */
+    private volatile boolean registrySeen;
+
+    private boolean hasTable(Connection c, String table) throws SQLException {
+        if (registrySeen) return true;
         DatabaseMetaData meta = c.getMetaData();
         for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
             try (ResultSet rs = meta.getTables(null, null, name, null)) {
-                if (rs.next()) return true;
+                if (rs.next()) {
+                    registrySeen = true;
+                    return true;
+                }
             }
         }
         return false;
@@ -199,9 +206,12 @@ final class JdbcMonitorStore implements MonitorStore {
     @Override
     public ExperimentData experiments(String pipeline, Set<String> names) {
         return read(c -> {
+            // runs of a sweep share few distinct params texts: each is parsed once (the maps are read-only)
+            Map<String, Map<String, Object>> paramsByText = new HashMap<>();
             List<RunRow> runs = JdbcStore.query(c, "SELECT id, status, created_at, params FROM runs WHERE pipeline = ?"
                     + " ORDER BY created_at DESC, id DESC", rs -> new RunRow(rs.getString(1), rs.getString(2),
-                    Jdbc.getInstant(rs, "created_at"), json.read(rs.getString(4))), pipeline);
+                    Jdbc.getInstant(rs, "created_at"), paramsByText.computeIfAbsent(rs.getString(4),
+                            t -> java.util.Collections.unmodifiableMap(json.read(t)))), pipeline);
             StringBuilder sql = new StringBuilder("SELECT m.run_id, m.task_id, t.step_id, t.matrix, m.name, m.metric_value"
                     + " FROM runs r JOIN tasks t ON t.run_id = r.id JOIN metrics m ON m.run_id = t.run_id"
                     + " AND m.task_id = t.task_id AND m.attempt = t.attempts WHERE r.pipeline = ? AND t.status = 'SUCCEEDED'");
@@ -217,7 +227,11 @@ final class JdbcMonitorStore implements MonitorStore {
                 Map<String, Object> m = matrix.equals("{}") ? Map.of() : matrices.computeIfAbsent(matrix, json::read);
                 return new MetricRow(rs.getString(1), rs.getString(2), rs.getString(3), m, rs.getString(5), rs.getDouble(6));
             }, args.toArray());
-            return new ExperimentData(runs, metrics);
+            List<VariantRow> variants = JdbcStore.query(c, "SELECT t.run_id, t.task_id, t.step_id, t.matrix FROM runs r"
+                    + " JOIN tasks t ON t.run_id = r.id WHERE r.pipeline = ? AND t.matrix <> '{}' ORDER BY t.run_id, t.position",
+                    rs -> new VariantRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                            matrices.computeIfAbsent(rs.getString(4), json::read)), pipeline);
+            return new ExperimentData(runs, metrics, variants);
         });
     }
 

@@ -47,10 +47,25 @@ final class JdbcRegistry implements Registry {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final Fence fence;
 
-    JdbcRegistry(DataSource dataSource, Clock clock) {
+    /** @param fence a server's leader fence, checked by the writes a run makes (null: unfenced) */
+    JdbcRegistry(DataSource dataSource, Clock clock, Fence fence) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.fence = fence;
+    }
+
+    /**
+     * Writes made by a run's register step are the scheduler's: on a fenced store they happen only
+     * while this server holds the leader lease (as its commits do). Moves by a person (API, CLI) are
+     * user edits any server may make.
+     */
+    private void checkFence(Connection c, boolean byRun) throws SQLException {
+        if (fence == null || !byRun) return;
+        Fence.Token token = fence.token().orElseThrow(() -> new FencedException(
+                "not the leader: this server holds no leader lease, so it may not register models; nothing was written"));
+        LeaderLease.check(c, token);
     }
 
     private Instant now() {
@@ -70,6 +85,7 @@ final class JdbcRegistry implements Registry {
     }
 
     private ModelVersion register(Connection c, NewVersion v) throws SQLException {
+        checkFence(c, v.runId() != null);
         Instant now = now();
         lockOrCreateModel(c, v.model(), now);
         if (v.runId() != null && v.taskId() != null) {
@@ -145,6 +161,7 @@ final class JdbcRegistry implements Registry {
         if (problem == null) problem = Names.aliasProblem(alias);
         if (problem != null) throw RegistryException.badRequest(problem);
         return Jdbc.transaction(dataSource, "cannot move alias " + alias + " of model " + model, c -> {
+            checkFence(c, by.type().equals("run"));
             if (!lockModel(c, model)) throw RegistryException.notFound("no model " + model);
             if (version != null && one(c, "SELECT " + VERSION_COLUMNS + " FROM model_versions WHERE model = ? AND version = ?",
                     model, version).isEmpty()) {

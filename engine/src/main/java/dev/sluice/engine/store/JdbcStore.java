@@ -38,6 +38,7 @@ public final class JdbcStore implements Store {
     private final Fence fence;
     private final JsonValues json = new JsonValues();
     private final Rows rows = new Rows(json);
+    private final JdbcMonitorStore monitor;
 
     /**
      * Takes ownership of the pool (closed by {@link #close}) and brings its schema up to date; most
@@ -51,6 +52,7 @@ public final class JdbcStore implements Store {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.fence = null;
+        this.monitor = new JdbcMonitorStore(dataSource, json, rows);
         try {
             this.dialect = Dialect.fromJdbcUrl(dataSource.getJdbcUrl());
             Migrations.migrate(dataSource);
@@ -66,6 +68,7 @@ public final class JdbcStore implements Store {
         this.clock = store.clock;
         this.dialect = store.dialect;
         this.fence = fence;
+        this.monitor = store.monitor;
     }
 
     @Override
@@ -296,7 +299,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public MonitorStore monitor() {
-        return new JdbcMonitorStore(dataSource, json, rows);
+        return monitor;
     }
 
     @Override
@@ -487,7 +490,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public dev.sluice.engine.registry.Registry registry() {
-        return new JdbcRegistry(dataSource, clock);
+        return new JdbcRegistry(dataSource, clock, fence);
     }
 
     @Override

@@ -73,8 +73,18 @@ public interface MonitorStore {
     /** A pipeline run as the experiments table sees it. */
     record RunRow(String id, String status, Instant createdAt, Map<String, Object> params) {}
 
-    /** Every run of a pipeline, newest first, and the metrics named (all when {@code names} is empty). */
-    record ExperimentData(List<RunRow> runs, List<MetricRow> metrics) {}
+    /** A task of a matrix step: a variant, a row of its own in the experiments table. */
+    record VariantRow(String runId, String taskId, String stepId, Map<String, Object> matrix) {}
+
+    /**
+     * Every run of a pipeline, newest first, the metrics named (all when {@code names} is empty), and the
+     * matrix variants of its runs in plan order.
+     */
+    record ExperimentData(List<RunRow> runs, List<MetricRow> metrics, List<VariantRow> variants) {
+        public ExperimentData(List<RunRow> runs, List<MetricRow> metrics) {
+            this(runs, metrics, List.of());
+        }
+    }
 
     ExperimentData experiments(String pipeline, Set<String> names);
 

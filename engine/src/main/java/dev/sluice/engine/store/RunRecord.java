@@ -62,7 +62,12 @@ public record RunRecord(
      * {@code trigger} ({@code cli} counts as manual), with {@code logical_date} for a schedule.
      */
     public Map<String, Object> triggerJson() {
-        if (!triggerInfo.isEmpty()) return triggerInfo;
+        if (!triggerInfo.isEmpty()) {
+            if (!"schedule".equals(triggerInfo.get("type")) || triggerInfo.containsKey("logical_date") || logicalDate == null) return triggerInfo;
+            Map<String, Object> m = new LinkedHashMap<>(triggerInfo); // filled by V7 without its date
+            m.put("logical_date", logicalDate.toString());
+            return m;
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         String type = trigger == null || trigger.equals("cli") ? "manual" : trigger;
         m.put("type", type);

@@ -14,6 +14,7 @@ import dev.sluice.engine.store.MonitorStore.AliasMove;
 import dev.sluice.engine.store.MonitorStore.RunEnd;
 import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.Store;
+import dev.sluice.engine.store.StoreException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -90,7 +91,19 @@ public final class EventTriggers implements AutoCloseable {
     /** Handles every pending run end and alias move now; returns the runs it started. */
     public synchronized List<RunRecord> poll() {
         List<RunRecord> started = new ArrayList<>();
-        for (RunEnd end : monitor.pendingEnds(BATCH)) started.addAll(handle(end));
+        for (RunEnd end : monitor.pendingEnds(BATCH)) {
+            try {
+                started.addAll(handle(end));
+            } catch (StoreException e) {
+                throw e; // the store wavers: the whole look again later
+            } catch (RuntimeException e) {
+                // a bug must not hold back every later end: this one is marked handled, its events say why
+                log.error("[pipeline {}] [run {}] its alerts and triggers could not be handled: {}", end.run().pipeline(),
+                        end.run().id(), e.toString());
+                store.commit(List.of(new Change.NoteRun(end.run().id(), clock.instant(), end.run().status(),
+                        "alerts and triggers not handled: " + e.getMessage()), new Change.EndHandled(end.run().id())));
+            }
+        }
         started.addAll(modelMoves());
         return started;
     }

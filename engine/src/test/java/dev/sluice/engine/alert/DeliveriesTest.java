@@ -139,6 +139,36 @@ class DeliveriesTest {
     }
 
     @Test
+    void aReceiverThatNeverAnswersTimesOutAndIsRetriedWithoutHoldingTheDeliverer() throws IOException {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        HttpServer silent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        silent.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        silent.createContext("/hook", ex -> {
+            received.add(new Received(ex.getRequestHeaders().getFirst("webhook-id"), null, null, ""));
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        silent.start();
+        try {
+            URI url = URI.create("http://127.0.0.1:" + silent.getAddress().getPort() + "/hook");
+            Channels one = new Channels(Map.of("oncall", new Channels.Channel("oncall", url, SECRET)));
+            fire("x");
+            try (Deliveries d = new Deliveries(store.monitor(), one, Clock.systemUTC(), fast(), Duration.ofSeconds(1))) {
+                d.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> delivery("oncall").attempts() >= 2);
+            }
+            assertThat(delivery("oncall").lastError()).isEqualTo("no answer within 1 s");
+            assertThat(received).extracting(Received::id).containsOnly("alert-1");
+        } finally {
+            never.countDown();
+            silent.stop(0);
+        }
+    }
+
+    @Test
     void aGoneReceiverDisablesItsChannel() {
         answer.set(410);
         fire("x");

@@ -50,6 +50,16 @@ class BearerAuthTest {
     }
 
     @Test
+    void guardsTheRegistryAndLineageLikeTheRestOfTheApi() {
+        for (String path : new String[] {"/api/models", "/api/models/m", "/api/models/m/versions/1/content", "/api/lineage?model=m@x",
+                "/api/runs/r/diff/s"}) {
+            assertThat(api.get(path).statusCode()).as(path).isEqualTo(401);
+        }
+        assertThat(api.put("/api/models/m/aliases/champion", "application/json", "{\"version\": 1}").statusCode()).isEqualTo(401);
+        assertThat(api.post("/api/runs/r/rerun", "application/json", "{}").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void refusesAWrongTokenAndAnotherScheme() {
         for (String header : new String[] {"Bearer wrong", "Bearer " + TOKEN + "x", "Bearer " + TOKEN.substring(1), "Basic " + TOKEN,
                 TOKEN, "Bearer", "Bearer "}) {

@@ -59,7 +59,7 @@ class MonitorApiTest {
         assertThat(top.get("metrics").get("accuracy").asDouble()).isEqualTo(0.8);
         assertThat(top.has("params")).isTrue();
 
-        JsonNode filtered = json(api.get("/api/pipelines/sweep/experiments?metrics=train.auc&filter=train.auc%3C0.5,seed=8"));
+        JsonNode filtered = json(api.get("/api/pipelines/sweep/experiments?metrics=train.auc&params=l2&filter=train.auc%3C0.5,seed=8"));
         assertThat(filtered.get("total").asInt()).isEqualTo(1);
         assertThat(filtered.get("rows").get(0).get("run_id").asText()).isEqualTo(second);
         assertThat(api.get("/api/pipelines/sweep/experiments?filter=nonsense").statusCode()).isEqualTo(400);

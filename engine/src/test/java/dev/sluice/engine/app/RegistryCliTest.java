@@ -51,8 +51,9 @@ class RegistryCliTest {
         assertThat(missing.get("status").asText()).isEqualTo("FAILED");
         assertThat(missing.get("reason").asText()).isEqualTo("no model nothing@champion");
         assertThat(missing.get("attempts")).isEmpty();
+        assertThat(r.step("missing-with-if").get("reason").asText()).isEqualTo("no model nothing:3");
         assertThat(r.step("independent").get("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(r.json().get("models")).hasSize(3);
+        assertThat(r.json().get("models")).hasSize(4);
         assertThat(r.json().get("models").get(0).get("ref").asText()).isEqualTo("clf@champion");
         assertThat(r.json().get("models").get(0).get("version").asInt()).isEqualTo(1);
         assertThat(r.json().get("models").get(2).get("version").isNull()).isTrue();
@@ -131,5 +132,18 @@ class RegistryCliTest {
         assertThat(json.json().get("cut")).isNotEmpty();
         Cli.Result nothing = new Cli(dataDir).run("lineage", "nope@champion");
         assertThat(nothing.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void aRegisterStepMissingAMetricFailsOnceWithoutRegisteringAnything() {
+        Cli.Result r = new Cli(dataDir).run("run", Cli.fixture("registry/bad-metric.yaml").toString(), "--json");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode register = r.step("register");
+        assertThat(register.get("status").asText()).isEqualTo("FAILED");
+        assertThat(register.get("attempts")).hasSize(1);
+        assertThat(register.get("attempts").get(0).get("error").asText())
+                .isEqualTo("metric f1 is not among the metrics of step evaluate (it has auc)");
+        assertThat(new Cli(dataDir).run("models").out()).contains("no models yet");
     }
 }

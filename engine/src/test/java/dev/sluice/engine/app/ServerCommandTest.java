@@ -24,6 +24,21 @@ class ServerCommandTest {
     }
 
     @Test
+    void refusesAlertChannelsThatAreNotHttpOrPointAtItselfWithoutShowingTheUrl() throws IOException {
+        Path channels = Files.writeString(dataDir.resolve("channels.yaml"), "oncall: {url: \"ftp://hooks.example.com/s3cr3t\"}\n");
+
+        Cli.Result r = new Cli(dataDir).run("server", "--channels", channels.toString(), "--port", "0", "--data-dir", dataDir.toString());
+
+        assertThat(r.exitCode()).isEqualTo(Main.INVALID);
+        assertThat(r.err()).contains("channel oncall: only http and https URLs are allowed").doesNotContain("s3cr3t").doesNotContain("\tat ");
+
+        Files.writeString(channels, "oncall: {url: \"http://127.0.0.1:18999/api/pipelines/x/runs\"}\n");
+        r = new Cli(dataDir).run("server", "--channels", channels.toString(), "--port", "18999", "--data-dir", dataDir.toString());
+        assertThat(r.exitCode()).isEqualTo(Main.INVALID);
+        assertThat(r.err()).contains("channel oncall: its url points at this server itself");
+    }
+
+    @Test
     void refusesAnEmptyTokenFile() throws IOException {
         Path token = Files.writeString(dataDir.resolve("token"), "\n");
 

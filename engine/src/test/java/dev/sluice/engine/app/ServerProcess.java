@@ -21,13 +21,19 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
 
     ServerProcess(Path root, Path pipelines) throws Exception {
+        this(root, pipelines, List.of());
+    }
+
+    /** With more options; a second server on the same root reuses its data dir (a restart). */
+    ServerProcess(Path root, Path pipelines, List<String> extra) throws Exception {
         log = root.resolve("server.log");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "server", "--port", "0", "--data-dir", root.resolve("data").toString(), "--pipelines", pipelines.toString(),
                 // the client commands are under test here, not the cluster: a quicker start
-                "--slots", "2", "--no-cluster");
-        process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+                "--slots", "2", "--no-cluster"));
+        cmd.addAll(extra);
+        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String first = CompletableFuture.supplyAsync(() -> {
             try {
@@ -41,6 +47,11 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("the server did not start: " + first + "\n" + Files.readString(log));
         }
         url = first.endsWith("/") ? first.substring(0, first.length() - 1) : first;
+    }
+
+    /** {@code kill -9}: nothing of the server gets to run. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override

@@ -22,6 +22,7 @@ class RerunAndDiffTest extends BrowserTestBase {
         browser.size(1280, 800).open("#/runs/" + original);
         browser.awaitAttribute("[data-test=run-status]", "data-status", "SUCCEEDED");
         assertThat(browser.text("[data-test=trigger]")).contains("manual");
+        assertThat(browser.text("[data-test=node][data-id=register] [data-test=badge-register]")).isEqualTo("heart-disease");
         browser.click("[data-test=rerun]");
 
         browser.wait(d -> {

@@ -30,6 +30,17 @@ class EngineMetricsTest {
     }
 
     @Test
+    void countsFiredAlertsByPipelineAndSeverity() {
+        metrics.alertFired("monitoring", "critical");
+        metrics.alertFired("monitoring", "critical");
+        metrics.alertFired("monitoring", "warning");
+
+        String text = metrics.scrape();
+        assertThat(value(text, "sluice_alerts_fired_total{pipeline=\"monitoring\",severity=\"critical\"}")).isEqualTo(2.0);
+        assertThat(value(text, "sluice_alerts_fired_total{pipeline=\"monitoring\",severity=\"warning\"}")).isEqualTo(1.0);
+    }
+
+    @Test
     void countsRunsStartedAndFinishedByPipelineAndStatus() {
         metrics.runChanged(running);
         metrics.runChanged(run(RunState.SUCCEEDED));

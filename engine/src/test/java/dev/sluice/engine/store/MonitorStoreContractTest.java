@@ -115,7 +115,7 @@ abstract class MonitorStoreContractTest {
         assertThatThrownBy(() -> store.commit(List.of(new Change.MoveCursor("model", 2L, 4)))).isInstanceOf(ConflictException.class);
         store.commit(List.of(new Change.MoveCursor("model", 3L, 5)));
         assertThat(store.monitor().cursor("model").getAsLong()).isEqualTo(5);
-        assertThat(store.monitor().aliasMoves(0, 10)).isEmpty(); // no registry tables here: nothing, no error
+        assertThat(store.monitor().aliasMoves(0, 10)).isEmpty(); // no alias moved yet
     }
 
     @Test

@@ -989,6 +989,20 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aFencedStoreWithoutTheLeaseRegistersNothingFromARunButTakesAPersonsMove() {
+        store.registry().register(modelVersion("m", null, "a", 0.5));
+        var fenced = store.withFence(java.util.Optional::empty).registry();
+
+        assertThatThrownBy(() -> fenced.register(modelVersion("m", "r1", "b", 0.6))).isInstanceOf(FencedException.class);
+        assertThatThrownBy(() -> fenced.moveAlias("m", "champion", 1, dev.sluice.engine.registry.Expected.any(),
+                dev.sluice.engine.registry.Actor.run("r1", "register"), null)).isInstanceOf(FencedException.class);
+        fenced.moveAlias("m", "champion", 1, dev.sluice.engine.registry.Expected.any(), dev.sluice.engine.registry.Actor.api(), "by hand");
+
+        assertThat(store.registry().versions("m", 10)).hasSize(1);
+        assertThat(store.registry().aliases("m")).containsEntry("champion", 1);
+    }
+
+    @Test
     void keepsARunsProvenance() {
         store.commit(List.of(create(run("r1"), "train", "score"), new Change.SetRunProvenance(new RunProvenance("r1", null,
                 Map.of("pipeline_version", 1, "git", Map.of("commit", "abc", "dirty", false)),

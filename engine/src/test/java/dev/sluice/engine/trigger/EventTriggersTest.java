@@ -37,7 +37,12 @@ class EventTriggersTest {
 
     @BeforeEach
     void open() {
-        store = Stores.open(null, dir);
+        store = openStore();
+    }
+
+    /** The store under test: embedded H2 here, PostgreSQL in {@link PostgresEventTriggersTest}. */
+    protected Store openStore() {
+        return Stores.open(null, dir);
     }
 
     @AfterEach

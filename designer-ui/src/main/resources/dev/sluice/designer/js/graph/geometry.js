@@ -213,7 +213,8 @@ export function fitText(text, width, measure) {
 
 /**
  * The badges a node shows, from the fields the server gives (graph nodes) or the editor builds:
- * retries, timeout, matrix, if, cache, labels. Each {kind, text, title}.
+ * retries, timeout, matrix, if, cache, labels, the model a register step registers, the models a
+ * step uses. Each {kind, text, title}.
  */
 export function nodeBadges(node) {
   if (Array.isArray(node.badges)) return node.badges;
@@ -229,6 +230,15 @@ export function nodeBadges(node) {
   if (node.timeout) out.push({ kind: 'timeout', text: String(node.timeout), title: `timeout: ${node.timeout}` });
   if (node.cache) out.push({ kind: 'cache', text: 'cache', title: 'cache: true' });
   for (const label of node.labels || []) out.push({ kind: 'label', text: String(label), title: `worker label: ${label}` });
+  const reg = node.register;
+  if (reg && typeof reg === 'object' && reg.model) {
+    const more = [reg.aliases && reg.aliases.length ? `aliases: ${reg.aliases.join(', ')}` : null, reg.promote ? `promotes ${reg.promote} when its if holds` : null].filter(Boolean);
+    out.push({ kind: 'register', text: String(reg.model), title: [`registers ${reg.model} from ${reg.from}`, ...more].join('\n') });
+  }
+  const models = node.models && typeof node.models === 'object' ? Object.entries(node.models) : [];
+  if (models.length) {
+    out.push({ kind: 'model', text: models.length === 1 ? String(models[0][1]) : `${models.length} models`, title: models.map(([k, ref]) => `models.${k}: ${ref}`).join('\n') });
+  }
   return out;
 }
 
