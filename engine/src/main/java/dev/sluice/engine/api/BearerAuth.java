@@ -28,9 +28,9 @@ public final class BearerAuth implements Handler<RoutingContext> {
     /** The files of {@code /api/docs/}: swagger-ui's, and our initializer. */
     public static final Set<String> DOCS_ASSETS = Set.of("swagger-ui.css", "index.css", "swagger-ui-bundle.js", "swagger-initializer.js");
 
-    /** What anyone may ask without a token: the health check and the API's documentation (which holds no data). */
+    /** What anyone may ask without a token: the health check, the API's documentation and the pipeline schema (which hold no data). */
     public static final Set<String> OPEN = Stream.concat(
-                    Stream.of("GET /api/health", "GET /api/openapi.yaml", "GET /api/docs"),
+                    Stream.of("GET /api/health", "GET /api/openapi.yaml", "GET /api/docs", "GET /api/schema/pipeline.json"),
                     DOCS_ASSETS.stream().map(f -> "GET /api/docs/" + f))
             .collect(Collectors.toUnmodifiableSet());
 

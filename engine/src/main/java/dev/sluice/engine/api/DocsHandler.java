@@ -23,6 +23,11 @@ public final class DocsHandler {
         serve(ctx, OURS + "openapi.yaml", "application/yaml; charset=utf-8", false);
     }
 
+    /** {@code GET /api/schema/pipeline.json}: the pipeline language's JSON Schema, for editors. */
+    public void pipelineSchema(RoutingContext ctx) {
+        Http.blocking(ctx, () -> new Reply(200, "application/schema+json", dev.sluice.engine.pipeline.PipelineSchema.text()));
+    }
+
     /** {@code GET /api/docs} */
     public void page(RoutingContext ctx) {
         serve(ctx, OURS + "docs/index.html", "text/html; charset=utf-8", true);

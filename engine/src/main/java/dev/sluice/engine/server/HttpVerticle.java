@@ -118,6 +118,7 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/cluster").handler(cluster::members);
         router.get("/api/openapi.yaml").handler(docs::openapi);
         router.get("/api/docs").handler(docs::page);
+        router.get("/api/schema/pipeline.json").handler(docs::pipelineSchema);
         for (String file : BearerAuth.DOCS_ASSETS) router.get("/api/docs/" + file).handler(docs::asset);
         api.metrics().ifPresent(m -> router.get("/metrics").handler(new MetricsHandler(m)::get));
 

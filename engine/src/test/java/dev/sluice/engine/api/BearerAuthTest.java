@@ -80,7 +80,8 @@ class BearerAuthTest {
     @Test
     void leavesTheHealthCheckTheDocumentationAndTheDesignerOpen() {
         for (String path : new String[] {"/api/health", "/api/openapi.yaml", "/api/docs", "/api/docs/swagger-ui.css",
-                "/api/docs/index.css", "/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-initializer.js", "/", "/index.html"}) {
+                "/api/docs/index.css", "/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-initializer.js", "/api/schema/pipeline.json",
+                "/", "/index.html"}) {
             assertThat(api.get(path).statusCode()).as(path).isEqualTo(200);
         }
     }

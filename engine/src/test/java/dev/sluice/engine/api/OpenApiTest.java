@@ -57,6 +57,16 @@ class OpenApiTest {
     }
 
     @Test
+    void servesThePipelineSchema() throws IOException {
+        HttpResponse<String> r = api.get("/api/schema/pipeline.json");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/schema+json");
+        JsonNode schema = new ObjectMapper().readTree(r.body());
+        assertThat(schema.get("$schema").asText()).isEqualTo("http://json-schema.org/draft-07/schema#");
+        assertThat(schema.get("definitions").get("step").get("properties").has("retries")).isTrue();
+    }
+
+    @Test
     void documentsEveryRouteAndNoOther() {
         Set<String> routed = new TreeSet<>(api.routes());
         // swagger-ui's own files are part of the docs page, not of the API
