@@ -15,6 +15,8 @@ import { buildScene, rerouteAround, visibleItems } from './scene.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const FAR = 0.4;          // below this zoom the graph is drawn as plain paths
+const LABELS_FROM = 0.12; // ...with the ids of the boxes in view down to this zoom
+const MAX_FAR_LABELS = 600;
 const PAD = 240;          // screen pixels drawn beyond the visible edge, so a pan shows no gap
 const DRAG_SLOP = 4;      // pixels a press may travel and still be a click
 const SNAP = 8;
@@ -85,6 +87,7 @@ export function createGraphView(parent, opts = {}) {
   const world = svg('g', { class: 'gv-world' }, canvas);
   const farEdges = svg('path', { class: 'gv-far-edges' }, world);
   const farNodes = svg('g', { class: 'gv-far-nodes' }, world);
+  const farLabels = svg('g', { class: 'gv-far-labels', 'data-test': 'far-labels' }, world);
   const edgeLayer = svg('g', { class: 'gv-edges' }, world);
   const nodeLayer = svg('g', { class: 'gv-nodes' }, world);
   const ghost = svg('path', { class: 'gv-ghost', 'marker-end': `url(#gv${uid}-arrow-ghost)` }, world);
@@ -228,6 +231,36 @@ export function createGraphView(parent, opts = {}) {
     farBuilt = true;
   }
 
+  /**
+   * Level of detail: between FAR and LABELS_FROM, the boxes in view (at most MAX_FAR_LABELS) keep
+   * their id, cut to what the box holds at this zoom, at a constant size on screen.
+   */
+  /** A label in `chars` characters: its end tells boxes apart best (step12, [l2=0.1]), so the cut is in the middle. */
+  function shortLabel(label, chars) {
+    if (label.length <= chars) return label;
+    if (chars < 8) return `…${label.slice(label.length - (chars - 1))}`;
+    const head = Math.floor((chars - 1) / 3);
+    return `${label.slice(0, head)}…${label.slice(label.length - (chars - 1 - head))}`;
+  }
+
+  function drawFarLabels() {
+    if (view.k < LABELS_FROM) { if (farLabels.firstChild) farLabels.replaceChildren(); return; }
+    const rect = visibleRect(view, width || 1, height || 1, 0);
+    const { nodes } = visibleItems(scene, rect);
+    if (nodes.length > MAX_FAR_LABELS) { if (farLabels.firstChild) farLabels.replaceChildren(); return; }
+    const size = 11 / view.k;
+    const out = [];
+    for (const n of nodes) {
+      const chars = Math.floor((n.box.width * view.k - 8) / 6.6);
+      if (chars < 3) continue;
+      const label = n.data.title || n.id;
+      const t = svg('text', { class: 'gv-far-label', x: n.box.x + 4 / view.k, y: n.box.y + n.box.height / 2 + size * 0.35, 'font-size': size });
+      t.textContent = shortLabel(label, chars);
+      out.push(t);
+    }
+    farLabels.replaceChildren(...out);
+  }
+
   function clearDetail() {
     for (const g of nodeEls.values()) g.remove();
     for (const g of edgeEls.values()) g.remove();
@@ -243,8 +276,10 @@ export function createGraphView(parent, opts = {}) {
     if (far) {
       if (nodeEls.size || edgeEls.size) clearDetail();
       if (!farBuilt) buildFar();
+      drawFarLabels();
     } else {
       if (farBuilt) { farEdges.removeAttribute('d'); farNodes.replaceChildren(); farBuilt = false; }
+      if (farLabels.firstChild) farLabels.replaceChildren();
       const rect = visibleRect(view, width || 1, height || 1, PAD);
       const { nodes, edges } = visibleItems(scene, rect);
       const wantNodes = new Set(nodes.map((n) => n.id));

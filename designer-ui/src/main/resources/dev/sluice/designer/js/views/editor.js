@@ -32,6 +32,10 @@ export function mount(root, store, params = {}) {
   const saveBtn = h('button', { type: 'button', class: 'btn btn-sm btn-primary', 'data-test': 'save', title: 'Save a new version (Ctrl+S)' }, 'Save');
   const runBtn = btn('▶ Run', 'run', { title: 'Save and start a run' });
   const historyBtn = btn('History', 'history', { title: 'Saved versions and what changed between them' });
+  // search and jump to a step: its id (or part of it), Enter; '/' comes here from anywhere but a field
+  const searchList = h('datalist', { id: 'ed-step-ids' });
+  const search = h('input', { type: 'search', class: 'ed-search', placeholder: 'Find a step  ( / )', list: 'ed-step-ids',
+    'aria-label': 'Find a step', 'data-test': 'step-search', spellcheck: 'false', autocomplete: 'off' });
 
   const paletteEl = h('aside', { class: 'ed-palette', 'aria-label': 'Step templates' });
   const canvasEl = h('div', { class: 'ed-canvas', 'data-test': 'canvas' });
@@ -54,7 +58,7 @@ export function mount(root, store, params = {}) {
       h('div', { class: 'ed-titles' },
         h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'Pipelines'), h('span', null, '/')),
         h('div', { class: 'row' }, title, version, fileEl, saveState)),
-      h('div', { class: 'actions ed-actions' }, undoBtn, redoBtn, layoutBtn, h('span', { class: 'ed-sep' }), historyBtn, saveBtn, runBtn)),
+      h('div', { class: 'actions ed-actions' }, search, searchList, undoBtn, redoBtn, layoutBtn, h('span', { class: 'ed-sep' }), historyBtn, saveBtn, runBtn)),
     loadError,
     h('div', { class: 'ed-body' }, paletteEl, canvasEl, side));
   root.replaceChildren(page);
@@ -279,6 +283,33 @@ export function mount(root, store, params = {}) {
     if (id) location.hash = `#/runs/${encodeURIComponent(id)}`;
   }
 
+  let listedIds = '';
+  const jump = () => {
+    const state = session.state();
+    const ids = ((state.model && state.model.steps) || []).map((st) => st.id).filter(Boolean);
+    const q = search.value.trim().toLowerCase();
+    if (!q) return;
+    const id = ids.find((x) => x.toLowerCase() === q) || ids.find((x) => x.toLowerCase().startsWith(q)) || ids.find((x) => x.toLowerCase().includes(q));
+    if (!id) { notify(`No step matches "${search.value.trim()}"`, 'error'); return; }
+    session.select({ type: 'node', id });
+    canvas.view.select(id);
+    // far out (a large graph fitted): come close enough to read the box
+    const v = canvas.view.viewport();
+    const b = canvas.view.boxes()[id];
+    if (b && v.k < 0.6) {
+      const k = 1;
+      canvas.view.setViewport({ k, tx: canvasEl.clientWidth / 2 - (b.x + b.width / 2) * k, ty: canvasEl.clientHeight / 2 - (b.y + b.height / 2) * k });
+    } else canvas.view.reveal(id);
+    if (!wide.matches && tab === 'yaml') showTab('properties');
+  };
+  search.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); jump(); } else if (e.key === 'Escape') search.blur(); });
+  search.addEventListener('change', () => jump());
+  search.addEventListener('focus', () => {
+    const ids = ((session.state().model && session.state().model.steps) || []).map((st) => st.id).filter(Boolean);
+    const key = ids.join('\n');
+    if (key !== listedIds) { listedIds = key; searchList.replaceChildren(...ids.map((id) => h('option', { value: id }))); }
+  });
+
   undoBtn.addEventListener('click', () => session.undo());
   redoBtn.addEventListener('click', () => session.redo());
   layoutBtn.addEventListener('click', () => session.autoLayout());
@@ -289,6 +320,7 @@ export function mount(root, store, params = {}) {
   const typing = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) && !t.closest('.CodeMirror');
   const onKey = (e) => {
     const mod = e.ctrlKey || e.metaKey;
+    if (e.key === '/' && !mod && !typing(e.target) && !(e.target.closest && e.target.closest('.CodeMirror'))) { e.preventDefault(); search.focus(); return; }
     if (!mod) return;
     const k = e.key.toLowerCase();
     if (k === 's') { e.preventDefault(); save({ review: true }); return; }
