@@ -65,10 +65,13 @@ class EditorFormsTest extends BrowserTestBase {
         browser.awaitText("[data-test=step-panel-id]", "train");
 
         WebElement l2 = mapValue("matrix", "l2");
+        assertThat(l2.getAttribute("value")).isEqualTo("0.01, 0.1, 1.0"); // as written, not as JSON reads it
         l2.sendKeys(Keys.chord(Keys.CONTROL, "a"), "0.01, 0.5, 1.0", Keys.TAB);
         String changed = training.replace("      l2: [0.01, 0.1, 1.0]", "      l2: [0.01, 0.5, 1.0]");
         browser.wait(d -> yamlText().equals(changed));
 
+        l2 = mapValue("matrix", "l2");
+        browser.wait(d -> "0.01, 0.5, 1.0".equals(mapValue("matrix", "l2").getAttribute("value")));
         l2 = mapValue("matrix", "l2");
         l2.sendKeys(Keys.chord(Keys.CONTROL, "a"), "0.01, 0.5, 1.0, 10.0", Keys.TAB);
         String added = changed.replace("      l2: [0.01, 0.5, 1.0]", "      l2: [0.01, 0.5, 1.0, 10.0]");
