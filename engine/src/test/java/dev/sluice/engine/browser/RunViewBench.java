@@ -57,6 +57,7 @@ class RunViewBench extends BrowserTestBase {
         Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> !"RUNNING".equals(server.run(live).get("status").asText()) && !"QUEUED".equals(server.run(live).get("status").asText()));
         long runSeconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        System.out.println("bench: live long tasks (start ms : duration ms): " + browser.<Object>script("return window.__longAt.join(' ')"));
         browser.awaitAttribute("[data-test=run-status]", "data-status", "SUCCEEDED");
         Map<String, Object> longTasks = longTasks();
         browser.screenshot("bench-run-live-end");
@@ -100,7 +101,8 @@ class RunViewBench extends BrowserTestBase {
         browser.script("""
                 window.__longTasks = [];
                 if (window.__longObserver) window.__longObserver.disconnect();
-                window.__longObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); });
+                window.__longObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__longTasks.push(e.duration); window.__longAt.push(Math.round(e.startTime - window.__t0) + ':' + Math.round(e.duration)); } });
+                window.__longAt = []; window.__t0 = performance.now();
                 window.__longObserver.observe({type: 'longtask'});
                 """);
     }

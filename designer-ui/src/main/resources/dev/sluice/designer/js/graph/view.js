@@ -123,6 +123,7 @@ export function createGraphView(parent, opts = {}) {
   let selected = null; // {type: 'node', id} | {type: 'edge', from, to}
   let frame = 0;
   let farBuilt = false;
+  let farTimer = 0;
   let miniWanted = false, miniAuto = true, miniDirty = true;
   const nodeEls = new Map(); // id -> <g>
   const edgeEls = new Map(); // edge object -> <g>
@@ -212,8 +213,11 @@ export function createGraphView(parent, opts = {}) {
     g.lastChild.setAttribute('marker-end', `url(#gv${uid}-arrow${sel ? '-sel' : hot ? '-hot' : ''})`);
   }
 
+  let farEdgesScene = null; // the scene whose edges the far path holds: statuses do not change them
+  let farNodesAt = 0;
   function buildFar() {
-    farEdges.setAttribute('d', routesPath(scene.edges.map((e) => e.points)));
+    if (farEdgesScene !== scene) { farEdges.setAttribute('d', routesPath(scene.edges.map((e) => e.points))); farEdgesScene = scene; }
+    farNodesAt = performance.now();
     farNodes.replaceChildren();
     const groups = new Map();
     for (const n of scene.nodes) {
@@ -278,7 +282,7 @@ export function createGraphView(parent, opts = {}) {
       if (!farBuilt) buildFar();
       drawFarLabels();
     } else {
-      if (farBuilt) { farEdges.removeAttribute('d'); farNodes.replaceChildren(); farBuilt = false; }
+      if (farBuilt) { farEdges.removeAttribute('d'); farEdgesScene = null; farNodes.replaceChildren(); farBuilt = false; }
       if (farLabels.firstChild) farLabels.replaceChildren();
       const rect = visibleRect(view, width || 1, height || 1, PAD);
       const { nodes, edges } = visibleItems(scene, rect);
@@ -650,7 +654,10 @@ export function createGraphView(parent, opts = {}) {
         const g = nodeEls.get(id);
         if (g && scene.byId.has(id)) decorateNode(g, scene.byId.get(id));
       }
-      if (any && farBuilt) { farBuilt = false; schedule(); }
+      // far out, the colours of thousands of boxes are one path per status: drawn again at most 4 times a second
+      if (any && farBuilt && !farTimer) {
+        farTimer = setTimeout(() => { farTimer = 0; if (farBuilt) { farBuilt = false; schedule(); } }, Math.max(0, 250 - (performance.now() - farNodesAt)));
+      }
     },
     setProblems(map) {
       problems = { ...(map || {}) };
@@ -686,6 +693,7 @@ export function createGraphView(parent, opts = {}) {
     drawnCount: () => ({ nodes: nodeEls.size, edges: edgeEls.size, far: view.k < FAR }),
     destroy() {
       if (frame) cancelAnimationFrame(frame);
+      if (farTimer) clearTimeout(farTimer);
       resize.disconnect();
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);

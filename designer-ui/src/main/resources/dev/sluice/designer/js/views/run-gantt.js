@@ -53,15 +53,22 @@ export function timelineRows(ids, folded) {
   return rows;
 }
 
+/** Parsed start and end of an attempt, kept per attempt object (a changed attempt is a new object). */
+const attemptTimes = new WeakMap();
+function timesOf(a) {
+  let t = attemptTimes.get(a);
+  if (!t) { t = [parseTime(a.startedAt), parseTime(a.endedAt)]; attemptTimes.set(a, t); }
+  return t;
+}
+
 /** Pure: [start, end] of the attempts of a run (ms), end now while it runs; null before any start. */
 export function spanOf(run, steps, now) {
   let start = null;
   let end = parseTime(run.endedAt);
   for (const st of steps) {
     for (const a of st.attempts || []) {
-      const s0 = parseTime(a.startedAt);
+      const [s0, e0] = timesOf(a);
       if (s0 !== null && (start === null || s0 < start)) start = s0;
-      const e0 = parseTime(a.endedAt);
       if (e0 !== null && (end === null || e0 > end)) end = e0;
     }
   }

@@ -13,6 +13,7 @@ import { triggerView, provenance, alertBadge } from './run-provenance.js';
 import { askRun } from '../editor/run-dialog.js';
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
 
 /** Pure: a step after one of its events (status, reason, and the attempt the event names). */
@@ -351,6 +352,8 @@ export function mount(root, store, params) {
     graphView = createGraphView(graphBox, { onSelect: (sel) => select(sel && sel.type === 'node' ? sel.id : null) });
     try {
       const graph = await get(`/api/pipelines/${seg(r.pipeline)}/graph?version=${r.version}`);
+      // reading a large graph and drawing it are two tasks, so the page answers between them
+      await nextTask();
       if (!alive) return;
       order = (graph.nodes || []).map((n) => n.id);
       graphBox.style.height = `${Math.min(Math.max(graph.layout.height + 56, 200), 460)}px`;
@@ -359,6 +362,8 @@ export function mount(root, store, params) {
       drawnSteps = run().steps;
       drawnById = new Map((drawnSteps || []).map((st) => [st.id, st]));
       if (selected) graphView.select(selected);
+      await nextTask();
+      if (!alive) return;
       renderTimeline();
       if (selected) timelineView.reveal(selected);
     } catch (e) {
