@@ -5,6 +5,7 @@
 
 import { request, seg, ApiError } from '../api.js';
 import { createHistory } from './history.js';
+import { editorKeys, editorActions } from '../store.js';
 
 const ANALYSE_DELAY = 300;
 const POSITIONS_DELAY = 500;
@@ -23,7 +24,6 @@ export function createSession(store, { name = null } = {}) {
     problems: [],
     pinned: {},           // step id -> {x, y}: positions placed by hand (stored on the server)
     layoutRevision: 0,    // bumped when the canvas must drop its boxes and lay out again
-    selected: null,       // {type: 'node', id} | {type: 'edge', from, to} | null
     savedText: null,      // the text of the saved version (null: never saved)
     version: null,
     sha256: null,         // sha256 of the text last read from or saved to the server (a save's base)
@@ -66,7 +66,8 @@ export function createSession(store, { name = null } = {}) {
     // an empty text is a pipeline not begun, not a broken one: no "file is empty" in red
     const text = typeof result.text === 'string' ? result.text : state.text;
     state.problems = Array.isArray(result.problems) && text.trim() !== '' ? result.problems : [];
-    if (state.selected && state.selected.type === 'node' && !stepIds().includes(state.selected.id)) state.selected = null;
+    const sel = store.get(editorKeys.selection);
+    if (sel && sel.type === 'node' && !stepIds().includes(sel.id)) editorActions.select(store, null);
   }
 
   function stepIds() {
@@ -173,10 +174,9 @@ export function createSession(store, { name = null } = {}) {
       analyseNow(text);
     },
 
-    select(sel) {
-      state.selected = sel;
-      publish();
-    },
+    /** The selection lives in the store (store.js editorActions.select); these read and change it there. */
+    select(sel) { editorActions.select(store, sel); },
+    selection: () => store.get(editorKeys.selection) || null,
 
     /** Pins positions (merged over the current ones) and stores them when the pipeline is saved on the server. */
     pin(positions, { relayout = false } = {}) {
@@ -274,6 +274,7 @@ export function createSession(store, { name = null } = {}) {
       if (analyseTimer) clearTimeout(analyseTimer);
       if (positionsTimer) { clearTimeout(positionsTimer); this.storePositions().catch(() => {}); }
       store.remove('editor');
+      editorActions.forget(store);
     },
   };
 }

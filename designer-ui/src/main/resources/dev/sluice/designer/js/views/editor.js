@@ -3,6 +3,7 @@
 
 import { h, useCss, errorBox, modal, empty } from '../dom.js';
 import { createSession } from '../editor/session.js';
+import { editorKeys } from '../store.js';
 import { createCanvas } from '../editor/canvas.js';
 import { createPalette } from '../editor/palette.js';
 import { createStepPanel } from '../editor/step-panel.js';
@@ -126,7 +127,8 @@ export function mount(root, store, params = {}) {
   // ---- the selected step and the tab live in the URL: a reload keeps them ----
   function syncUrl(state) {
     if (state.loading) return;
-    const sel = state.selected && state.selected.type === 'node' ? state.selected.id : null;
+    const selection = session.selection();
+    const sel = selection && selection.type === 'node' ? selection.id : null;
     const key = `${state.name || ''}|${sel || ''}|${tab}`;
     if (key === urlKey) return;
     urlKey = key;
@@ -157,7 +159,7 @@ export function mount(root, store, params = {}) {
     syncUrl(state);
     canvas.update(state);
     yaml.update(state);
-    const sel = state.selected;
+    const sel = session.selection();
     const stepSel = sel && sel.type === 'node' ? sel.id : null;
     stepPanel.update(state, stepSel);
     stepHost.hidden = !stepSel;
@@ -184,7 +186,7 @@ export function mount(root, store, params = {}) {
     runBtn.disabled = state.loading || state.saving;
     page.classList.toggle('ed-busy', state.pending > 0);
   };
-  const unsubscribe = store.subscribe(render, ['editor']);
+  const unsubscribe = store.subscribe(render, ['editor', editorKeys.selection]);
 
   // ---- actions ----
   async function save({ review = false } = {}) {
