@@ -39,3 +39,12 @@ test('nested mappings: schedule keys; nothing offered in a value or in env', () 
   assert.equal(at('name: p\nenv:\n  PY|\n'), null);
   assert.deepEqual(pathAt('a:\n  b:\n    c: 1\n    d'.split('\n'), 3, 4).path, ['a', 'b']);
 });
+
+test('the key under the pointer has its doc', async () => {
+  const { docAt } = await import('../../main/resources/dev/sluice/designer/js/editor/schema-complete.js');
+  const text = 'name: p\nsteps:\n  - id: a\n    retries: 2\n';
+  const d = docAt(schema, text, 3, 6);
+  assert.equal(d.key, 'retries');
+  assert.ok(d.doc.length > 0);
+  assert.equal(docAt(schema, text, 3, 15), null);
+});

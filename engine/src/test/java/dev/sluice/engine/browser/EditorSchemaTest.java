@@ -43,6 +43,13 @@ class EditorSchemaTest extends BrowserTestBase {
 
         browser.find(".CodeMirror textarea").sendKeys(Keys.ENTER, "3");
         browser.wait(d -> yamlText().endsWith("    retries: 3"));
+
+        // hover docs: the pointer over a key shows what it does
+        browser.script("const cm = document.querySelector('.CodeMirror').CodeMirror;"
+                + "const c = cm.charCoords({line: cm.lastLine(), ch: 6}, 'window');"
+                + "cm.getWrapperElement().dispatchEvent(new MouseEvent('mousemove', {clientX: c.left + 2, clientY: (c.top + c.bottom) / 2, bubbles: true}));");
+        browser.awaitAttribute("[data-test=yaml-editor]", "data-doc", "retries");
+        assertThat(browser.attribute("[data-test=yaml-editor]", "title")).startsWith("retries: ");
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

@@ -135,3 +135,17 @@ export function completions(schema, text, line, ch) {
     items: [...starts, ...contains].map((k) => ({ key: k, doc: docOf(schema, props[k]) })),
   };
 }
+
+/** The doc of the key under (line, ch), as {key, doc}, or null (not on a key, or a key the schema does not know). */
+export function docAt(schema, text, line, ch) {
+  const lines = text.split(/\r?\n/);
+  const m = /^(\s*)((?:-\s+)*)([A-Za-z_][\w-]*)\s*:/.exec(lines[line] || '');
+  if (!m) return null;
+  const start = m[1].length + m[2].length;
+  if (ch < start || ch > start + m[3].length) return null;
+  const { path } = pathAt(lines, line, start, m[2].length > 0);
+  const node = schemaAt(schema, path);
+  const prop = node && node.properties && node.properties[m[3]];
+  if (!prop) return null;
+  return { key: m[3], doc: docOf(schema, prop) };
+}

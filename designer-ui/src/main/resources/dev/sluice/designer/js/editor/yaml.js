@@ -4,7 +4,7 @@
 
 import { h, useCss } from '../dom.js';
 import { diffRange } from './diff.js';
-import { completions } from './schema-complete.js';
+import { completions, docAt } from './schema-complete.js';
 import { request } from '../api.js';
 
 let schemaLoading = null;
@@ -89,6 +89,18 @@ export function createYamlPane(container, session, { onProblemClick, keys }) {
     });
     extraKeys['Ctrl-Space'] = (ed) => { showHint(ed); };
     cm.setOption('extraKeys', extraKeys);
+    // hover docs: the key under the pointer says what it does (the schema's description)
+    let hoverTimer = 0;
+    cm.getWrapperElement().addEventListener('mousemove', (e) => {
+      clearTimeout(hoverTimer);
+      hoverTimer = setTimeout(() => pipelineSchema().then((schema) => {
+        if (!schema) return;
+        const pos = cm.coordsChar({ left: e.clientX, top: e.clientY }, 'window');
+        const d = docAt(schema, cm.getValue(), pos.line, pos.ch);
+        const el = cm.getWrapperElement();
+        if (d && d.doc) { el.title = `${d.key}: ${d.doc}`; el.setAttribute('data-doc', d.key); } else { el.removeAttribute('title'); el.removeAttribute('data-doc'); }
+      }), 120);
+    });
     cm.on('inputRead', (ed, change) => {
       if (change.origin !== '+input' || !/^[A-Za-z_]$/.test(change.text.join(''))) return;
       if (ed.state.completionActive) return;
