@@ -44,6 +44,7 @@ public final class Deliveries implements AutoCloseable {
     private final Channels channels;
     private final Clock clock;
     private final List<Duration> schedule;
+    private final Duration timeout;
     private final HttpClient http;
     private final ThreadPoolExecutor pool;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -72,8 +73,6 @@ public final class Deliveries implements AutoCloseable {
         });
         pool.allowCoreThreadTimeOut(true);
     }
-
-    private final Duration timeout;
 
     /** Claims what is due and hands it to the pool, as much as the pool can take. */
     public int deliverDue() {

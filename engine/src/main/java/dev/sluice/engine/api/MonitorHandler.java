@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -155,6 +154,23 @@ public final class MonitorHandler {
         });
     }
 
+    /**
+     * {@code POST /api/channels/{name}/enable}: an operator re-enables a channel its receiver disabled
+     * (410); the deliveries it holds are sent again at once.
+     */
+    public void enableChannel(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        Http.blocking(ctx, () -> {
+            boolean was = store.monitor().disabledChannels().contains(name);
+            int again = store.monitor().enableChannel(name, Instant.now());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("channel", name);
+            out.put("was_disabled", was);
+            out.put("pending_again", again);
+            return Reply.ok(out);
+        });
+    }
+
     static Map<String, Object> alertJson(AlertRecord a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
@@ -217,9 +233,5 @@ public final class MonitorHandler {
             // below
         }
         throw ApiException.badRequest("bad-query", name + " must be a number from " + min + " to " + max);
-    }
-
-    static List<String> split(String s) {
-        return s == null ? List.of() : Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 }

@@ -35,6 +35,10 @@ final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "At most N alerts (default ${DEFAULT-VALUE}).")
     int limit = 20;
 
+    @Option(names = "--enable-channel", paramLabel = "CHANNEL",
+            description = "Re-enable a channel its receiver disabled (HTTP 410): its held deliveries are sent again.")
+    String enableChannel;
+
     @Option(names = "--json", description = "Print the alerts as JSON.")
     boolean json;
 
@@ -49,6 +53,20 @@ final class AlertsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (limit < 1 || limit > 500) throw new IllegalArgumentException("--limit must be from 1 to 500");
         String url = serverOptions.url(System.getenv());
+        if (enableChannel != null) {
+            int again;
+            if (url != null && Remote.wanted(serverOptions, storeOptions)) {
+                again = serverOptions.client(url, System.getenv())
+                        .postJson("/api/channels/" + ServerClient.segment(enableChannel) + "/enable", java.util.Map.of()).path("pending_again").asInt();
+            } else {
+                try (LocalEngine engine = LocalEngine.open(storeOptions)) {
+                    again = engine.store.monitor().enableChannel(enableChannel, Instant.now());
+                }
+            }
+            out.printf("channel %s enabled; %d delivery(ies) pending again%n", enableChannel, again);
+            out.flush();
+            return 0;
+        }
         List<List<String>> rows = new ArrayList<>();
         if (url != null && Remote.wanted(serverOptions, storeOptions)) {
             ServerClient client = serverOptions.client(url, System.getenv());

@@ -143,19 +143,21 @@ final class Editor {
         return renameAlertRefs(d, id, to);
     }
 
-    /** {@code steps.OLD} to {@code steps.NEW} in the {@code when} and {@code message} of each alert. */
+    /** {@code steps.OLD} to {@code steps.NEW} in the {@code when} and {@code message} of every alert (v1.1). */
     private static Doc renameAlertRefs(Doc d, String from, String to) {
-        if (!(Doc.get(d.rootMap(), "alerts") instanceof SequenceNode alerts)) return d;
-        int n = alerts.getValue().size();
-        for (int i = n - 1; i >= 0; i--) {
-            for (String key : List.of("message", "when")) {
-                SequenceNode now = (SequenceNode) Doc.get(d.rootMap(), "alerts");
-                if (!(now.getValue().get(i) instanceof MappingNode alert)) continue;
-                if (!(Doc.get(alert, key) instanceof ScalarNode s)) continue;
-                String source = d.text.substring(d.start(s), d.end(s));
-                String renamed = StepRefs.rename(source, from, to, false);
-                if (!renamed.equals(source)) d = d.replace(d.start(s), d.end(s), renamed);
-            }
+        if (d.rootMap() == null || !(Doc.get(d.rootMap(), "alerts") instanceof SequenceNode alerts)) return d;
+        List<Node> scalars = new ArrayList<>();
+        for (Node item : alerts.getValue()) {
+            if (!(item instanceof MappingNode alert)) continue;
+            for (String key : List.of("when", "message")) if (Doc.get(alert, key) instanceof ScalarNode s) scalars.add(s);
+        }
+        Doc before = d;
+        scalars.sort(java.util.Comparator.comparingInt(before::start));
+        for (int i = scalars.size() - 1; i >= 0; i--) { // from the end, so the offsets before stay right
+            Node s = scalars.get(i);
+            String source = d.text.substring(d.start(s), d.end(s));
+            String renamed = StepRefs.rename(source, from, to, false);
+            if (!renamed.equals(source)) d = d.replace(d.start(s), d.end(s), renamed);
         }
         return d;
     }

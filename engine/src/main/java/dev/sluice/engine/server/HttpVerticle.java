@@ -104,6 +104,7 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/pipelines/:name/experiments").handler(monitor::experiments);
         router.get("/api/metrics").handler(monitor::history);
         router.get("/api/alerts").handler(monitor::alerts);
+        router.post("/api/channels/:name/enable").handler(monitor::enableChannel);
         router.get("/api/artifacts/:sha256").handler(artifacts::get);
         router.post("/api/runs/:id/rerun").handler(runs::rerun);
         router.get("/api/runs/:id/diff/:other").handler(runs::diff);

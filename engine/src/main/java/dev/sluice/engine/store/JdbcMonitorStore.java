@@ -189,8 +189,8 @@ final class JdbcMonitorStore implements MonitorStore {
     }
 
     @Override
-    public void enableChannel(String channel, Instant at) {
-        Jdbc.transaction(dataSource, "enable channel " + channel, c -> {
+    public int enableChannel(String channel, Instant at) {
+        return Jdbc.transaction(dataSource, "enable channel " + channel, c -> {
             JdbcStore.execute(c, "DELETE FROM disabled_channels WHERE channel = ?", channel);
             return JdbcStore.execute(c, "UPDATE alert_deliveries SET state = 'pending', next_at = ? WHERE channel = ?"
                     + " AND state = 'disabled'", at, channel);

@@ -62,8 +62,12 @@ public interface MonitorStore {
     /** A channel answered 410: no more tries to it, its pending deliveries disabled, until re-enabled. */
     void disableChannel(String channel, String reason, Instant at);
 
-    /** Re-enable a disabled channel: its disabled deliveries become pending, due at {@code at}. */
-    void enableChannel(String channel, Instant at);
+    /**
+     * Re-enable a disabled channel: its disabled deliveries become pending, due at {@code at}.
+     *
+     * @return how many deliveries are pending again
+     */
+    int enableChannel(String channel, Instant at);
 
     Set<String> disabledChannels();
 

@@ -177,6 +177,15 @@ class DeliveriesTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> delivery("oncall").state().equals("disabled"));
         }
         assertThat(store.monitor().disabledChannels()).containsExactly("oncall");
+
+        // an operator re-enables it: the held delivery goes out again, under the same id
+        answer.set(200);
+        assertThat(store.monitor().enableChannel("oncall", Instant.now())).isEqualTo(1);
+        try (Deliveries d = new Deliveries(store.monitor(), channels(), Clock.systemUTC(), fast(), Duration.ofSeconds(5))) {
+            d.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> delivery("oncall").state().equals("delivered"));
+        }
+        assertThat(received).extracting(Received::id).containsExactly("alert-1", "alert-1");
     }
 
     @Test

@@ -93,5 +93,10 @@ class MonitorApiTest {
         assertThat(history.get("thresholds").get(0).get("value").asDouble()).isEqualTo(0.2);
         assertThat(history.get("thresholds").get(0).get("severity").asText()).isEqualTo("critical");
         assertThat(api.get("/api/metrics?pipeline=watch").statusCode()).isEqualTo(400);
+
+        var enabled = api.http.send(api.request("/api/channels/oncall/enable").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(enabled.statusCode()).isEqualTo(200);
+        assertThat(json(enabled).get("was_disabled").asBoolean()).isFalse();
     }
 }

@@ -68,6 +68,19 @@ class DesignerRoundTripTest {
     }
 
     @SuppressWarnings("unchecked")
+    /** The lines of the top-level {@code alerts:} block (1-based), if any. */
+    static Set<Integer> alertLines(String text) {
+        Set<Integer> out = new TreeSet<>();
+        List<String> lines = text.lines().toList();
+        boolean in = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (!l.isEmpty() && !Character.isWhitespace(l.charAt(0)) && !l.startsWith("#")) in = l.startsWith("alerts:");
+            if (in) out.add(i + 1);
+        }
+        return out;
+    }
+
     static List<StepLines> steps(String text) {
         List<StepLines> out = new ArrayList<>();
         for (Map<String, Object> s : (List<Map<String, Object>>) DocumentModel.of(Doc.parse(text)).get("steps")) {
@@ -171,6 +184,7 @@ class DesignerRoundTripTest {
         Set<Integer> stepLines = new TreeSet<>();
         List<StepLines> steps = steps(text);
         for (StepLines s : steps) stepLines.addAll(s.lines());
+        stepLines.addAll(alertLines(text)); // alerts name steps in their when and message
         for (StepLines s : steps) {
             Edited e = edit(text, new RenameStep(s.id(), "renamed"));
 

@@ -1,8 +1,8 @@
 // #/alerts : the alerts that fired, newest first, filtered by pipeline and severity; each with its
 // run, severity, message (text, whatever it holds), time, the run it triggered, and its delivery
 // state per channel.
-import { h, replace, empty, errorBox } from '../dom.js';
-import { get, query } from '../api.js';
+import { h, replace, empty, errorBox, toast } from '../dom.js';
+import { get, post, query, seg } from '../api.js';
 import { relative, dateTime } from '../format.js';
 import { keys, actions } from '../store.js';
 
@@ -14,7 +14,7 @@ export function severityBadge(sev, attrs = {}) {
   return h('span', { ...attrs, class: ['badge', 'severity', `severity-${s}`, attrs.class], 'data-severity': s }, s);
 }
 
-function delivery(d) {
+function delivery(d, onEnable) {
   const title = [
     `${d.attempts || 0} attempt(s)`,
     d.delivered_at ? `delivered ${dateTime(d.delivered_at)}` : null,
@@ -24,7 +24,9 @@ function delivery(d) {
   return h('li', { class: ['delivery', `delivery-${d.state}`], 'data-test': 'delivery', 'data-channel': d.channel, 'data-state': d.state, title },
     h('span', { class: 'mono' }, d.channel), ' ', h('span', { class: 'delivery-state' }, d.state),
     d.state !== 'delivered' && d.attempts ? h('span', { class: 'muted small' }, ` ×${d.attempts}`) : null,
-    d.last_error && d.state !== 'delivered' ? h('div', { class: 'small muted truncate delivery-error' }, d.last_error) : null);
+    d.last_error && d.state !== 'delivered' ? h('div', { class: 'small muted truncate delivery-error' }, d.last_error) : null,
+    d.state === 'disabled' ? h('button', { class: 'btn btn-sm btn-ghost', type: 'button', 'data-test': 'enable-channel',
+      title: `the receiver answered 410 Gone: send to ${d.channel} again`, onclick: (e) => onEnable(d.channel, e.currentTarget) }, 'Re-enable') : null);
 }
 
 export function mount(root, store, params) {
@@ -62,7 +64,7 @@ export function mount(root, store, params) {
         h('td', { class: 'nowrap' }, a.run_id ? h('a', { class: 'mono small', href: `#/runs/${encodeURIComponent(a.run_id)}`, 'data-test': 'alert-run' }, a.run_id) : '—',
           a.triggered_run_id ? h('div', { class: 'small' }, 'started ', h('a', { class: 'mono', href: `#/runs/${encodeURIComponent(a.triggered_run_id)}`, 'data-test': 'triggered-run' }, a.triggered_run_id)) : null),
         h('td', { class: 'nowrap', title: dateTime(a.fired_at) }, relative(a.fired_at)),
-        h('td', null, (a.deliveries || []).length ? h('ul', { class: 'deliveries' }, a.deliveries.map(delivery)) : h('span', { class: 'muted small' }, 'no channel'))))))));
+        h('td', null, (a.deliveries || []).length ? h('ul', { class: 'deliveries' }, a.deliveries.map((d) => delivery(d, enable))) : h('span', { class: 'muted small' }, 'no channel'))))))));
   };
 
   const load = async () => {
@@ -73,6 +75,20 @@ export function mount(root, store, params) {
       if (alive && !store.get(keys.alerts)) replace(listBox, errorBox(e));
     }
     if (alive) timer = setTimeout(load, REFRESH_MS);
+  };
+
+  /** An operator re-enables a channel its receiver disabled (410): what it holds is sent again. */
+  const enable = async (channel, button) => {
+    button.disabled = true;
+    try {
+      const r = await post(`/api/channels/${seg(channel)}/enable`);
+      toast(`${channel} enabled again${r && r.pending_again ? `: ${r.pending_again} deliveries to send` : ''}`);
+      clearTimeout(timer);
+      load();
+    } catch (e) {
+      toast(e.message);
+      button.disabled = false;
+    }
   };
 
   const apply = () => { location.hash = `#/alerts${query({ pipeline: pipelineSelect.value, severity: severitySelect.value })}`; };
