@@ -56,9 +56,21 @@ export function createStepPanel(runId, { onClose } = {}) {
   const logTitle = h('span', { class: 'section-title' }, 'Log');
   const live = h('span', { class: 'live', hidden: true }, 'live');
   const log = h('pre', { class: 'log step-log', 'data-test': 'log', tabindex: '0' });
+  // search in the log: only the lines holding the text stay shown (new lines too)
+  const logFilter = h('input', { type: 'search', class: 'log-filter', placeholder: 'Find in the log', 'aria-label': 'Find in the log', 'data-test': 'log-filter', spellcheck: 'false' });
+  const logCount = h('span', { class: 'muted small', 'data-test': 'log-filter-count' });
+  const matches = (line) => { const q = logFilter.value.toLowerCase(); return !q || line.textContent.toLowerCase().includes(q); };
+  let shownLines = 0;
+  const showCount = () => { logCount.textContent = logFilter.value ? `${shownLines} line${shownLines === 1 ? '' : 's'}` : ''; };
+  const filterLog = () => {
+    shownLines = 0;
+    for (const line of log.children) { const ok = matches(line); line.hidden = !ok; if (ok) shownLines++; }
+    showCount();
+  };
+  logFilter.addEventListener('input', filterLog);
   const el = h('aside', { class: 'card step-panel', 'data-test': 'step-panel' },
     info,
-    h('div', { class: 'step-log-section' }, h('div', { class: 'row' }, logTitle, live), log));
+    h('div', { class: 'step-log-section' }, h('div', { class: 'row' }, logTitle, live, h('span', { class: 'spacer' }), logCount, logFilter), log));
 
   let stepId = null;
   let attemptShown = null; // null = follow the latest
@@ -80,7 +92,9 @@ export function createStepPanel(runId, { onClose } = {}) {
     logStream = stream(path, {
       onEvent: (type, data) => {
         if (type !== 'log') return;
-        log.append(logLine(String(data)));
+        const line = logLine(String(data));
+        if (logFilter.value) { line.hidden = !matches(line); if (!line.hidden) { shownLines++; showCount(); } }
+        log.append(line);
         while (log.childElementCount > MAX_LINES) log.firstChild.remove();
         if (stick) log.scrollTop = log.scrollHeight;
       },

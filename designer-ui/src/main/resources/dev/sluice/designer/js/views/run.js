@@ -69,7 +69,15 @@ export function mount(root, store, params) {
         h('span', { class: 'legend-item' }, h('span', { class: ['dot', `status-${st}`] }), st.toLowerCase())))),
     graphBox);
   const timeline = h('div', { class: 'card-body' });
-  const timelineCard = h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Timeline')), timeline);
+  const stepFind = h('input', { type: 'search', class: 'list-filter', placeholder: 'Find a step', 'aria-label': 'Find a step', 'data-test': 'run-step-find', spellcheck: 'false' });
+  stepFind.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    const q = stepFind.value.trim().toLowerCase();
+    const ids = ((run() || {}).steps || []).map((st) => st.id);
+    const id = ids.find((x) => x.toLowerCase() === q) || ids.find((x) => x.toLowerCase().startsWith(q)) || ids.find((x) => x.toLowerCase().includes(q));
+    if (id) { select(id); if (graphView) graphView.reveal(id); } else toast(`No step matches "${stepFind.value.trim()}"`);
+  });
+  const timelineCard = h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Timeline'), h('span', { class: 'spacer' }), stepFind), timeline);
   const side = h('div', { class: 'run-side' });
   const body = h('div', { class: 'run-layout' }, h('div', { class: 'run-main' }, graphCard, timelineCard), side);
   const page = h('section', { class: 'page page-wide run-page', 'data-test': 'run-page', 'data-run': runId },
