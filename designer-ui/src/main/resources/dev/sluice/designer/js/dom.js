@@ -35,6 +35,19 @@ export function s(tag, attrs, ...children) {
   return append(apply(document.createElementNS(SVG_NS, tag), attrs), children);
 }
 
+/**
+ * A name (params_like_this, a-step.name) as text with a line-break opportunity after each _ - . /:
+ * it wraps between its words, not in the middle of one.
+ */
+export function breakable(text) {
+  const out = [];
+  for (const part of String(text).split(/(?<=[_\-./])/)) {
+    if (out.length) out.push(document.createElement('wbr'));
+    out.push(part);
+  }
+  return out;
+}
+
 /** Replaces the children of el. */
 export function replace(el, ...children) {
   el.replaceChildren();

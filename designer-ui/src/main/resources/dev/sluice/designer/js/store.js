@@ -71,3 +71,24 @@ export const actions = {
   /** A page left: what it held goes. */
   forget: (store, ...names) => store.remove(...names),
 };
+
+// The editor's state that more than one part reads: its keys and named actions (the session and
+// the views change it only through these). The editing session itself is published under 'editor'.
+export const editorKeys = {
+  /** {type: 'node', id} | {type: 'edge', from, to} | null: the one selection of the editor (canvas, panels, URL). */
+  selection: 'editor:selection',
+};
+
+const sameSelection = (a, b) => (!a || !b ? a === b
+  : a.type === b.type && a.id === b.id && a.from === b.from && a.to === b.to);
+
+export const editorActions = {
+  /** Selects a step ({type: 'node', id}), an edge ({type: 'edge', from, to}) or nothing (null); the same selection again changes nothing. */
+  select(store, sel) {
+    const next = sel ? Object.freeze(sel.type === 'edge' ? { type: 'edge', from: sel.from, to: sel.to } : { type: 'node', id: sel.id }) : null;
+    if (sameSelection(store.get(editorKeys.selection) || null, next)) return;
+    store.set({ [editorKeys.selection]: next });
+  },
+  /** The editor left: its selection goes. */
+  forget(store) { store.remove(editorKeys.selection); },
+};

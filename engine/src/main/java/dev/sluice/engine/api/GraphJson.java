@@ -24,6 +24,17 @@ final class GraphJson {
     static final int SUMMARY_LENGTH = 80;
 
     private final Layouts layouts;
+    /**
+     * The last layouts by graph shape (boxes and links): an edit that changes no step id or need
+     * (a command, a param, a retry) is laid out once, not at every keystroke of a 2,000-step file.
+     */
+    private final Map<dev.sluice.engine.layout.Graph, Layout> recent = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<dev.sluice.engine.layout.Graph, Layout> eldest) {
+                    return size() > 8;
+                }
+            });
 
     GraphJson(Layouts layouts) {
         this.layouts = layouts;
@@ -42,7 +53,7 @@ final class GraphJson {
         g.put("edges", edges);
         g.put("reducedEdges", plan.reducedEdges().stream().map(e -> edge(e.from(), e.to())).toList());
         g.put("criticalPath", plan.criticalPath());
-        g.put("layout", layout(layouts.layout(plan)));
+        g.put("layout", layout(recent.computeIfAbsent(Layouts.graph(plan), layouts::layout)));
         return g;
     }
 

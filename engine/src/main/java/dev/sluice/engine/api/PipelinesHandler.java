@@ -33,8 +33,10 @@ public final class PipelinesHandler {
     private final ParsedVersions parsedVersions;
     private final java.time.Clock clock;
     private final Runnable pipelinesChanged;
+    private final PipelineFiles files;
 
     public PipelinesHandler(ApiContext api) {
+        this.files = new PipelineFiles(api.baseDir());
         this.store = api.store();
         this.baseDir = api.baseDir();
         this.parsedVersions = new ParsedVersions(api.baseDir());
@@ -62,6 +64,7 @@ public final class PipelinesHandler {
             PipelineVersion v = latest(name);
             Map<String, Object> out = summary(v, 5);
             out.put("text", v.text());
+            out.put("file", files.of(name).map(f -> files.shown(f.path())).orElse(null));
             return Reply.ok(out);
         });
     }
@@ -117,14 +120,43 @@ public final class PipelinesHandler {
         });
     }
 
+    /** {@code GET /api/pipelines/{name}/versions/{n}}: one version with its text. */
+    public void version(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        int n;
+        try {
+            n = Integer.parseInt(ctx.pathParam("n"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad-version", "a version is a number: " + ctx.pathParam("n"));
+        }
+        Http.blocking(ctx, () -> {
+            if (store.pipelineState(name).filter(s -> !s.deleted()).isEmpty()) throw noPipeline(name);
+            PipelineVersion v = store.pipelineVersion(name, n)
+                    .orElseThrow(() -> ApiException.notFound("pipeline " + name + " has no version " + n));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("name", v.name());
+            out.put("version", v.version());
+            out.put("sha256", v.sha256());
+            out.put("createdAt", v.createdAt());
+            out.put("text", v.text());
+            return Reply.ok(out);
+        });
+    }
+
     /**
      * {@code PUT /api/pipelines/{name}} with the YAML text: saved as a new version when valid and
-     * different from the latest (201), or left as is when equal to it (200).
+     * different from the latest (201), or left as is when equal to it (200). A pipeline declared by
+     * a file of the pipelines folder is written back to that file (atomic replace), unless the file
+     * changed since the text was read: {@code ?base_sha256=} (the sha256 of the text the client
+     * started from; else the latest version's) differs from the file's. That answers 409
+     * {@code file-changed} with both texts, and writes nothing; {@code ?force=true} overwrites.
      */
     public void put(RoutingContext ctx) {
         Http.requireYaml(ctx);
         String name = ctx.pathParam("name");
         String text = Http.bodyText(ctx);
+        String base = ctx.queryParams().get("base_sha256");
+        boolean force = "true".equals(ctx.queryParams().get("force"));
         Http.blocking(ctx, () -> {
             ParseResult parsed = PipelineLoader.parse(name + ".yaml", text, baseDir);
             if (!parsed.ok()) throw ProblemsJson.invalid(parsed.problems());
@@ -134,6 +166,21 @@ public final class PipelinesHandler {
                         "the text says name: " + declared + " but was sent to /api/pipelines/" + name);
             }
             Optional<PipelineVersion> before = store.latestPipeline(name);
+            Optional<PipelineFiles.File> file = files.of(name);
+            if (file.isPresent()) {
+                PipelineFiles.File f = file.get();
+                String expected = base != null && !base.isBlank() ? base : before.map(PipelineVersion::sha256).orElse(null);
+                if (!force && expected != null && !f.sha256().equals(expected) && !f.text().equals(text)) {
+                    Map<String, Object> extra = new LinkedHashMap<>();
+                    extra.put("file", files.shown(f.path()));
+                    extra.put("file_sha256", f.sha256());
+                    extra.put("file_text", f.text());
+                    extra.put("text", text);
+                    throw new ApiException(409, "file-changed", files.shown(f.path())
+                            + " changed on disk since this text was read; nothing was saved", extra);
+                }
+                if (!f.text().equals(text)) files.write(f.path(), text);
+            }
             PipelineVersion saved = store.savePipeline(name, text);
             pipelinesChanged.run();
             boolean created = before.map(b -> b.version() != saved.version()).orElse(true);
@@ -141,6 +188,7 @@ public final class PipelinesHandler {
             out.put("name", saved.name());
             out.put("version", saved.version());
             out.put("sha256", saved.sha256());
+            out.put("file", file.map(f -> files.shown(f.path())).orElse(null));
             Reply reply = Reply.json(created ? 201 : 200, out);
             return created ? reply.withHeader("Location", "/api/pipelines/" + name) : reply;
         });

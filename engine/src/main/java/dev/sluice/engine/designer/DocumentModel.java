@@ -34,7 +34,46 @@ final class DocumentModel {
             for (Item it : new Steps(d).items) steps.add(step(d, it));
         }
         m.put("steps", steps);
+        m.put("spelling", spelling(d));
         return m;
+    }
+
+    /**
+     * Numbers written otherwise than JSON writes them ({@code 1.0}, {@code 1e3}, {@code 0.50}),
+     * which a browser reads back as {@code 1}, {@code 1000}, {@code 0.5}: their text by path
+     * ({@code params.NAME}, {@code steps.ID.matrix.DIM.I}), so the forms show them as written.
+     */
+    static Map<String, String> spelling(Doc d) {
+        Map<String, String> out = new LinkedHashMap<>();
+        MappingNode root = d.rootMap();
+        if (root == null) return out;
+        if (Doc.get(root, "params") instanceof MappingNode params) {
+            for (NodeTuple t : params.getValue()) spell(d, "params." + Doc.keyOf(t), t.getValueNode(), out);
+        }
+        for (Item it : new Steps(d).items) {
+            if (it.map() == null || it.id() == null) continue;
+            if (Doc.get(it.map(), "matrix") instanceof MappingNode matrix) {
+                for (NodeTuple t : matrix.getValue()) {
+                    String base = "steps." + it.id() + ".matrix." + Doc.keyOf(t);
+                    if (t.getValueNode() instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+                        for (int i = 0; i < seq.getValue().size(); i++) spell(d, base + "." + i, seq.getValue().get(i), out);
+                    } else {
+                        spell(d, base, t.getValueNode(), out);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void spell(Doc d, String path, Node n, Map<String, String> out) {
+        if (!(n instanceof org.yaml.snakeyaml.nodes.ScalarNode s)) return;
+        Object v = Scalars.value(s);
+        if (!(v instanceof Double x) || x.isNaN() || x.isInfinite()) return;
+        String source = s.getValue();
+        String json = x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString(x.longValue())
+                : new java.math.BigDecimal(source).stripTrailingZeros().toPlainString();
+        if (!json.equals(source)) out.put(path, source);
     }
 
     /** Step ids in file order (null for an item without one): what a problem's {@code steps[i]} points at. */

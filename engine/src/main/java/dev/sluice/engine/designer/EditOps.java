@@ -104,6 +104,12 @@ public final class EditOps {
     /** JSON as plain Java; numbers keep their kind (1 an integer, 1.0 a decimal). */
     static Object java(JsonNode n) {
         if (n == null || n.isNull()) return null;
+        if (n.isObject() && n.size() == 1 && n.has("$number") && n.get("$number").isTextual()) {
+            // a number as the user typed it (1.0, 1e3), which JSON would spell 1 and 1000
+            String typed = n.get("$number").asText().strip();
+            if (!Scalars.isNumber(typed)) throw EditRefused.badRequest("bad-edit", "'" + typed + "' is not a number");
+            return new YamlWriter.Raw(typed);
+        }
         if (n.isObject()) {
             Map<String, Object> m = new LinkedHashMap<>();
             n.fields().forEachRemaining(f -> m.put(f.getKey(), java(f.getValue())));

@@ -29,7 +29,7 @@ public final class EditRefused extends RuntimeException {
     }
 
     EditRefused at(int index) {
-        return new EditRefused(status, code, "edit " + index + ": " + getMessage(), index);
+        return new EditRefused(status, code, getMessage(), index);
     }
 
     public int status() {

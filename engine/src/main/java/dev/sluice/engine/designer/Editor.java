@@ -83,7 +83,7 @@ final class Editor {
     /** Sets a top-level key, in a document that may not have any yet. */
     private static Doc setTop(Doc d, String key, Object value) {
         MappingNode root = d.rootMap();
-        if (root != null) return Blocks.set(d, root, key, value, SpecOrder.PIPELINE);
+        if (root != null) return Merge.set(d, Doc::rootMap, key, value, SpecOrder.PIPELINE);
         if (value == null) return d;
         String lines = new YamlWriter(2, d.nl).entry(key, value, 0, SpecOrder.PIPELINE.child(key));
         boolean noBreak = !d.text.isEmpty() && !d.text.endsWith("\n") && !d.text.endsWith("\r");
@@ -206,7 +206,8 @@ final class Editor {
             }
         }
         Object value = s.field().equals("needs") ? noEmptyNeeds(s.value()) : s.value();
-        return Blocks.set(d, it.map(), s.field(), value, SpecOrder.STEP);
+        String id = s.id();
+        return Merge.set(d, doc -> new Steps(doc).require(id).map(), s.field(), value, SpecOrder.STEP);
     }
 
     /** An empty needs is no needs: written as no key at all, as disconnecting the last edge leaves it. */

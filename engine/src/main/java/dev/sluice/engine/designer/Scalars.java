@@ -35,6 +35,16 @@ final class Scalars {
     static Object value(ScalarNode s) {
         String text = s.getValue();
         if (s.getScalarStyle() != ScalarStyle.PLAIN) return text;
+        return plainValue(text);
+    }
+
+    /** Whether a text is a number as the pipeline reader reads one ({@code 1}, {@code 1.0}, {@code 1e3}). */
+    static boolean isNumber(String text) {
+        return INT.matcher(text).matches() || FLOAT.matcher(text).matches() && !text.equals(".") && !text.isEmpty();
+    }
+
+    /** The value of a plain (unquoted) scalar's text. */
+    static Object plainValue(String text) {
         if (NULL.matcher(text).matches()) return null;
         if (BOOL.matcher(text).matches()) return Boolean.valueOf(text.toLowerCase(java.util.Locale.ROOT));
         if (INT.matcher(text).matches()) {

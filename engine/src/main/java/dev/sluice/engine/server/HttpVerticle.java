@@ -89,6 +89,7 @@ final class HttpVerticle extends VerticleBase {
         router.get("/api/pipelines/:name").handler(pipelines::get);
         router.put("/api/pipelines/:name").handler(pipelines::put);
         router.get("/api/pipelines/:name/versions").handler(pipelines::versions);
+        router.get("/api/pipelines/:name/versions/:n").handler(pipelines::version);
         router.delete("/api/pipelines/:name").handler(pipelines::delete);
         router.post("/api/pipelines/:name/pause").handler(pipelines::pause);
         router.post("/api/pipelines/:name/unpause").handler(pipelines::unpause);

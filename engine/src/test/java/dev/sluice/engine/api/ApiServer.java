@@ -155,6 +155,11 @@ public final class ApiServer implements AutoCloseable {
         return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
     }
 
+    /** The server's pipelines folder (a copy of the fixtures). */
+    public Path pipelinesDir() {
+        return pipelinesDir;
+    }
+
     public HttpResponse<String> get(String path) {
         return send(request(path).GET());
     }

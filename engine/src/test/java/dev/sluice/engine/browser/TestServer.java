@@ -27,6 +27,11 @@ final class TestServer implements AutoCloseable {
         api = new ApiServer(root, token, ApiServer.resource(TestServer.class, "pipelines"));
     }
 
+    /** The server's pipelines folder: the pipelines its files declare are saved back to them. */
+    Path pipelinesDir() {
+        return api.pipelinesDir();
+    }
+
     String url() {
         return api.uri("").toString();
     }

@@ -30,7 +30,7 @@ export function createCanvas(container, session, { onSelectStep }) {
   el.setAttribute('aria-label', 'Pipeline canvas');
 
   let shown = {};
-  let shownSel = 'null';
+  let shownSel; // the selection the view was last told of
   let shownIds = null;
   let lastLayout = null;
   let ids = [];
@@ -48,7 +48,7 @@ export function createCanvas(container, session, { onSelectStep }) {
 
   function freeSpot() {
     const boxes = Object.values(view.boxes());
-    const sel = session.state().selected;
+    const sel = session.selection();
     if (sel && sel.type === 'node') {
       const b = view.boxes()[sel.id];
       if (b) {
@@ -87,13 +87,13 @@ export function createCanvas(container, session, { onSelectStep }) {
   }
 
   function addHere(template) {
-    const sel = session.state().selected;
+    const sel = session.selection();
     const extra = sel && sel.type === 'node' ? { needs: [sel.id] } : {};
     add(template, freeSpot(), extra);
   }
 
   function removeSelection() {
-    const sel = session.state().selected;
+    const sel = session.selection();
     if (!sel) return;
     const op = sel.type === 'node' ? { op: 'removeStep', id: sel.id } : { op: 'disconnect', from: sel.from, to: sel.to };
     session.apply([op]).then(() => session.select(null)).catch((e) => notify(e.message || String(e), 'error'));
@@ -113,7 +113,7 @@ export function createCanvas(container, session, { onSelectStep }) {
 
   el.addEventListener('keydown', (e) => {
     const mod = e.ctrlKey || e.metaKey;
-    const sel = session.state().selected;
+    const sel = session.selection();
     if ((e.key === 'Delete' || e.key === 'Backspace') && sel) { e.preventDefault(); removeSelection(); }
     else if (mod && e.key.toLowerCase() === 'c' && sel && sel.type === 'node') { e.preventDefault(); if (session.copy(sel.id)) notify(`Copied ${sel.id}`); }
     else if (mod && e.key.toLowerCase() === 'v') { e.preventDefault(); paste(); }
@@ -161,8 +161,9 @@ export function createCanvas(container, session, { onSelectStep }) {
         shownIds = new Set(ids);
         shown = key;
       }
-      const sel = JSON.stringify(state.selected || null);
-      if (sel !== shownSel) { shownSel = sel; view.select(state.selected); }
+      // the store keeps one object per selection: a new object is a new selection
+      const sel = session.selection();
+      if (sel !== shownSel) { shownSel = sel; view.select(sel); }
     },
     destroy() { view.destroy(); },
   };

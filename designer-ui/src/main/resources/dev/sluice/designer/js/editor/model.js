@@ -189,6 +189,36 @@ export function parseScalar(text) {
   return String(text);
 }
 
+/**
+ * parseScalar for the editor's forms: a number whose spelling JSON would lose (1.0, 1e3) is sent
+ * as {$number: '1.0'}, so the server writes it as typed (a task named train[l2=1.0] keeps its name).
+ */
+export function parseTyped(text) {
+  const v = parseScalar(text);
+  const t = String(text).trim();
+  return typeof v === 'number' && String(v) !== t ? { $number: t } : v;
+}
+
+/**
+ * A field's value with the numbers the file spells otherwise than JSON (1.0) as {$number: '1.0'}
+ * (the model's spelling map, by path prefix.key or prefix.key.index): what the forms show and send.
+ */
+export function spelled(value, spelling, prefix) {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !spelling) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (Array.isArray(v)) out[k] = v.map((x, i) => (spelling[`${prefix}.${k}.${i}`] ? { $number: spelling[`${prefix}.${k}.${i}`] } : x));
+    else out[k] = spelling[`${prefix}.${k}`] ? { $number: spelling[`${prefix}.${k}`] } : v;
+  }
+  return out;
+}
+
+/** The text of a form value: a spelled number as written. */
+export function scalarText(v) {
+  if (v && typeof v === 'object' && typeof v.$number === 'string') return v.$number;
+  return v == null ? '' : String(v);
+}
+
 /** 'a, b,c' or one per line -> ['a', 'b', 'c'] (blank items dropped). */
 export function parseList(text) {
   return String(text || '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
@@ -196,7 +226,7 @@ export function parseList(text) {
 
 /** The text a list field shows. */
 export function listText(v, sep = ', ') {
-  return asList(v).map(String).join(sep);
+  return asList(v).map(scalarText).join(sep);
 }
 
 /** An error message for a step id typed in the form, or null when it is good and free. */

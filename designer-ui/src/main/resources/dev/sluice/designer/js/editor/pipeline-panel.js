@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { request } from '../api.js';
 import { textField, checkField, mapField, note, debounce } from './fields.js';
-import { parseScalar, parseList, listText, problemTarget, problemsByStep, ID_PATTERN } from './model.js';
+import { parseScalar, parseTyped, spelled, scalarText, parseList, listText, problemTarget, problemsByStep, ID_PATTERN } from './model.js';
 
 const textOrNull = (t) => (String(t).trim() === '' ? null : String(t).trim());
 const num = (t) => { const s = String(t).trim(); return s === '' ? null : /^-?\d+$/.test(s) ? Number(s) : s; };
@@ -89,8 +89,8 @@ export function createPipelinePanel(container, session) {
     top,
     w('name', nameField, (m) => m.name),
     w('description', textField({ label: 'Description', key: 'description', placeholder: 'What it does, in a line' }, (v) => set('description', textOrNull(v))), (m) => m.description),
-    w('params', mapField({ label: 'Parameters', key: 'params', addLabel: 'Parameter', hint: 'defaults; typed by their look (5000, 0.75, true, text)', parse: parseScalar },
-      (v) => set('params', v)), (m) => m.params),
+    w('params', mapField({ label: 'Parameters', key: 'params', addLabel: 'Parameter', hint: 'defaults; typed by their look (5000, 0.75, true, text)', parse: parseTyped, show: scalarText },
+      (v) => set('params', v)), (m) => spelled(m.params, m.spelling, 'params')),
     h('details', { class: 'ed-group', open: true },
       h('summary', null, 'Schedule'),
       h('div', { class: 'ed-grid' }, w('schedule', cronField, (m) => m.schedule && m.schedule.cron), w('schedule-tz', tzField, (m) => m.schedule && m.schedule.timezone)),

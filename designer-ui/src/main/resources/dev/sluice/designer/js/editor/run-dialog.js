@@ -1,5 +1,5 @@
 // Run: a form of the pipeline's params (their defaults filled in), then the run view.
-import { h } from '../dom.js';
+import { h, breakable } from '../dom.js';
 import { request, seg } from '../api.js';
 import { parseScalar } from './model.js';
 
@@ -10,11 +10,11 @@ export function askRun(name, params) {
     const inputs = entries.map(([k, v]) => {
       if (typeof v === 'boolean') {
         const input = h('input', { type: 'checkbox', name: k, checked: v, 'data-test': `run-param-${k}` });
-        return { k, input, read: () => input.checked, el: h('label', { class: 'check' }, input, h('span', { class: 'mono' }, k)) };
+        return { k, input, read: () => input.checked, el: h('label', { class: 'check' }, input, h('span', { class: 'mono name-cell' }, breakable(k))) };
       }
       const input = h('input', { type: typeof v === 'number' ? 'number' : 'text', name: k, value: String(v ?? ''), step: 'any', 'data-test': `run-param-${k}` });
       return { k, input, read: () => (typeof v === 'number' ? parseScalar(input.value) : input.value),
-        el: h('label', { class: 'field' }, h('span', { class: 'mono' }, k), input) };
+        el: h('label', { class: 'field' }, h('span', { class: 'mono name-cell' }, breakable(k)), input) };
     });
     const error = h('div', { class: 'alert alert-error', hidden: true, 'data-test': 'run-error' });
     const go = h('button', { type: 'submit', class: 'btn btn-primary', value: 'run', 'data-test': 'run-start' }, 'Start run');

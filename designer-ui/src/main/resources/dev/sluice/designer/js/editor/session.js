@@ -5,6 +5,7 @@
 
 import { request, seg, ApiError } from '../api.js';
 import { createHistory } from './history.js';
+import { editorKeys, editorActions } from '../store.js';
 
 const ANALYSE_DELAY = 300;
 const POSITIONS_DELAY = 500;
@@ -23,9 +24,10 @@ export function createSession(store, { name = null } = {}) {
     problems: [],
     pinned: {},           // step id -> {x, y}: positions placed by hand (stored on the server)
     layoutRevision: 0,    // bumped when the canvas must drop its boxes and lay out again
-    selected: null,       // {type: 'node', id} | {type: 'edge', from, to} | null
     savedText: null,      // the text of the saved version (null: never saved)
     version: null,
+    sha256: null,         // sha256 of the text last read from or saved to the server (a save's base)
+    file: null,           // the file of the pipelines folder the pipeline is saved to, e.g. pipelines/etl.yaml
     saving: false,
     pending: 0,           // requests in flight
     canUndo: false,
@@ -61,8 +63,11 @@ export function createSession(store, { name = null } = {}) {
   function take(result) {
     state.model = result.model || null;
     state.graph = result.graph || null;
-    state.problems = Array.isArray(result.problems) ? result.problems : [];
-    if (state.selected && state.selected.type === 'node' && !stepIds().includes(state.selected.id)) state.selected = null;
+    // an empty text is a pipeline not begun, not a broken one: no "file is empty" in red
+    const text = typeof result.text === 'string' ? result.text : state.text;
+    state.problems = Array.isArray(result.problems) && text.trim() !== '' ? result.problems : [];
+    const sel = store.get(editorKeys.selection);
+    if (sel && sel.type === 'node' && !stepIds().includes(sel.id)) editorActions.select(store, null);
   }
 
   function stepIds() {
@@ -95,6 +100,8 @@ export function createSession(store, { name = null } = {}) {
           state.text = p.text || '';
           state.savedText = state.text;
           state.version = p.version;
+          state.sha256 = p.sha256 || null;
+          state.file = p.file || null;
           try {
             const pos = await request('GET', `/api/pipelines/${seg(state.name)}/positions`);
             state.pinned = (pos && pos.positions) || {};
@@ -167,10 +174,9 @@ export function createSession(store, { name = null } = {}) {
       analyseNow(text);
     },
 
-    select(sel) {
-      state.selected = sel;
-      publish();
-    },
+    /** The selection lives in the store (store.js editorActions.select); these read and change it there. */
+    select(sel) { editorActions.select(store, sel); },
+    selection: () => store.get(editorKeys.selection) || null,
 
     /** Pins positions (merged over the current ones) and stores them when the pipeline is saved on the server. */
     pin(positions, { relayout = false } = {}) {
@@ -214,8 +220,13 @@ export function createSession(store, { name = null } = {}) {
 
     dirty: () => state.savedText === null ? state.text.trim() !== '' : state.text !== state.savedText,
 
-    /** Saves the text as a new version of name (the model's name for a new pipeline). */
-    async save() {
+    /**
+     * Saves the text as a new version of name (the model's name for a new pipeline), and into its
+     * file when the pipeline comes from the pipelines folder. Rejects with the server's 409
+     * file-changed (its body holds the file's text) when the file changed on disk since the text
+     * was read; {force: true} overwrites it.
+     */
+    async save({ force = false } = {}) {
       flushTyping();
       await chain;
       const name = state.name || (state.model && state.model.name);
@@ -223,9 +234,12 @@ export function createSession(store, { name = null } = {}) {
       state.saving = true; publish();
       try {
         const text = state.text;
-        const saved = await request('PUT', `/api/pipelines/${seg(name)}`, text);
+        const query = force ? '?force=true' : state.sha256 && state.name ? `?base_sha256=${state.sha256}` : '';
+        const saved = await request('PUT', `/api/pipelines/${seg(name)}${query}`, text);
         state.name = saved.name || name;
         state.version = saved.version;
+        state.sha256 = saved.sha256 || null;
+        state.file = saved.file || null;
         state.savedText = text;
         if (positionsTimer) { clearTimeout(positionsTimer); positionsTimer = 0; }
         await this.storePositions().catch(() => {});
@@ -234,6 +248,18 @@ export function createSession(store, { name = null } = {}) {
         state.saving = false;
         publish();
       }
+    },
+
+    /** Takes a text read elsewhere (the file's, changed on disk) as the one to go on from; sha256 is its hash. */
+    takeText(text, sha256) {
+      flushTyping();
+      state.text = text;
+      state.sha256 = sha256;
+      state.textSource = 'load';
+      state.textRevision += 1;
+      history.push(text);
+      publish();
+      analyseNow(text);
     },
 
     copy(id) {
@@ -248,6 +274,7 @@ export function createSession(store, { name = null } = {}) {
       if (analyseTimer) clearTimeout(analyseTimer);
       if (positionsTimer) { clearTimeout(positionsTimer); this.storePositions().catch(() => {}); }
       store.remove('editor');
+      editorActions.forget(store);
     },
   };
 }

@@ -3,7 +3,7 @@
 
 import { h } from '../dom.js';
 import { textField, checkField, mapField } from './fields.js';
-import { parseScalar, parseList, listText, idProblem, problemTarget, needsOf } from './model.js';
+import { parseScalar, parseTyped, spelled, parseList, listText, idProblem, problemTarget, needsOf } from './model.js';
 import { pointerMessage } from './feedback.js';
 
 const num = (t) => {
@@ -80,7 +80,7 @@ export function createStepPanel(container, session, { onBack, onDeleted }) {
         w('env', mapField({ label: 'Environment', key: 'env', addLabel: 'Variable', keyPlaceholder: 'NAME' },
           (v) => setField('env', v)), (f) => f.env),
         w('matrix', mapField({ label: 'Matrix', key: 'matrix', addLabel: 'Dimension', valuePlaceholder: '0.1, 1.0, 10', hint: 'one task per combination',
-          parse: (t) => parseList(t).map(parseScalar), show: (v) => listText(v) }, (v) => setField('matrix', v)), (f) => f.matrix)),
+          parse: (t) => parseList(t).map(parseTyped), show: (v) => listText(v) }, (v) => setField('matrix', v)), (f, step, model) => spelled(f.matrix, model && model.spelling, `steps.${step.id}.matrix`))),
       h('details', { class: 'ed-group', open: true },
         h('summary', null, 'Cache'),
         w('cache', checkField({ label: 'Reuse outputs of an identical earlier attempt', key: 'cache' }, (v) => setField('cache', v ? true : null)), (f) => f.cache),
@@ -128,7 +128,7 @@ export function createStepPanel(container, session, { onBack, onDeleted }) {
       if (!step) { id = null; container.replaceChildren(); return; }
       if (step.id !== id || !el || !container.contains(el)) build(step);
       const f = step.fields || {};
-      for (const { key, widget, read } of widgets) widget.set(key === 'id' ? step.id : read(f));
+      for (const { key, widget, read } of widgets) widget.set(key === 'id' ? step.id : read(f, step, state.model));
       el.querySelector('[data-test="step-panel-id"]').textContent = step.id;
       renderNeeds(step, steps);
       const mine = (state.problems || []).filter((p) => p.step === step.id

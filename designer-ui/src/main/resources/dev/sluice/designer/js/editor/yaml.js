@@ -4,6 +4,15 @@
 
 import { h, useCss } from '../dom.js';
 import { diffRange } from './diff.js';
+import { completions, docAt } from './schema-complete.js';
+import { request } from '../api.js';
+
+let schemaLoading = null;
+/** The pipeline language's JSON Schema (served by the server), once per page; null when not served. */
+function pipelineSchema() {
+  if (!schemaLoading) schemaLoading = request('GET', '/api/schema/pipeline.json').catch(() => null);
+  return schemaLoading;
+}
 
 const CM = '/webjars/codemirror/5.65.16';
 let loading = null;
@@ -22,8 +31,10 @@ function script(src) {
 export function loadCodeMirror() {
   if (!loading) {
     useCss(`${CM}/lib/codemirror.css`);
+    useCss(`${CM}/addon/hint/show-hint.css`);
     loading = (window.CodeMirror ? Promise.resolve() : script(`${CM}/lib/codemirror.js`))
-      .then(() => Promise.all([script(`${CM}/mode/yaml/yaml.js`), script(`${CM}/addon/selection/active-line.js`)]))
+      .then(() => Promise.all([script(`${CM}/mode/yaml/yaml.js`), script(`${CM}/addon/selection/active-line.js`),
+        script(`${CM}/addon/hint/show-hint.js`).catch(() => null)]))
       .then(() => window.CodeMirror)
       .catch((e) => { loading = null; throw e; });
   }
@@ -55,6 +66,46 @@ export function createYamlPane(container, session, { onProblemClick, keys }) {
       viewportMargin: 30,
     });
     cm.getWrapperElement().setAttribute('data-test', 'yaml-editor');
+    // key completion from the schema: as a key is typed, or on Ctrl-Space
+    const hint = (ed, schema) => {
+      const cur = ed.getCursor();
+      const c = completions(schema, ed.getValue(), cur.line, cur.ch);
+      if (!c || !c.items.length) return null;
+      return {
+        from: CodeMirror.Pos(cur.line, c.from), to: CodeMirror.Pos(cur.line, c.to),
+        list: c.items.map((it) => ({
+          text: `${it.key}: `, displayText: it.key,
+          render: (el) => {
+            el.setAttribute('data-test', 'completion');
+            el.title = it.doc;
+            el.append(h('span', { class: 'ed-hint-key mono' }, it.key), h('span', { class: 'ed-hint-doc' }, it.doc));
+          },
+        })),
+      };
+    };
+    const showHint = (ed) => pipelineSchema().then((schema) => {
+      if (!schema || !ed.showHint) return;
+      ed.showHint({ hint: (e) => hint(e, schema), completeSingle: false, closeCharacters: /[\s:()[\]{};>,]/ });
+    });
+    extraKeys['Ctrl-Space'] = (ed) => { showHint(ed); };
+    cm.setOption('extraKeys', extraKeys);
+    // hover docs: the key under the pointer says what it does (the schema's description)
+    let hoverTimer = 0;
+    cm.getWrapperElement().addEventListener('mousemove', (e) => {
+      clearTimeout(hoverTimer);
+      hoverTimer = setTimeout(() => pipelineSchema().then((schema) => {
+        if (!schema) return;
+        const pos = cm.coordsChar({ left: e.clientX, top: e.clientY }, 'window');
+        const d = docAt(schema, cm.getValue(), pos.line, pos.ch);
+        const el = cm.getWrapperElement();
+        if (d && d.doc) { el.title = `${d.key}: ${d.doc}`; el.setAttribute('data-doc', d.key); } else { el.removeAttribute('title'); el.removeAttribute('data-doc'); }
+      }), 120);
+    });
+    cm.on('inputRead', (ed, change) => {
+      if (change.origin !== '+input' || !/^[A-Za-z_]$/.test(change.text.join(''))) return;
+      if (ed.state.completionActive) return;
+      showHint(ed);
+    });
     cm.on('changes', (ed, changes) => {
       if (changes.every((c) => c.origin === 'sluice')) return;
       session.typed(ed.getValue());
@@ -78,6 +129,14 @@ export function createYamlPane(container, session, { onProblemClick, keys }) {
       cm.replaceRange(r.text, cm.posFromIndex(r.from), cm.posFromIndex(r.to), 'sluice');
     });
     cm.scrollTo(scroll.left, scroll.top);
+    // a change made in the form or on the canvas: show where it went in the text, briefly marked
+    const from = cm.posFromIndex(r.from);
+    const to = cm.posFromIndex(r.from + r.text.length);
+    if (old === '' || to.line - from.line > 20) return; // a text loaded or replaced whole: nothing to point at
+    cm.scrollIntoView({ from, to }, 40);
+    const lines = [];
+    for (let l = from.line; l <= to.line; l++) lines.push(cm.addLineClass(l, 'background', 'ed-line-changed'));
+    setTimeout(() => { for (const h of lines) cm.removeLineClass(h, 'background', 'ed-line-changed'); }, 1500);
   }
 
   function showProblems(problems) {

@@ -2,7 +2,7 @@
 //
 //   const view = createGraphView(parent, {onSelect, editable, onConnect, onMove});
 //   view.setGraph(graph, layout, positions?)   // the server's graph (nodes, edges) and layout
-//   view.setStatus({taskId: 'RUNNING', ...}); view.select(id); view.fit(); view.destroy();
+//   view.setStatus({taskId: 'RUNNING', ...}); view.updateStatus({taskId: 'SUCCEEDED'}); view.select(id); view.fit(); view.destroy();
 //
 // Only what is on screen is drawn as detailed boxes; far out (zoom < 0.4) the whole graph is a
 // few paths. Every user string goes in as textContent.
@@ -15,6 +15,8 @@ import { buildScene, rerouteAround, visibleItems } from './scene.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const FAR = 0.4;          // below this zoom the graph is drawn as plain paths
+const LABELS_FROM = 0.12; // ...with the ids of the boxes in view down to this zoom
+const MAX_FAR_LABELS = 600;
 const PAD = 240;          // screen pixels drawn beyond the visible edge, so a pan shows no gap
 const DRAG_SLOP = 4;      // pixels a press may travel and still be a click
 const SNAP = 8;
@@ -85,6 +87,7 @@ export function createGraphView(parent, opts = {}) {
   const world = svg('g', { class: 'gv-world' }, canvas);
   const farEdges = svg('path', { class: 'gv-far-edges' }, world);
   const farNodes = svg('g', { class: 'gv-far-nodes' }, world);
+  const farLabels = svg('g', { class: 'gv-far-labels', 'data-test': 'far-labels' }, world);
   const edgeLayer = svg('g', { class: 'gv-edges' }, world);
   const nodeLayer = svg('g', { class: 'gv-nodes' }, world);
   const ghost = svg('path', { class: 'gv-ghost', 'marker-end': `url(#gv${uid}-arrow-ghost)` }, world);
@@ -120,6 +123,7 @@ export function createGraphView(parent, opts = {}) {
   let selected = null; // {type: 'node', id} | {type: 'edge', from, to}
   let frame = 0;
   let farBuilt = false;
+  let farTimer = 0;
   let miniWanted = false, miniAuto = true, miniDirty = true;
   const nodeEls = new Map(); // id -> <g>
   const edgeEls = new Map(); // edge object -> <g>
@@ -209,8 +213,11 @@ export function createGraphView(parent, opts = {}) {
     g.lastChild.setAttribute('marker-end', `url(#gv${uid}-arrow${sel ? '-sel' : hot ? '-hot' : ''})`);
   }
 
+  let farEdgesScene = null; // the scene whose edges the far path holds: statuses do not change them
+  let farNodesAt = 0;
   function buildFar() {
-    farEdges.setAttribute('d', routesPath(scene.edges.map((e) => e.points)));
+    if (farEdgesScene !== scene) { farEdges.setAttribute('d', routesPath(scene.edges.map((e) => e.points))); farEdgesScene = scene; }
+    farNodesAt = performance.now();
     farNodes.replaceChildren();
     const groups = new Map();
     for (const n of scene.nodes) {
@@ -228,6 +235,36 @@ export function createGraphView(parent, opts = {}) {
     farBuilt = true;
   }
 
+  /**
+   * Level of detail: between FAR and LABELS_FROM, the boxes in view (at most MAX_FAR_LABELS) keep
+   * their id, cut to what the box holds at this zoom, at a constant size on screen.
+   */
+  /** A label in `chars` characters: its end tells boxes apart best (step12, [l2=0.1]), so the cut is in the middle. */
+  function shortLabel(label, chars) {
+    if (label.length <= chars) return label;
+    if (chars < 8) return `…${label.slice(label.length - (chars - 1))}`;
+    const head = Math.floor((chars - 1) / 3);
+    return `${label.slice(0, head)}…${label.slice(label.length - (chars - 1 - head))}`;
+  }
+
+  function drawFarLabels() {
+    if (view.k < LABELS_FROM) { if (farLabels.firstChild) farLabels.replaceChildren(); return; }
+    const rect = visibleRect(view, width || 1, height || 1, 0);
+    const { nodes } = visibleItems(scene, rect);
+    if (nodes.length > MAX_FAR_LABELS) { if (farLabels.firstChild) farLabels.replaceChildren(); return; }
+    const size = 11 / view.k;
+    const out = [];
+    for (const n of nodes) {
+      const chars = Math.floor((n.box.width * view.k - 8) / 6.6);
+      if (chars < 3) continue;
+      const label = n.data.title || n.id;
+      const t = svg('text', { class: 'gv-far-label', x: n.box.x + 4 / view.k, y: n.box.y + n.box.height / 2 + size * 0.35, 'font-size': size });
+      t.textContent = shortLabel(label, chars);
+      out.push(t);
+    }
+    farLabels.replaceChildren(...out);
+  }
+
   function clearDetail() {
     for (const g of nodeEls.values()) g.remove();
     for (const g of edgeEls.values()) g.remove();
@@ -243,8 +280,10 @@ export function createGraphView(parent, opts = {}) {
     if (far) {
       if (nodeEls.size || edgeEls.size) clearDetail();
       if (!farBuilt) buildFar();
+      drawFarLabels();
     } else {
-      if (farBuilt) { farEdges.removeAttribute('d'); farNodes.replaceChildren(); farBuilt = false; }
+      if (farBuilt) { farEdges.removeAttribute('d'); farEdgesScene = null; farNodes.replaceChildren(); farBuilt = false; }
+      if (farLabels.firstChild) farLabels.replaceChildren();
       const rect = visibleRect(view, width || 1, height || 1, PAD);
       const { nodes, edges } = visibleItems(scene, rect);
       const wantNodes = new Set(nodes.map((n) => n.id));
@@ -537,7 +576,34 @@ export function createGraphView(parent, opts = {}) {
     else if (e.key === '-') { zoomBy(0.8); e.preventDefault(); }
     else if (e.key === '0' || e.key === 'f') { fit(); e.preventDefault(); }
     else if (e.key === 'Escape' && gesture) { endGesture(e, true); }
+    else if (/^Arrow(Left|Right|Up|Down)$/.test(e.key) && !e.altKey && !e.ctrlKey && !e.metaKey && scene.nodes.length) {
+      // keyboard navigation: the nearest box that way (the first box when none is selected)
+      const cur = selected && selected.type === 'node' ? scene.byId.get(selected.id) : null;
+      const next = cur ? nearestBox(cur, e.key) : scene.nodes[0];
+      if (next) { setSelected({ type: 'node', id: next.id }, true); reveal(next.id); }
+      e.preventDefault();
+    } else if (e.key === 'Enter' && selected && selected.type === 'node' && opts.onOpen) {
+      opts.onOpen(selected.id);
+      e.preventDefault();
+    }
   });
+
+  /** The box nearest to n in the direction of an arrow key: along it, with distance across it costing double. */
+  function nearestBox(n, key) {
+    const cx = (b) => b.x + b.width / 2, cy = (b) => b.y + b.height / 2;
+    const [dx, dy] = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[key];
+    let best = null, bestCost = Infinity;
+    for (const m of scene.nodes) {
+      if (m === n) continue;
+      const vx = cx(m.box) - cx(n.box), vy = cy(m.box) - cy(n.box);
+      const along = vx * dx + vy * dy;
+      if (along <= 1) continue;
+      const across = Math.abs(vx * dy - vy * dx);
+      const cost = along + 2 * across;
+      if (cost < bestCost) { bestCost = cost; best = m; }
+    }
+    return best;
+  }
 
   // ---------- public ----------
 
@@ -578,6 +644,21 @@ export function createGraphView(parent, opts = {}) {
       status = { ...(map || {}) };
       redecorate();
     },
+    /** Changes the status of a few boxes ({id: status}): only theirs are drawn again (the far view in the next frame). */
+    updateStatus(changes) {
+      let any = false;
+      for (const [id, st] of Object.entries(changes || {})) {
+        if (status[id] === st) continue;
+        any = true;
+        if (st) status[id] = st; else delete status[id];
+        const g = nodeEls.get(id);
+        if (g && scene.byId.has(id)) decorateNode(g, scene.byId.get(id));
+      }
+      // far out, the colours of thousands of boxes are one path per status: drawn again at most 4 times a second
+      if (any && farBuilt && !farTimer) {
+        farTimer = setTimeout(() => { farTimer = 0; if (farBuilt) { farBuilt = false; schedule(); } }, Math.max(0, 250 - (performance.now() - farNodesAt)));
+      }
+    },
     setProblems(map) {
       problems = { ...(map || {}) };
       // badges change the box: draw the visible boxes again
@@ -612,6 +693,7 @@ export function createGraphView(parent, opts = {}) {
     drawnCount: () => ({ nodes: nodeEls.size, edges: edgeEls.size, far: view.k < FAR }),
     destroy() {
       if (frame) cancelAnimationFrame(frame);
+      if (farTimer) clearTimeout(farTimer);
       resize.disconnect();
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);

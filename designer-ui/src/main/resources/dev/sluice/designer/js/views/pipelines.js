@@ -11,12 +11,22 @@ const DOTS = 10;
 export function mount(root, store) {
   const list = h('div', { class: 'pipeline-list', 'data-test': 'pipelines' }, h('div', { class: 'loading' }, 'Loading pipelines…'));
   const count = h('p', { class: 'subtitle' });
+  const filter = h('input', { type: 'search', class: 'list-filter', placeholder: 'Find a pipeline', 'aria-label': 'Find a pipeline', 'data-test': 'pipeline-filter', spellcheck: 'false' });
   replace(root, h('section', { class: 'page' },
     h('div', { class: 'page-header' },
       h('div', { class: 'titles' }, h('h1', null, 'Pipelines'), count),
-      h('div', { class: 'actions' },
+      h('div', { class: 'actions' }, filter,
         h('a', { class: 'btn btn-primary', href: '#/new', 'data-test': 'new-pipeline' }, icon('plus'), 'New pipeline'))),
     list));
+  // search: the pipelines whose name or description holds the text
+  const applyFilter = () => {
+    const q = filter.value.trim().toLowerCase();
+    for (const [name, entry] of rows) {
+      const p = entry.pipeline;
+      entry.el.hidden = !!q && !name.toLowerCase().includes(q) && !String((p && p.description) || '').toLowerCase().includes(q);
+    }
+  };
+  filter.addEventListener('input', applyFilter);
 
   const rows = new Map(); // name -> {el, signature}
   let timer = null;
@@ -114,7 +124,7 @@ export function mount(root, store) {
       if (!entry || entry.signature !== signature) {
         const el = row(p, runs);
         if (entry) entry.el.replaceWith(el);
-        entry = { el, signature };
+        entry = { el, signature, pipeline: p };
         rows.set(p.name, entry);
       }
       const want = previous ? previous.nextSibling : list.firstChild;
@@ -122,6 +132,7 @@ export function mount(root, store) {
       previous = entry.el;
     }
     for (const [name, entry] of rows) if (!seen.has(name)) { entry.el.remove(); rows.delete(name); }
+    applyFilter();
   };
 
   const loadRuns = async (pipelines, previousList) => {

@@ -56,9 +56,21 @@ export function createStepPanel(runId, { onClose } = {}) {
   const logTitle = h('span', { class: 'section-title' }, 'Log');
   const live = h('span', { class: 'live', hidden: true }, 'live');
   const log = h('pre', { class: 'log step-log', 'data-test': 'log', tabindex: '0' });
+  // search in the log: only the lines holding the text stay shown (new lines too)
+  const logFilter = h('input', { type: 'search', class: 'log-filter', placeholder: 'Find in the log', 'aria-label': 'Find in the log', 'data-test': 'log-filter', spellcheck: 'false' });
+  const logCount = h('span', { class: 'muted small', 'data-test': 'log-filter-count' });
+  const matches = (line) => { const q = logFilter.value.toLowerCase(); return !q || line.textContent.toLowerCase().includes(q); };
+  let shownLines = 0;
+  const showCount = () => { logCount.textContent = logFilter.value ? `${shownLines} line${shownLines === 1 ? '' : 's'}` : ''; };
+  const filterLog = () => {
+    shownLines = 0;
+    for (const line of log.children) { const ok = matches(line); line.hidden = !ok; if (ok) shownLines++; }
+    showCount();
+  };
+  logFilter.addEventListener('input', filterLog);
   const el = h('aside', { class: 'card step-panel', 'data-test': 'step-panel' },
     info,
-    h('div', { class: 'step-log-section' }, h('div', { class: 'row' }, logTitle, live), log));
+    h('div', { class: 'step-log-section' }, h('div', { class: 'row' }, logTitle, live, h('span', { class: 'spacer' }), logCount, logFilter), log));
 
   let stepId = null;
   let attemptShown = null; // null = follow the latest
@@ -80,7 +92,9 @@ export function createStepPanel(runId, { onClose } = {}) {
     logStream = stream(path, {
       onEvent: (type, data) => {
         if (type !== 'log') return;
-        log.append(logLine(String(data)));
+        const line = logLine(String(data));
+        if (logFilter.value) { line.hidden = !matches(line); if (!line.hidden) { shownLines++; showCount(); } }
+        log.append(line);
         while (log.childElementCount > MAX_LINES) log.firstChild.remove();
         if (stick) log.scrollTop = log.scrollHeight;
       },
@@ -136,7 +150,7 @@ export function createStepPanel(runId, { onClose } = {}) {
             h('td', { class: 'num nowrap', title: `${dateTime(a.startedAt)} → ${a.endedAt ? dateTime(a.endedAt) : 'running'}` },
               duration(between(a.startedAt, a.endedAt))));
           tr.addEventListener('click', () => { attemptShown = a.attempt; openLog(a.attempt); render(step); });
-          const why = [a.reason, a.error].filter(Boolean).join(': ');
+          const why = reasonText(a.reason, a.error);
           return why ? [tr, h('tr', { class: 'sub' }, h('td'), h('td', { colspan: '4', class: 'small muted' }, why))] : tr;
         }))) : h('p', { class: 'muted small' }, step.status === 'SKIPPED' ? 'Skipped: it did not run.' : 'Not started yet.'),
       metrics.length ? [h('div', { class: 'section-title' }, 'Metrics'),
@@ -165,4 +179,14 @@ export function createStepPanel(runId, { onClose } = {}) {
     },
     destroy() { closeLog(); seriesGen++; clearSeries(); el.remove(); },
   };
+}
+
+/** A reason and an error said once: 'exit code 1', not 'exit code 1: exit code 1' (one may hold the other). */
+export function reasonText(reason, error) {
+  const r = (reason || '').trim();
+  const e = (error || '').trim();
+  if (!r || !e) return r || e;
+  if (r.includes(e)) return r;
+  if (e.includes(r)) return e;
+  return `${r}: ${e}`;
 }

@@ -1,14 +1,40 @@
 // #/runs/{id} : one run. Its graph with live status colours (the events stream), the selected
 // step's attempts, metrics, outputs and live log, a timeline of the attempts, cancel and retry.
-import { h, replace, statusBadge, errorBox, empty, toast, icon, modal } from '../dom.js';
+// Live events are applied in batches, one per animation frame: each changes its task's status and
+// attempts in the run (no refetch; the run is read again when it ends), and the views draw only
+// what changed (one box, the rows of the timeline in view, the counters).
+import { h, replace, statusBadge, errorBox, empty, toast, icon, modal, breakable } from '../dom.js';
 import { get, post, seg, stream } from '../api.js';
 import { duration, between, dateTime, relative, value } from '../format.js';
 import { createGraphView } from '../graph/index.js';
 import { createStepPanel } from './run-step.js';
-import { gantt } from './run-gantt.js';
+import { createTimeline } from './run-gantt.js';
 import { triggerView, provenance, alertBadge } from './run-provenance.js';
+import { askRun } from '../editor/run-dialog.js';
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
+
+/** Pure: a step after one of its events (status, reason, and the attempt the event names). */
+export function stepAfter(st, ev) {
+  const next = { ...st, status: ev.status, reason: ev.reason ?? st.reason };
+  const n = ev.attempt;
+  if (!n || !ev.at) return next;
+  const attempts = (st.attempts || []).slice();
+  const i = attempts.findIndex((a) => a.attempt === n);
+  if (ev.status === 'RUNNING') {
+    if (i < 0) attempts.push({ attempt: n, status: 'RUNNING', startedAt: ev.at, endedAt: null });
+  } else if (i >= 0 && !attempts[i].endedAt) {
+    // QUEUED after RUNNING: the attempt failed and a retry waits
+    const status = ENDED.has(ev.status) ? ev.status : 'FAILED';
+    attempts[i] = { ...attempts[i], status, endedAt: ev.at, reason: ev.reason ?? attempts[i].reason };
+  } else {
+    return next;
+  }
+  next.attempts = attempts;
+  return next;
+}
 
 export function mount(root, store, params) {
   const runId = params.id;
@@ -23,6 +49,17 @@ export function mount(root, store, params) {
   let order = [];
   let tookEl = null;
   let selected = params.query && params.query.step ? params.query.step : null;
+  let pending = [];          // events received since the last frame
+  let flushFrame = 0;
+  let indexOf = new Map();   // task id -> index in run.steps
+  let indexedSteps = null;
+  // what is drawn: to draw only what changed
+  let drawnSteps = null;
+  let drawnById = new Map();
+  let drawnHeader = null;
+  let countsEl = null;
+  let drawnCounts = '';
+  const timelineView = createTimeline({ onSelect: (id) => select(id) });
 
   const header = h('div', { class: 'page-header run-header' });
   const graphBox = h('div', { class: 'graph-box' });
@@ -32,7 +69,15 @@ export function mount(root, store, params) {
         h('span', { class: 'legend-item' }, h('span', { class: ['dot', `status-${st}`] }), st.toLowerCase())))),
     graphBox);
   const timeline = h('div', { class: 'card-body' });
-  const timelineCard = h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Timeline')), timeline);
+  const stepFind = h('input', { type: 'search', class: 'list-filter', placeholder: 'Find a step', 'aria-label': 'Find a step', 'data-test': 'run-step-find', spellcheck: 'false' });
+  stepFind.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    const q = stepFind.value.trim().toLowerCase();
+    const ids = ((run() || {}).steps || []).map((st) => st.id);
+    const id = ids.find((x) => x.toLowerCase() === q) || ids.find((x) => x.toLowerCase().startsWith(q)) || ids.find((x) => x.toLowerCase().includes(q));
+    if (id) { select(id); if (graphView) graphView.reveal(id); } else toast(`No step matches "${stepFind.value.trim()}"`);
+  });
+  const timelineCard = h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Timeline'), h('span', { class: 'spacer' }), stepFind), timeline);
   const side = h('div', { class: 'run-side' });
   const body = h('div', { class: 'run-layout' }, h('div', { class: 'run-main' }, graphCard, timelineCard), side);
   const page = h('section', { class: 'page page-wide run-page', 'data-test': 'run-page', 'data-run': runId },
@@ -46,8 +91,9 @@ export function mount(root, store, params) {
     const url = `#/runs/${encodeURIComponent(runId)}${id ? `?step=${encodeURIComponent(id)}` : ''}`;
     history.replaceState(null, '', url);
     if (graphView) graphView.select(id);
-    renderSide();
+    renderSide(true);
     renderTimeline();
+    if (id) timelineView.reveal(id);
   };
 
   const act = async (what, button) => {
@@ -96,6 +142,9 @@ export function mount(root, store, params) {
   const renderHeader = () => {
     const r = run();
     if (!r) return;
+    const sig = [r.status, r.reason, r.startedAt, r.endedAt, r.version, (r.alerts || []).length, r.trigger && r.trigger.type].join('|');
+    if (sig === drawnHeader) return;
+    drawnHeader = sig;
     const buttons = [];
     if (ACTIVE.has(r.status)) {
       const b = h('button', { class: 'btn btn-danger', type: 'button', 'data-test': 'cancel' }, icon('stop'), 'Cancel');
@@ -105,6 +154,15 @@ export function mount(root, store, params) {
     if (r.status === 'FAILED' || r.status === 'CANCELLED') {
       const b = h('button', { class: 'btn btn-primary', type: 'button', 'data-test': 'retry' }, icon('retry'), 'Retry failed steps');
       b.addEventListener('click', () => act('retry', b));
+      buttons.push(b);
+    }
+    {
+      // a new run of the pipeline's latest version, its params form filled with this run's
+      const b = h('button', { class: 'btn', type: 'button', 'data-test': 'run-again', title: "Start a run of the pipeline's latest version with these params (changeable first)" }, 'Run again with these params');
+      b.addEventListener('click', async () => {
+        const id = await askRun(r.pipeline, r.params || {});
+        if (id) location.hash = `#/runs/${encodeURIComponent(id)}`;
+      });
       buttons.push(b);
     }
     if (!ACTIVE.has(r.status)) {
@@ -134,41 +192,63 @@ export function mount(root, store, params) {
       h('div', { class: 'actions' }, buttons));
   };
 
-  const renderSide = () => {
+  const countsOf = (r) => {
+    const counts = {};
+    for (const st of r.steps || []) counts[st.status] = (counts[st.status] || 0) + 1;
+    return counts;
+  };
+
+  const renderCounts = (r) => {
+    const counts = countsOf(r);
+    const sig = JSON.stringify(counts);
+    if (sig === drawnCounts || !countsEl) return;
+    drawnCounts = sig;
+    countsEl.replaceChildren(...Object.entries(counts).map(([st, n]) => {
+      const badge = statusBadge(st);
+      badge.append(` ${n}`);
+      return badge;
+    }));
+  };
+
+  /** The selected step's panel, or the run's summary; force: draw it again even if its step did not change. */
+  let panelStep = null;
+  const renderSide = (force = false) => {
     const r = run();
     if (!r) return;
-    const step = selected && (r.steps || []).find((st) => st.id === selected);
-    if (step) {
+    const step = selected && (r.steps || [])[indexOf.get(selected) ?? -1];
+    const found = step && step.id === selected ? step : selected && (r.steps || []).find((st) => st.id === selected);
+    if (found) {
       if (!panel) {
         panel = createStepPanel(runId, { onClose: () => select(null) });
       }
-      if (panel.element.parentNode !== side) replace(side, panel.element);
-      panel.show(step);
+      if (panel.element.parentNode !== side) { replace(side, panel.element); countsEl = null; }
+      if (force || found !== panelStep) { panelStep = found; panel.show(found); }
       return;
     }
+    panelStep = null;
     if (panel) { panel.destroy(); panel = null; }
+    if (countsEl && !force && side.firstChild && side.firstChild.dataset.test === 'run-summary') { renderCounts(r); return; }
     const paramsList = Object.entries(r.params || {});
-    const counts = {};
-    for (const st of r.steps || []) counts[st.status] = (counts[st.status] || 0) + 1;
+    countsEl = h('div', { class: 'row wrap', 'data-test': 'run-counts' });
+    drawnCounts = '';
     replace(side, h('aside', { class: 'card run-summary', 'data-test': 'run-summary' },
       h('div', { class: 'card-body stack' },
         h('div', { class: 'section-title' }, 'Steps'),
-        h('div', { class: 'row wrap' }, Object.entries(counts).map(([st, n]) => {
-          const badge = statusBadge(st);
-          badge.append(` ${n}`);
-          return badge;
-        })),
+        countsEl,
         h('p', { class: 'muted small' }, 'Click a step in the graph or the timeline for its attempts, metrics, outputs and log.'),
         h('div', { class: 'section-title' }, 'Params'),
         paramsList.length ? h('table', { class: 'table table-compact', 'data-test': 'params' }, h('tbody', null,
-          paramsList.map(([k, v]) => h('tr', null, h('td', { class: 'mono' }, k), h('td', { class: 'mono num' }, value(v))))))
+          paramsList.map(([k, v]) => h('tr', null, h('td', { class: 'mono name-cell', 'data-test': 'param-name' }, breakable(k)), h('td', { class: 'mono num name-cell' }, value(v))))))
           : h('p', { class: 'muted small' }, 'No params.'),
         r.logicalDate ? [h('div', { class: 'section-title' }, 'Logical date'), h('p', { class: 'mono small' }, r.logicalDate)] : null)));
+    renderCounts(r);
   };
 
   const renderTimeline = () => {
     const r = run();
-    if (r) replace(timeline, gantt(r, order, selected, select));
+    if (!r) return;
+    if (timelineView.element.parentNode !== timeline) replace(timeline, timelineView.element);
+    timelineView.update(r, order, selected);
   };
 
   const statusMap = () => {
@@ -177,11 +257,59 @@ export function mount(root, store, params) {
     return map;
   };
 
+  const reindex = (r) => {
+    if (r.steps === indexedSteps) return;
+    indexedSteps = r.steps;
+    indexOf = new Map((r.steps || []).map((st, i) => [st.id, i]));
+  };
+
+  /** Draws what changed since the last time: the header if the run's own fields did, the boxes of changed steps. */
   const render = () => {
+    const r = run();
+    if (!r) return;
+    reindex(r);
     renderHeader();
     renderSide();
     renderTimeline();
-    if (graphView) graphView.setStatus(statusMap());
+    if (r.steps === drawnSteps) return;
+    drawnSteps = r.steps;
+    const changes = {};
+    const now = new Map();
+    for (const st of r.steps || []) {
+      now.set(st.id, st);
+      const before = drawnById.get(st.id);
+      if (!before || before.status !== st.status) changes[st.id] = st.status;
+    }
+    drawnById = now;
+    if (graphView) graphView.updateStatus(changes);
+  };
+
+  /** Applies the events received since the last frame to the run, as one change of the store. */
+  const flush = () => {
+    flushFrame = 0;
+    const events = pending;
+    pending = [];
+    const r = run();
+    if (!r || !events.length) return;
+    reindex(r);
+    let steps = null;
+    let next = r;
+    let ended = false;
+    let unknown = false;
+    for (const ev of events) {
+      if (ev.kind === 'run') {
+        next = { ...next, status: ev.status, reason: ev.reason };
+        if (!ACTIVE.has(ev.status)) ended = true;
+        continue;
+      }
+      const i = indexOf.get(ev.step);
+      if (i === undefined) { unknown = true; continue; }
+      if (!steps) steps = (r.steps || []).slice();
+      steps[i] = stepAfter(steps[i], ev);
+    }
+    if (steps) next = { ...next, steps };
+    if (next !== r) store.set({ [key]: next });
+    if (ended || unknown) refreshSoon();
   };
 
   const refresh = async () => {
@@ -204,12 +332,8 @@ export function mount(root, store, params) {
       onEvent: (type, data, id) => {
         if (id) lastEventId = id;
         if (!data || typeof data !== 'object') return;
-        store.update(key, (r) => {
-          if (!r) return r;
-          if (data.kind === 'run') return { ...r, status: data.status, reason: data.reason };
-          return { ...r, steps: (r.steps || []).map((st) => (st.id === data.step ? { ...st, status: data.status, reason: data.reason } : st)) };
-        });
-        refreshSoon();
+        pending.push(data);
+        if (!flushFrame) flushFrame = requestAnimationFrame(flush);
       },
       onEnd: () => { refreshSoon(); },
       onError: (e) => toast(e.message),
@@ -231,21 +355,30 @@ export function mount(root, store, params) {
     store.set({ [key]: r });
     replace(page, header, body);
     render();
+    timelineView.drawNow();
     // the view reports {type: 'node', id}, {type: 'edge', ...} or null; only steps matter here
     graphView = createGraphView(graphBox, { onSelect: (sel) => select(sel && sel.type === 'node' ? sel.id : null) });
     try {
       const graph = await get(`/api/pipelines/${seg(r.pipeline)}/graph?version=${r.version}`);
+      // reading a large graph and drawing it are two tasks, so the page answers between them
+      await nextTask();
       if (!alive) return;
       order = (graph.nodes || []).map((n) => n.id);
       graphBox.style.height = `${Math.min(Math.max(graph.layout.height + 56, 200), 460)}px`;
       graphView.setGraph(graph, graph.layout);
       graphView.setStatus(statusMap());
+      drawnSteps = run().steps;
+      drawnById = new Map((drawnSteps || []).map((st) => [st.id, st]));
       if (selected) graphView.select(selected);
+      await nextTask();
+      if (!alive) return;
       renderTimeline();
+      if (selected) timelineView.reveal(selected);
     } catch (e) {
       replace(graphBox, errorBox(e));
     }
-    follow();
+    // a run that has ended changes no more: its events would only replay what the report says
+    if (ACTIVE.has(run().status)) follow();
     tick = setInterval(() => { const cur = run(); if (cur && ACTIVE.has(cur.status)) {
       renderTimeline();
       if (tookEl && cur.startedAt) tookEl.textContent = `running for ${duration(between(cur.startedAt, null))}`;
@@ -260,6 +393,8 @@ export function mount(root, store, params) {
     unsubscribe();
     clearTimeout(refreshTimer);
     clearInterval(tick);
+    if (flushFrame) cancelAnimationFrame(flushFrame);
+    timelineView.destroy();
     if (events) events.close();
     if (panel) panel.destroy();
     if (graphView) graphView.destroy();

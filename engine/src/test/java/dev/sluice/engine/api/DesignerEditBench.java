@@ -1,0 +1,51 @@
+package dev.sluice.engine.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Round trips of {@code POST /api/designer/edit} on a 2,000-step pipeline, as the designer sends
+ * them (the whole text and one edit), printed, never asserted (out of the test run: the name does
+ * not end in Test). Run with
+ * <pre>mvn -B -q -pl engine -am test -Dtest=DesignerEditBench -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ */
+class DesignerEditBench {
+
+    @Test
+    void editsOfATwoThousandStepPipeline(@TempDir Path root) {
+        ObjectMapper json = new ObjectMapper();
+        StringBuilder y = new StringBuilder("name: big\nparams:\n  rows: 1000\nsteps:\n");
+        for (int c = 0; c < 20; c++) {
+            for (int i = 0; i < 100; i++) {
+                y.append("  - id: c").append(c).append("-s").append(i).append('\n');
+                if (i > 0) y.append("    needs: [c").append(c).append("-s").append(i - 1).append("]\n");
+                y.append("    run: echo ").append(i).append('\n');
+            }
+        }
+        String text = y.toString();
+        try (ApiServer api = new ApiServer(root)) {
+            for (int round = 0; round < 6; round++) {
+                ObjectNode body = json.createObjectNode();
+                body.put("text", text);
+                body.put("file", "big.yaml");
+                ArrayNode edits = body.putArray("edits");
+                ObjectNode e = edits.addObject();
+                e.put("op", "setStepField").put("id", "c7-s50").put("field", "run").put("value", "echo round " + round);
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = api.post("/api/designer/edit", "application/json", body.toString());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                if (r.statusCode() != 200) throw new AssertionError(r.body());
+                System.out.printf("bench: designer edit at 2000 steps, round %d: %d ms round trip (%d KB sent, %d KB answered)%n",
+                        round + 1, ms, body.toString().length() / 1024, r.body().length() / 1024);
+                text = json.readTree(r.body()).get("text").asText();
+            }
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+}

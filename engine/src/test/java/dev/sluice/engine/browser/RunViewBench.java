@@ -1,0 +1,118 @@
+package dev.sluice.engine.browser;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A browser benchmark of the run page at 2,000 tasks (kept out of the test run: the class name
+ * does not end in Test; it prints figures and asserts no timing). Run it with
+ * <pre>mvn -B -q -pl engine -am test -Dtest=RunViewBench -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * and read the {@code bench:} lines. The pipeline: 19 chains of 100 steps running {@code true} and a
+ * matrix step of 100 tasks after them (2,000 tasks, 1,881 + 1,900 edges between tasks).
+ * <ul>
+ * <li>finished: from the route change to the graph and the timeline drawn, then to a click on a
+ *     timeline row handled (its step panel shown): the page is interactive;</li>
+ * <li>live: the page open on the run while it runs (events streamed in), the longest task the
+ *     browser reports (PerformanceObserver {@code longtask}, tasks over 50 ms) until the run ends.</li>
+ * </ul>
+ */
+class RunViewBench extends BrowserTestBase {
+
+    static final int CHAINS = 19;
+    static final int LENGTH = 100;
+    static final int MATRIX = 100;
+
+    static String pipeline() {
+        StringBuilder y = new StringBuilder("name: big\nsteps:\n");
+        for (int c = 0; c < CHAINS; c++) {
+            for (int i = 0; i < LENGTH; i++) {
+                y.append("  - id: c").append(c).append("-s").append(i).append('\n');
+                if (i > 0) y.append("    needs: [c").append(c).append("-s").append(i - 1).append("]\n");
+                y.append("    run: \"true\"\n");
+            }
+        }
+        y.append("  - id: sweep\n    needs: [");
+        for (int c = 0; c < CHAINS; c++) y.append(c == 0 ? "" : ", ").append("c").append(c).append("-s").append(LENGTH - 1);
+        y.append("]\n    matrix:\n      x: [");
+        for (int i = 0; i < MATRIX; i++) y.append(i == 0 ? "" : ", ").append(i);
+        y.append("]\n    run: \"true\"\n");
+        return y.toString();
+    }
+
+    @Test
+    void twoThousandTaskRun() {
+        server.save("big", pipeline());
+        browser.size(1600, 1000);
+        browser.open("#/runs");
+        browser.await("main");
+        observeLongTasks();
+
+        String live = server.trigger("big", null);
+        long t0 = System.nanoTime();
+        browser.open("#/runs/" + live);
+        browser.wait(d -> !browser.all("[data-test=run-page] [data-test=node], [data-test=run-page] .gv-far-node").isEmpty());
+        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> !"RUNNING".equals(server.run(live).get("status").asText()) && !"QUEUED".equals(server.run(live).get("status").asText()));
+        long runSeconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        System.out.println("bench: live long tasks (start ms : duration ms): " + browser.<Object>script("return window.__longAt.join(' ')"));
+        browser.awaitAttribute("[data-test=run-status]", "data-status", "SUCCEEDED");
+        Map<String, Object> longTasks = longTasks();
+        browser.screenshot("bench-run-live-end");
+        System.out.printf("bench: live 2000-task run (%d s): longest task %s ms, %s long tasks (> 50 ms), %s ms in them; DOM timeline rows %s%n",
+                runSeconds, longTasks.get("max"), longTasks.get("count"), longTasks.get("total"),
+                browser.script("return document.querySelectorAll('[data-test=gantt] .gantt-spacer > .gantt-row').length"));
+
+        for (int i = 0; i < 3; i++) {
+            browser.open("#/runs");
+            browser.await("main");
+            observeLongTasks();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> f = (Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const t0 = performance.now();
+                    location.hash = '#/runs/' + arguments[0];
+                    const poll = () => {
+                      const node = document.querySelector('[data-test=run-page] [data-test=node], [data-test=run-page] .gv-far-node');
+                      const row = document.querySelector('[data-test=gantt] .gantt-spacer > .gantt-row[data-id]');
+                      if (!node || !row) { requestAnimationFrame(poll); return; }
+                      const drawn = performance.now() - t0;
+                      setTimeout(() => {
+                        row.click();
+                        const wait = () => {
+                          if (!document.querySelector('[data-test=step-panel], .step-panel')) { requestAnimationFrame(wait); return; }
+                          requestAnimationFrame(() => done({drawn, interactive: performance.now() - t0}));
+                        };
+                        wait();
+                      }, 0);
+                    };
+                    requestAnimationFrame(poll);
+                    """, live);
+            Map<String, Object> lt = longTasks();
+            System.out.printf("bench: finished 2000-task run, pass %d: graph and timeline drawn %.0f ms, interactive (a click handled) %.0f ms; longest task %s ms%n",
+                    i + 1, ((Number) f.get("drawn")).doubleValue(), ((Number) f.get("interactive")).doubleValue(), lt.get("max"));
+        }
+        browser.screenshot("bench-run-finished");
+    }
+
+    private void observeLongTasks() {
+        browser.script("""
+                window.__longTasks = [];
+                if (window.__longObserver) window.__longObserver.disconnect();
+                window.__longObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__longTasks.push(e.duration); window.__longAt.push(Math.round(e.startTime - window.__t0) + ':' + Math.round(e.duration)); } });
+                window.__longAt = []; window.__t0 = performance.now();
+                window.__longObserver.observe({type: 'longtask'});
+                """);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> longTasks() {
+        return (Map<String, Object>) browser.script("""
+                const l = window.__longTasks || [];
+                return {max: Math.round(l.reduce((a, b) => Math.max(a, b), 0)), count: l.length, total: Math.round(l.reduce((a, b) => a + b, 0))};
+                """);
+    }
+
+}
