@@ -62,6 +62,9 @@ final class Membership {
         Future<Void> lost(long silentMillis, Duration killGrace);
     }
 
+    /** Says in the registration line whether outputs go to a shared store directly or through the engine. */
+    private final ArtifactClient artifacts;
+
     /** What an ok registration reply says. */
     private record Registration(long leaseMillis, long heartbeatMillis, long killGraceMillis) {}
 
@@ -70,10 +73,12 @@ final class Membership {
      * @param leaseLost called when the lease runs out: every step holding a slot must end; the worker
      *                  registers again only once they have (so the watchdog's lease is not renewed
      *                  while a process of the lost lease may still run)
+     * @param artifacts the worker's way to the artifacts, named in the registration line
      */
     Membership(Vertx vertx, AgentSettings settings, Optional<Watchdog> watchdog, Supplier<List<AttemptKey>> inHand,
-            LeaseLoss leaseLost) {
+            LeaseLoss leaseLost, ArtifactClient artifacts) {
         this.vertx = vertx;
+        this.artifacts = artifacts;
         this.settings = settings;
         this.watchdog = watchdog;
         this.inHand = inHand;
@@ -159,9 +164,10 @@ final class Membership {
             vertx.cancelTimer(heartbeatTimer);
         }
         heartbeatTimer = vertx.setPeriodic(Math.max(1, registration.heartbeatMillis()), t -> heartbeat());
-        LOG.info("worker {} registered with the engine at {} (lease {} ms, heartbeat {} ms, watchdog {}, {} attempt(s) in hand)",
+        LOG.info("worker {} registered with the engine at {} (lease {} ms, heartbeat {} ms, watchdog {}, {} attempt(s) in hand; artifacts {})",
                 settings.name(), endpoint.engineUrl(), registration.leaseMillis(), registration.heartbeatMillis(),
-                watchdog.isPresent() ? "kills " + killGraceMillis + " ms after" : "none", inHand.get().size());
+                watchdog.isPresent() ? "kills " + killGraceMillis + " ms after" : "none", inHand.get().size(),
+                artifacts.describe(endpoint));
         registeredOnce.tryComplete();
     }
 

@@ -91,7 +91,7 @@ public final class WorkerAgent extends VerticleBase {
     @Override
     public Future<?> start() {
         logs = new LogBatcher(settings.workerId(), json -> vertx.eventBus().send(Wire.LOGS, json));
-        membership = new Membership(vertx, settings, watchdog, () -> attempts.inHand(), (silent, grace) -> attempts.leaseLost(silent, grace));
+        membership = new Membership(vertx, settings, watchdog, () -> attempts.inHand(), (silent, grace) -> attempts.leaseLost(silent, grace), artifacts);
         attempts = new AttemptHandler(vertx, context, settings, executor, artifacts, logs, membership);
         membership.registered().onComplete(registered);
         membership.halted().onComplete(halted);
