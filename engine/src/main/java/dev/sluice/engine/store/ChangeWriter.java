@@ -44,9 +44,12 @@ final class ChangeWriter {
             + " exit_code = COALESCE(?, exit_code) WHERE run_id = ? AND task_id = ? AND status = ?";
     private static final String RUN_EVENT = "INSERT INTO run_events (run_id, at, task_id, status, attempt, reason)"
             + " VALUES (?, ?, NULL, ?, NULL, ?)";
-    // the task row as just updated: its attempt count and reason are what the event reports
+    // the state and reason are the change's own; the attempt count is the task row's as updated by the
+    // whole group (a group may move one task twice, e.g. a register step RUNNING then SUCCEEDED: each
+    // change is one event, with its own state, never the row's final state twice)
     private static final String TASK_EVENT = "INSERT INTO run_events (run_id, at, task_id, status, attempt, reason)"
-            + " SELECT run_id, ?, task_id, status, attempts, reason FROM tasks WHERE run_id = ? AND task_id = ?";
+            + " SELECT run_id, ?, task_id, CAST(? AS VARCHAR(16)), attempts, CAST(? AS TEXT) FROM tasks"
+            + " WHERE run_id = ? AND task_id = ?";
 
     private final Connection connection;
     private final JsonValues json;
@@ -263,8 +266,10 @@ final class ChangeWriter {
         }
         Batches.insertRows(connection, TASK_EVENT, group, c -> true, (ps, change) -> {
             Jdbc.setInstant(ps, 1, change.at() != null ? change.at() : now);
-            ps.setString(2, change.runId());
-            ps.setString(3, change.taskId());
+            ps.setString(2, change.next().name());
+            ps.setString(3, change.reason());
+            ps.setString(4, change.runId());
+            ps.setString(5, change.taskId());
             ps.addBatch();
         });
     }

@@ -46,6 +46,13 @@ class ModelsApiTest {
     }
 
     @Test
+    void aRegisterStepsEventsSayRunningThenSucceededOnce() {
+        List<String> states = api.store.events(firstRun, 0, 1000).stream()
+                .filter(e -> "register".equals(e.taskId())).map(e -> e.status()).toList();
+        assertThat(states).containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
+    }
+
+    @Test
     void listsModelsAndShowsAModelWithItsVersionsAliasesAndHistory() {
         JsonNode list = ApiServer.json(api.get("/api/models"));
         assertThat(list.get("models")).extracting(m -> m.get("name").asText()).containsExactly("bundle", "m");
