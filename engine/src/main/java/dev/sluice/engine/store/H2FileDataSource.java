@@ -34,6 +34,7 @@ final class H2FileDataSource implements DataSource {
         for (int attempt = 1; ; attempt++) {
             try {
                 Connection c = DriverManager.getConnection(url, user, password);
+                OrphanedAutoServers.opened(c);
                 OrphanedAutoServers.stop(dir, name, null); // the leaks of earlier failed opens
                 PrivateFiles.restrict(dir); // a reopen wrote a new lock file with the umask's mode
                 return c;

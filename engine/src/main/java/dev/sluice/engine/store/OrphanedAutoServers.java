@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>H2 offers no way to stop a {@code TcpServer} without its random management password, so its
  * static registry of servers and the key of each are read by reflection (H2 is on the class path,
- * not a named module); each orphan is stopped through its public {@code stop()}. If reflection is
- * refused, nothing is stopped and the open fails as before.
+ * not a named module); each orphan is stopped through its public {@code stop()}. Likewise the
+ * server and lock of a database H2 dropped after a failed write are read from its private fields
+ * ({@link #releaseClosedDatabases}). If reflection is refused, nothing is stopped and the open fails
+ * as before.
  */
 final class OrphanedAutoServers {
 
@@ -91,61 +93,92 @@ final class OrphanedAutoServers {
 
     /**
      * Releases the AUTO_SERVER and the lock file of each database of this JVM for {@code database}
-     * whose data file H2 closed under it (its MVStore is closed) but that H2 did not close itself:
-     * when a write fails, H2 closes the MVStore and drops the database from its registry, but the
-     * step that stops its server and unlocks its lock file can be skipped (two sessions find the
-     * store closed at once: the second, seeing the shutdown under way, drops the database while the
-     * first has not yet stopped anything, and a new open is then refused by the old server, and
-     * the old lock file's watchdog rewrites the lock file under every new open). H2 still lists such a
-     * database among those it closes at exit; its lock and server are taken from there.
+     * whose data file H2 closed under it (its MVStore is closed) but whose server and lock H2 left:
+     * when a write fails, a session that finds the MVStore closed calls {@code
+     * Database.shutdownImmediately()}, whose {@code checkPowerOff2()} marks the database as powered
+     * off, closes the store, and only then stops the server and unlocks the lock file, in a
+     * {@code try} that catches {@code DbException} alone: when closing the store throws anything
+     * else (the MVStore's own exception), the server and lock are never released, and as the
+     * database is already marked, the next session's check just drops it from H2's registry. A new
+     * open is then refused by the old server ("Server is running"), or, once that is stopped, by
+     * the old lock's watchdog, which rewrites the lock file under every new open ("Locked by another
+     * process"). Such a database is reached through {@link #OPENED}.
      *
      * @return how many databases were released
      */
     static int releaseClosedDatabases(Path database) {
-        if (refused) return 0;
         int released = 0;
-        try {
-            Class<?> closer = Class.forName("org.h2.engine.OnExitDatabaseCloser");
-            Class<?> db = Class.forName("org.h2.engine.Database");
-            Field registry = closer.getDeclaredField("DATABASES");
-            Field server = db.getDeclaredField("server");
-            Field lock = db.getDeclaredField("lock");
-            registry.setAccessible(true);
-            server.setAccessible(true);
-            lock.setAccessible(true);
-            List<Object> open;
-            synchronized (closer) { // H2's register and unregister are static synchronized
-                open = new ArrayList<>(((Map<?, ?>) registry.get(null)).keySet());
-            }
-            for (Object d : open) {
-                if (d == null || !sameFile((String) db.getMethod("getName").invoke(d), database)) continue;
-                Object store = db.getMethod("getStore").invoke(d);
-                if (store == null) continue;
-                Object mv = store.getClass().getMethod("getMvStore").invoke(store);
-                if (mv == null || !(Boolean) mv.getClass().getMethod("isClosed").invoke(mv)) continue; // alive
-                boolean any = false; // not under the database's monitor: a thread stuck holding it must not stall the pool
-                Object s = server.get(d);
-                if (s != null) {
-                    server.set(d, null);
-                    s.getClass().getMethod("stop").invoke(s);
-                    any = true;
+        if (SERVER == null || LOCK == null) return 0;
+        for (org.h2.engine.Database d : OPENED) {
+            if (!sameFile(d.getName(), database) || !storeClosed(d)) continue;
+            try {
+                Object s = SERVER.get(d);
+                if (s instanceof org.h2.tools.Server server) {
+                    SERVER.set(d, null);
+                    server.stop();
                 }
-                Object l = lock.get(d);
-                if (l != null) {
-                    lock.set(d, null);
-                    l.getClass().getMethod("unlock").invoke(l);
-                    any = true;
+                Object l = LOCK.get(d);
+                if (l instanceof org.h2.store.FileLock lock) {
+                    LOCK.set(d, null);
+                    lock.unlock();
                 }
-                if (any) {
+                if (s != null || l != null) {
                     released++;
                     log.warn("released the AUTO_SERVER and lock file of the embedded database H2 closed after a failed write");
                 }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.warn("cannot release the embedded database H2 closed after a failed write: {}", e.toString());
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            refused = true;
-            log.warn("cannot reach H2's closed databases ({}): their server may refuse reopens until a restart", e.toString());
+            OPENED.remove(d);
         }
         return released;
+    }
+
+    /**
+     * Every database this JVM opened, until it is closed for good: H2 forgets one it dropped after a
+     * failed write (it keeps it only in a weak map), while its lock's watchdog thread, which
+     * holds the lock but not the database, runs on.
+     */
+    private static final java.util.Set<org.h2.engine.Database> OPENED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static final Field SERVER = privateField("server");
+    private static final Field LOCK = privateField("lock");
+
+    /** Remembers the database behind a new embedded connection; forgets those H2 closed cleanly. */
+    static void opened(java.sql.Connection c) {
+        try {
+            if (c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
+                    && c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local) {
+                OPENED.add(local.getDatabase());
+            }
+        } catch (SQLException | RuntimeException e) {
+            return; // not an embedded H2 connection
+        }
+        if (SERVER == null || LOCK == null) return;
+        OPENED.removeIf(d -> {
+            try {
+                return storeClosed(d) && SERVER.get(d) == null && LOCK.get(d) == null;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return true;
+            }
+        });
+    }
+
+    private static boolean storeClosed(org.h2.engine.Database d) {
+        org.h2.mvstore.db.Store store = d.getStore();
+        return store == null || store.getMvStore() == null || store.getMvStore().isClosed();
+    }
+
+    private static Field privateField(String name) {
+        try {
+            Field f = org.h2.engine.Database.class.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("H2's Database has no field {} ({}): a database H2 drops after a failed write may block reopens until a restart",
+                    name, e.toString());
+            return null;
+        }
     }
 
     /**
