@@ -13,7 +13,7 @@ import javax.sql.DataSource;
  * Where the pools get their connections to the embedded database: plain {@link DriverManager}
  * connections, except that each open (failed or not) is followed by stopping the AUTO_SERVERs a
  * failed open left running in this JVM ({@link OrphanedAutoServers}), and an open refused by one of
- * them is tried again at once. So once a full disk has room again, the pool's next attempt opens
+ * them is tried again at once; on a full disk no open is tried at all. So once a full disk has room again, the pool's next attempt opens
  * the database instead of being refused for ever; the reopened files are narrowed to their owner.
  */
 final class H2FileDataSource implements DataSource {
@@ -29,8 +29,19 @@ final class H2FileDataSource implements DataSource {
         this.name = name;
     }
 
+    /**
+     * Below this much free space an open is not even tried: on a full disk H2's open fails after it
+     * has started its AUTO_SERVER and locked the lock file, and may leave both behind.
+     */
+    static final long MIN_FREE_TO_OPEN = 1024 * 1024;
+
     @Override
     public Connection getConnection(String user, String password) throws SQLException {
+        long free = freeSpace();
+        if (free < MIN_FREE_TO_OPEN) {
+            throw new SQLException("the disk of the data dir is full (" + free / 1024
+                    + " KiB free): the database is opened again once space is freed", "08001");
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 Connection c = DriverManager.getConnection(url, user, password);
@@ -41,6 +52,14 @@ final class H2FileDataSource implements DataSource {
             } catch (SQLException e) {
                 if (OrphanedAutoServers.stop(dir, name, e) == 0 || attempt >= 3) throw e;
             }
+        }
+    }
+
+    private long freeSpace() {
+        try {
+            return java.nio.file.Files.getFileStore(dir).getUsableSpace();
+        } catch (java.io.IOException | SecurityException e) {
+            return Long.MAX_VALUE; // cannot tell: let H2 try
         }
     }
 

@@ -66,7 +66,9 @@ final class OrphanedAutoServers {
      * @return how many were stopped (then a failed open is worth trying again at once)
      */
     static int stop(Path dir, String name, SQLException failure) {
-        int released = failure == null ? 0 : releaseClosedDatabases(dir.resolve(name));
+        // refused as "already open" from this JVM: H2 has no open database for the file here (see
+        // the class comment), so any this JVM opened for it was dropped, whatever its store says
+        int released = failure == null ? 0 : releaseClosedDatabases(dir.resolve(name), alreadyOpen(failure));
         List<Server> servers = running();
         if (servers.isEmpty()) return released;
         Path lockFile = dir.resolve(name + ".lock.db");
@@ -106,11 +108,11 @@ final class OrphanedAutoServers {
      *
      * @return how many databases were released
      */
-    static int releaseClosedDatabases(Path database) {
+    static int releaseClosedDatabases(Path database, boolean dropped) {
         int released = 0;
         if (SERVER == null || LOCK == null) return 0;
         for (org.h2.engine.Database d : OPENED) {
-            if (!sameFile(d.getName(), database) || !storeClosed(d)) continue;
+            if (!sameFile(d.getName(), database) || !(dropped || storeClosed(d))) continue;
             try {
                 Object s = SERVER.get(d);
                 if (s instanceof org.h2.tools.Server server) {
