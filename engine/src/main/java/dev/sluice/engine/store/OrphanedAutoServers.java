@@ -124,6 +124,7 @@ final class OrphanedAutoServers {
                     LOCK.set(d, null);
                     lock.unlock();
                 }
+                closeDataFile(d);
                 if (s != null || l != null) {
                     released++;
                     log.warn("released the AUTO_SERVER and lock file of the embedded database H2 closed after a failed write");
@@ -164,6 +165,27 @@ final class OrphanedAutoServers {
                 return true;
             }
         });
+    }
+
+    /**
+     * Closes the data file of a dropped database: its closing may have stopped before the file,
+     * whose channel lock then refuses this JVM's next open ("The file is locked", an overlapping
+     * NIO lock).
+     */
+    private static void closeDataFile(org.h2.engine.Database d) {
+        org.h2.mvstore.db.Store store = d.getStore();
+        org.h2.mvstore.MVStore mv = store == null ? null : store.getMvStore();
+        if (mv == null) return;
+        try {
+            mv.closeImmediately();
+        } catch (RuntimeException e) {
+            // it failed once already: close the file itself below
+        }
+        try {
+            if (mv.getFileStore() != null) mv.getFileStore().close();
+        } catch (RuntimeException e) {
+            log.warn("cannot close the data file of the database H2 dropped: {}", e.toString());
+        }
     }
 
     private static boolean storeClosed(org.h2.engine.Database d) {
