@@ -334,6 +334,7 @@ public final class JdbcStore implements Store {
                 HikariConfig config = new HikariConfig();
                 config.setPoolName("sluice-lease");
                 config.setJdbcUrl(dataSource.getJdbcUrl());
+                if (dataSource.getDataSource() != null) config.setDataSource(dataSource.getDataSource()); // H2FileDataSource
                 config.setUsername(dataSource.getUsername());
                 config.setPassword(dataSource.getPassword());
                 config.setMaximumPoolSize(2);

@@ -81,14 +81,15 @@ public final class Stores {
             Objects.requireNonNull(dataDir, "dataDir");
             String url = h2Url(dataDir);
             Path dir = dataDir.toAbsolutePath().normalize();
-            JdbcStore store = openJdbc(url, "sa", H2Password.of(dir), clock);
+            // opens that stop the AUTO_SERVERs a failed open (a full disk) left running: see OrphanedAutoServers
+            JdbcStore store = openJdbc(url, "sa", H2Password.of(dir), clock, new H2FileDataSource(url, dir, H2_FILE));
             PrivateFiles.restrict(dir);
             return store;
         }
         if (dbUrl.startsWith("jdbc:postgresql:")) {
             String user = URL_PARAM_USER.matcher(dbUrl).find() ? null : env.get("SLUICE_DB_USER");
             String password = URL_PARAM_PASSWORD.matcher(dbUrl).find() ? null : env.get("SLUICE_DB_PASSWORD");
-            return openJdbc(dbUrl, user, password, clock);
+            return openJdbc(dbUrl, user, password, clock, null);
         }
         throw new IllegalArgumentException("unsupported database URL '" + Jdbc.redact(dbUrl)
                 + "': give a jdbc:postgresql: URL, or none for the embedded database");
@@ -113,12 +114,22 @@ public final class Stores {
         return "jdbc:h2:file:" + dir.resolve(H2_FILE) + H2_SETTINGS;
     }
 
-    /** Opens a pool on any supported JDBC URL, migrates the schema, and hands the pool to the store. */
+    /** Opens a pool on any supported JDBC URL with the driver's connections (see below). */
     static JdbcStore openJdbc(String jdbcUrl, String user, String password, Clock clock) {
+        return openJdbc(jdbcUrl, user, password, clock, null);
+    }
+
+    /**
+     * Opens a pool on any supported JDBC URL, migrates the schema, and hands the pool to the store.
+     *
+     * @param connections where the pool gets its connections, or {@code null} for the driver's
+     */
+    static JdbcStore openJdbc(String jdbcUrl, String user, String password, Clock clock, javax.sql.DataSource connections) {
         Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-store");
-        config.setJdbcUrl(jdbcUrl);
+        config.setJdbcUrl(jdbcUrl); // also kept when a data source is given: the store reads its dialect there
+        if (connections != null) config.setDataSource(connections);
         if (user != null) {
             config.setUsername(user);
         }

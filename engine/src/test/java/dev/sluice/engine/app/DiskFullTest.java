@@ -33,10 +33,6 @@ class DiskFullTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Test
-    @org.junit.jupiter.api.Disabled("passes 2 runs in 5 here: when H2's own writer thread fails on the full disk it closes the "
-            + "database but leaves its AUTO_SERVER (TCP server and lock-file watchdog) running, and every reopen in this JVM is "
-            + "refused with 'Database may be already in use: Server is running' until a restart. The store-level "
-            + "H2DiskFullTest covers the reopen that does work. See issue 10's note.")
     void reportsAFullDiskAndRecoversWhenSpaceReturns(@TempDir Path root) throws Exception {
         Path data = Files.createDirectories(root.resolve("data"));
         Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", data.toString()) == 0,
