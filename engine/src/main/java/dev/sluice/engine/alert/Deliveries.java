@@ -1,5 +1,6 @@
 package dev.sluice.engine.alert;
 
+import dev.sluice.engine.background.WakeableLoop;
 import dev.sluice.engine.store.MonitorStore;
 import dev.sluice.engine.store.MonitorStore.Due;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +47,7 @@ public final class Deliveries implements AutoCloseable {
     private final HttpClient http;
     private final ThreadPoolExecutor pool;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition woken = lock.newCondition();
-    private boolean wakeRequested;
-    private volatile boolean stopped;
-    private Thread thread;
+    private final WakeableLoop loop = new WakeableLoop("sluice-deliveries", this::turn, Duration.ofSeconds(10));
 
     public Deliveries(MonitorStore store, Channels channels, Clock clock) {
         this(store, channels, clock, Webhook.SCHEDULE, TIMEOUT);
@@ -161,62 +156,33 @@ public final class Deliveries implements AutoCloseable {
     }
 
     public void start() {
-        lock.lock();
-        try {
-            if (thread != null) throw new IllegalStateException("already started");
-            thread = new Thread(this::loop, "sluice-deliveries");
-            thread.setDaemon(true);
-            thread.start();
-        } finally {
-            lock.unlock();
-        }
+        loop.start();
     }
 
     /** Look now: an alert fired, or a try was recorded. */
     public void wake() {
-        lock.lock();
-        try {
-            wakeRequested = true;
-            woken.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        loop.wake();
     }
 
-    private void loop() {
-        while (!stopped) {
-            long nanos = MAX_SLEEP.toNanos();
-            try {
-                deliverDue();
-                Instant next = store.nextDue().orElse(null);
-                if (next != null) nanos = Math.max(0, Math.min(nanos, Duration.between(clock.instant(), next).toNanos() + 1_000_000));
-            } catch (RuntimeException e) {
-                log.warn("webhook deliveries: {}", e.getMessage());
+    /** Sends what is due; sleeps until the next try is due (1 ms after it), at most {@link #MAX_SLEEP}. */
+    private Duration turn() {
+        Duration sleep = MAX_SLEEP;
+        try {
+            deliverDue();
+            Instant next = store.nextDue().orElse(null);
+            if (next != null) {
+                Duration until = Duration.between(clock.instant(), next).plusMillis(1);
+                if (until.compareTo(sleep) < 0) sleep = until;
             }
-            lock.lock();
-            try {
-                while (!stopped && !wakeRequested && nanos > 0) nanos = woken.awaitNanos(nanos);
-                wakeRequested = false;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
+        } catch (RuntimeException e) {
+            log.warn("webhook deliveries: {}", e.getMessage());
         }
+        return sleep;
     }
 
     @Override
     public void close() {
-        stopped = true;
-        wake();
-        Thread t = thread;
-        if (t != null) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
         pool.shutdownNow();
     }
 }

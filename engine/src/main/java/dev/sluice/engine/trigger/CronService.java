@@ -1,5 +1,6 @@
 package dev.sluice.engine.trigger;
 
+import dev.sluice.engine.background.WakeableLoop;
 import dev.sluice.engine.dag.Plan;
 import dev.sluice.engine.dag.Planner;
 import dev.sluice.engine.pipeline.ParamValues;
@@ -23,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +80,7 @@ public final class CronService implements AutoCloseable {
     private final Clock clock;
     private final String owner;
     private final ScheduledPipelines pipelines;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition woken = lock.newCondition();
-    private boolean wakeRequested;
-    private boolean stopped;
-    private Thread thread;
+    private final WakeableLoop loop = new WakeableLoop("sluice-cron", this::turn, Duration.ofSeconds(30));
 
     /**
      * @param baseDir the folder relative workdirs resolve against (as for runs started over HTTP)
@@ -166,69 +160,30 @@ public final class CronService implements AutoCloseable {
 
     /** Starts the thread that fires schedules on time. */
     public void start() {
-        lock.lock();
-        try {
-            if (thread != null) throw new IllegalStateException("already started");
-            thread = new Thread(this::loop, "sluice-cron");
-            thread.setDaemon(true);
-            thread.start();
-        } finally {
-            lock.unlock();
-        }
+        loop.start();
     }
 
     /** Look again now: a pipeline was saved, paused or unpaused. */
     public void wake() {
-        lock.lock();
-        try {
-            wakeRequested = true;
-            woken.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        loop.wake();
     }
 
-    private void loop() {
-        while (true) {
-            Instant next = null;
-            try {
-                next = fire(clock.instant()).next();
-            } catch (RuntimeException e) {
-                log.warn("schedules: {}", e.getMessage()); // the store is down: try again shortly
-            }
-            long nanos = MAX_SLEEP.toNanos();
-            if (next != null) nanos = Math.max(0, Math.min(nanos, Duration.between(clock.instant(), next).toNanos()));
-            lock.lock();
-            try {
-                while (!stopped && !wakeRequested && nanos > 0) nanos = woken.awaitNanos(nanos);
-                if (stopped) return;
-                wakeRequested = false;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
+    /** Fires what is due; sleeps until the next tick, at most {@link #MAX_SLEEP}. */
+    private Duration turn() {
+        Instant next = null;
+        try {
+            next = fire(clock.instant()).next();
+        } catch (RuntimeException e) {
+            log.warn("schedules: {}", e.getMessage()); // the store is down: try again shortly
         }
+        if (next == null) return MAX_SLEEP;
+        Duration until = Duration.between(clock.instant(), next);
+        return until.compareTo(MAX_SLEEP) < 0 ? until : MAX_SLEEP;
     }
 
     /** Stops the thread; a fire in progress finishes first. */
     @Override
     public void close() {
-        Thread t;
-        lock.lock();
-        try {
-            stopped = true;
-            woken.signalAll();
-            t = thread;
-        } finally {
-            lock.unlock();
-        }
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
     }
 }

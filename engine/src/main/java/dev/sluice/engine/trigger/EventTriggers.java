@@ -1,5 +1,6 @@
 package dev.sluice.engine.trigger;
 
+import dev.sluice.engine.background.WakeableLoop;
 import dev.sluice.engine.alert.AlertEvaluator;
 import dev.sluice.engine.expr.Expressions;
 import dev.sluice.engine.pipeline.AlertRule;
@@ -29,9 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,11 +65,7 @@ public final class EventTriggers implements AutoCloseable {
     private final Catalog catalog;
     private final AlertEvaluator evaluator;
     private final Consumer<AlertRecord> fired;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition woken = lock.newCondition();
-    private boolean wakeRequested;
-    private boolean stopped;
-    private Thread thread;
+    private final WakeableLoop loop = new WakeableLoop("sluice-events", this::turn, Duration.ofSeconds(30));
 
     /**
      * @param fired told of every alert committed (the Prometheus counter, the delivery service's wake)
@@ -273,66 +267,25 @@ public final class EventTriggers implements AutoCloseable {
 
     /** Starts the thread: a look every {@link #POLL}, and at once on {@link #wake}. */
     public void start() {
-        lock.lock();
-        try {
-            if (thread != null) throw new IllegalStateException("already started");
-            thread = new Thread(this::loop, "sluice-events");
-            thread.setDaemon(true);
-            thread.start();
-        } finally {
-            lock.unlock();
-        }
+        loop.start();
     }
 
     /** Look now: a run ended. */
     public void wake() {
-        lock.lock();
-        try {
-            wakeRequested = true;
-            woken.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        loop.wake();
     }
 
-    private void loop() {
-        while (true) {
-            try {
-                poll();
-            } catch (RuntimeException e) {
-                log.warn("event triggers: {}", e.getMessage()); // the store is down, or we lost the lead: again shortly
-            }
-            long nanos = POLL.toNanos();
-            lock.lock();
-            try {
-                while (!stopped && !wakeRequested && nanos > 0) nanos = woken.awaitNanos(nanos);
-                if (stopped) return;
-                wakeRequested = false;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
+    private Duration turn() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            log.warn("event triggers: {}", e.getMessage()); // the store is down, or we lost the lead: again shortly
         }
+        return POLL;
     }
 
     @Override
     public void close() {
-        Thread t;
-        lock.lock();
-        try {
-            stopped = true;
-            woken.signalAll();
-            t = thread;
-        } finally {
-            lock.unlock();
-        }
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
     }
 }
