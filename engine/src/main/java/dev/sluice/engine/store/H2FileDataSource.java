@@ -78,14 +78,21 @@ final class H2FileDataSource implements DataSource {
         // DriverManager's own
     }
 
+    /**
+     * Kept for the pool, which sets it from its connection timeout and, when it closes, waits this
+     * long for a connection being added: answering 0 made every close during such an add log
+     * "Timed-out waiting for add connection executor to shutdown".
+     */
+    private volatile int loginTimeoutSeconds = 30;
+
     @Override
     public void setLoginTimeout(int seconds) {
-        // the pool times connections out itself
+        loginTimeoutSeconds = seconds > 0 ? seconds : 30;
     }
 
     @Override
     public int getLoginTimeout() {
-        return 0;
+        return loginTimeoutSeconds;
     }
 
     @Override
