@@ -584,11 +584,21 @@ public final class JdbcStore implements Store {
 
     // ---- plumbing
 
+    /**
+     * A read runs again on another connection when its connection's database was closed under it (H2
+     * after a full disk): the pool evicts such a connection as it fails, but may still hold idle ones
+     * to the closed database, one per slot; the next new one opens the database anew. Reads only: a
+     * write is never repeated behind the caller's back.
+     */
     private <T> T read(Jdbc.Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreException("cannot read from the store: " + Jdbc.message(e), e);
+        for (int tries = 1; ; tries++) {
+            try (Connection c = dataSource.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (!ClosedDatabaseEviction.closed(e) || tries > dataSource.getMaximumPoolSize()) {
+                    throw new StoreException("cannot read from the store: " + Jdbc.message(e), e);
+                }
+            }
         }
     }
 
