@@ -4,25 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.engine.api.ApiContext;
-import dev.sluice.engine.api.RunSignals;
 import dev.sluice.engine.dag.Plan;
 import dev.sluice.engine.dag.Planner;
-import dev.sluice.engine.leader.LeaderElection;
 import dev.sluice.engine.pipeline.ParseResult;
 import dev.sluice.engine.pipeline.PipelineLoader;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.scheduler.NewRun;
-import dev.sluice.engine.scheduler.Owner;
-import dev.sluice.engine.scheduler.RunListener;
-import dev.sluice.engine.server.Server;
 import dev.sluice.engine.store.AttemptRecord;
 import dev.sluice.engine.store.Change;
-import dev.sluice.engine.store.Fence;
-import dev.sluice.engine.store.LeaderLease;
 import dev.sluice.engine.store.RunRecord;
 import dev.sluice.engine.store.Store;
-import dev.sluice.engine.store.Stores;
 import dev.sluice.worker.artifact.ContentStore;
 import dev.sluice.worker.cluster.AgentSettings;
 import dev.sluice.worker.cluster.ArtifactClient;
@@ -38,14 +29,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,29 +61,11 @@ class FrozenWorkerTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        AtomicReference<LeaderElection> election = new AtomicReference<>();
-        Fence fence = () -> election.get() == null ? Optional.empty() : election.get().fence().token();
-        Path data = dir.resolve("data");
-        store = Stores.open(null, data);
-        ContentStore artifacts = new ContentStore(data.resolve("artifacts"));
-        Owner owner = Owner.self("server");
-        RunSignals signals = new RunSignals();
-        node = new ServerNode(store, fence, artifacts, dir, Clock.systemUTC(), owner, RunListener.all(signals), null, Optional.of("s3cret"));
-        ApiContext api = new ApiContext(store, node, artifacts, dir, Clock.systemUTC(), owner.toString(), signals).withCluster(node);
-        Server server = new Server(api, "127.0.0.1", 0, data.resolve("tmp/vertx"),
-                Optional.of(new ClusterOptions(cluster, "127.0.0.1", 0, List.of(), false, Optional.empty())));
-        int port = server.start();
-        hazelcastPort = Clustering.hazelcast(server.vertx()).orElseThrow().getCluster().getLocalMember().getAddress().getPort();
-        String url = "http://127.0.0.1:" + port;
-        node.attach(server.vertx(), true, url, "test-server");
-        LeaderElection leader = node.election(store.lease(LeaderLease.SCHEDULER), url);
-        election.set(leader);
-        leader.start();
-        await().atMost(Duration.ofSeconds(10)).until(node::leader);
-        closing.add(store);
+        ClusteredServer server = new ClusteredServer(dir, cluster);
         closing.add(server);
-        closing.add(node);
-        closing.add(leader);
+        store = server.store;
+        node = server.node;
+        hazelcastPort = server.hazelcastPort;
     }
 
     @AfterEach
