@@ -31,13 +31,25 @@ import java.util.concurrent.TimeUnit;
  * (which waits for it), end whatever the shell left behind, collect outputs and metrics, give the
  * folder back to the {@link Workspace}. {@link #kill} may come from any thread at any point: before
  * the launch it prevents it, after the launch it ends the process tree, after the shell exited it
- * is too late and does nothing.
+ * is too late and does nothing — except while the attempt waits for a cancel after an interrupt.
+ *
+ * <p>Interrupts: the shell shares the JVM's process group, so a Ctrl-C in the terminal of
+ * {@code sluice run} (or a TERM or HUP sent to the whole group) reaches the step and the JVM at the
+ * same moment. The step usually ends first, by that signal, and its result would reach the
+ * scheduler as a failure (and start a retry) before the JVM's own handler has asked for the cancel.
+ * So a shell that ends by SIGINT, SIGTERM or SIGHUP (exit status 128 + the signal, as ninja counts
+ * an interrupted command) is held up to {@link #INTERRUPT_WAIT} for a {@link #kill}: when one comes
+ * the attempt is CANCELLED (or TIMED_OUT), else it FAILED with that exit code as before.
  */
 final class Attempt {
 
     private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
     private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MIN_DRAIN_SECONDS = 5;
+    /** how long a shell ended by an interrupt waits for the cancel the same signal brings */
+    static final Duration INTERRUPT_WAIT = Duration.ofSeconds(2);
+    /** 128 + SIGHUP, SIGINT, SIGTERM: what Java reports for a shell ended by these, and what sh exits with when its command was */
+    private static final java.util.Set<Integer> INTERRUPTED = java.util.Set.of(129, 130, 143);
     private static final String LEASE_LOST = "the worker lost its lease with the engine: not running the step";
 
     private final TaskRequest request;
@@ -63,6 +75,8 @@ final class Attempt {
     /** TERM-to-KILL delay of the kill under way */
     private Duration grace;
     private boolean exited;
+    /** the shell ended by an interrupt and the attempt waits for a kill (see {@link #INTERRUPT_WAIT}) */
+    private boolean holding;
     private CompletableFuture<Void> treeGone;
     private ScheduledFuture<?> timeoutTask;
 
@@ -129,13 +143,19 @@ final class Attempt {
         Process p;
         CompletableFuture<Void> gone;
         synchronized (this) {
-            if (killedAs != null || exited) {
+            if (killedAs != null || exited && !holding) {
                 return false;
             }
             killedAs = outcome;
             this.grace = grace;
-            p = process;
-            gone = p == null ? null : (treeGone = new CompletableFuture<>());
+            if (holding) {
+                notifyAll(); // the tree has ended already (leftovers included): the outcome is all that changes
+                p = null;
+                gone = null;
+            } else {
+                p = process;
+                gone = p == null ? null : (treeGone = new CompletableFuture<>());
+            }
         }
         log.notice(notice);
         if (p != null) {
@@ -187,7 +207,7 @@ final class Attempt {
                 return new TaskResult(key, killedAs, null, killError(killedAs), startedAt, Instant.now(), List.of(), Map.of(), ctx.worker());
             }
         }
-        SessionExecutor executor = new SessionExecutor(this::started);
+        ShellExecutor executor = new ShellExecutor(this::started);
         executor.setWorkingDirectory(workdir.toFile());
         executor.setStreamHandler(new LogPump(log, ctx.pool(), this::afterExit, drainLimit()));
         Integer exit;
@@ -201,7 +221,7 @@ final class Attempt {
         MetricsTail tail = new MetricsTail(folder.metrics());
         var tailing = ctx.timer().scheduleWithFixedDelay(tail::poll, 1, 1, TimeUnit.SECONDS);
         try {
-            exit = executor.execute(SessionExecutor.commandLine(ctx.setsid(), command), environment(folder));
+            exit = executor.execute(ShellExecutor.commandLine(command), environment(folder));
         } catch (IOException | RuntimeException e) { // e.g. an environment variable name the OS refuses
             exit = null;
             runError = message(e);
@@ -217,6 +237,9 @@ final class Attempt {
         Outcome killed;
         Process p;
         synchronized (this) {
+            if (killedAs == null && process != null && exit != null && INTERRUPTED.contains(exit)) {
+                awaitKill();
+            }
             killed = killedAs;
             p = process;
         }
@@ -270,6 +293,21 @@ final class Attempt {
         }
         return new TaskResult(key, outcome, exitCode, error, startedAt, Instant.now(), outputs, metrics.last(), ctx.worker(),
                 metrics.series());
+    }
+
+    /** Waits up to {@link #INTERRUPT_WAIT} for {@link #kill} (holding this object's lock). */
+    private void awaitKill() {
+        holding = true;
+        long until = System.nanoTime() + INTERRUPT_WAIT.toNanos();
+        try {
+            for (long left; killedAs == null && (left = until - System.nanoTime()) > 0; ) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            holding = false;
+        }
     }
 
     /** Called by the launcher as soon as the process exists. */

@@ -12,8 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * What every attempt of one {@link LocalExecutor} shares.
  *
- * @param setsid  the {@code setsid} program; empty when the machine has none (then attempts run in
- *                the worker's own session and only a descendants snapshot can end them)
  * @param pool    runs attempts and their log pumps (three threads per running attempt, reused)
  * @param timer   timeouts and kill deadlines
  * @param baseEnv the worker's environment, read once
@@ -26,7 +24,6 @@ record ExecContext(
         ArtifactStore store,
         Workspace workspace,
         ProcessTree tree,
-        Optional<Path> setsid,
         ExecutorService pool,
         ScheduledExecutorService timer,
         MetricsFile metrics,

@@ -36,20 +36,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inputs under {@code inputs/<from>/<path>} (linked from the {@link ArtifactStore}) and the path of
  * its {@code metrics} file; the folder is given back right after the result's future completes
  * (outputs are in the store by then): reused when the step left it as it found it, else deleted
- * (see {@link Workspace}). The command runs as {@code setsid /bin/sh -c <command>} in the
- * request's workdir, with the worker's environment plus the request's plus {@code SLUICE_OUTPUTS},
+ * (see {@link Workspace}). The command runs as {@code /bin/sh -c <command>} in the request's workdir,
+ * with the worker's environment plus the request's plus {@code SLUICE_OUTPUTS},
  * {@code SLUICE_INPUTS} and {@code SLUICE_METRICS}.
  *
- * <p>The shell leads its own session, every process of the attempt carries the attempt's
- * {@link Cookie} ({@code SLUICE_ATTEMPT_COOKIE}) in its environment and, where the machine lets this
- * process create cgroups v2, runs in the attempt's own cgroup ({@link Cgroups}), so the attempt's
- * processes can be found and ended together, those that left the session ({@code setsid}, double
- * forks) included.
+ * <p>Every process of the attempt carries the attempt's {@link Cookie} ({@code SLUICE_ATTEMPT_COOKIE})
+ * in its environment and, where the machine lets this process create cgroups v2, runs in the
+ * attempt's own cgroup ({@link Cgroups}), so the attempt's processes can be found and ended
+ * together, those that start a session of their own ({@code setsid}) or double fork included.
  * At a timeout or a cancel they get TERM, then KILL after the kill grace. After a normal exit,
  * processes the step left running are ended the same way: a step's processes do not outlive it.
  * When the executor starts, processes whose cookie names a JVM that no longer runs (a killed
  * worker's or engine's steps) are killed. A remote worker passes its {@link Lease}: a worker that
  * lost it launches nothing, and its {@link Watchdog} ends what runs.
+ *
+ * <p>The shell gets no session of its own (no {@code setsid} exec per step): it is in the JVM's
+ * process group, so a terminal's Ctrl-C reaches the steps as it reaches {@code sluice run}. An
+ * attempt whose shell ends by SIGINT, SIGTERM or SIGHUP therefore waits a moment for the cancel
+ * that such a signal to the whole group brings, and is CANCELLED when it comes (see {@link Attempt}).
  *
  * <p>Outcomes: SUCCEEDED on exit code 0 with every declared output present (a file or a folder);
  * FAILED on another exit code, a missing declared output, outputs that could not be stored, or a
@@ -105,18 +109,14 @@ public final class LocalExecutor implements AutoCloseable {
                 daemonThreads("sluice-exec-"));
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("sluice-exec-timer-"));
         this.timer.setRemoveOnCancelPolicy(true);
-        Optional<Path> setsid = SessionExecutor.findSetsid();
-        if (setsid.isEmpty()) {
-            LOG.warn("no setsid on this machine: a step's background processes cannot all be found and ended");
-        }
         Path proc = Path.of("/proc");
         Cookie cookies = Cookie.forThisProcess(proc);
         Optional<Cgroups> cgroups = Cgroups.open(proc, cookies.executorId());
-        LOG.debug("a step's processes are tracked by {}", cgroups.map(c -> "cgroup v2 (" + c.base() + "), session and environment cookie")
-                .orElse("session and environment cookie"));
+        LOG.debug("a step's processes are tracked by {}", cgroups.map(c -> "cgroup v2 (" + c.base() + ") and environment cookie")
+                .orElse("environment cookie"));
         ProcessTree tree = new ProcessTree(proc, timer, cgroups);
         Workspace workspace = new Workspace(workRoot);
-        this.ctx = new ExecContext(store, workspace, tree, setsid,
+        this.ctx = new ExecContext(store, workspace, tree,
                 pool, timer, new MetricsFile(new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)),
                 Map.copyOf(System.getenv()), workerName, killGrace, cookies, lease, cgroups,
                 PythonHelper.install(workspace.pool()));

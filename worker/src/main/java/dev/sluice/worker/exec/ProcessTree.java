@@ -20,23 +20,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * Finds and ends the processes of one attempt.
  *
- * <p>Each attempt's shell is started through {@code setsid}, so it leads a new session and process
- * group whose id is its own pid; every process of the attempt carries its {@link Cookie} in its
- * environment; and where the machine allows it, the shell moves itself into the attempt's cgroup
- * ({@link Cgroups}) before it runs the step. Java cannot signal a group, so the members are found
- * by reading {@code /proc/<pid>/stat} (process group or session equal to the shell's pid),
- * {@code /proc/<pid>/environ} (the attempt's cookie: those that left the session with
- * {@code setsid} or a double fork) and the cgroup's {@code cgroup.procs} (all of them, those that
- * also cleared their environment included), and signalled one by one through {@link ProcessHandle},
- * which checks the start time and so never signals a recycled pid; at KILL time the cgroup also gets
+ * <p>Each attempt's shell is a plain child of the JVM (no session of its own); every process of the
+ * attempt carries its {@link Cookie} in its environment; and where the machine allows it, the shell
+ * moves itself into the attempt's cgroup ({@link Cgroups}) before it runs the step. Java cannot
+ * signal a group, so the members are found by reading the cgroup's {@code cgroup.procs} (all of
+ * them, those that cleared their environment or left the session included) and
+ * {@code /proc/<pid>/environ} (the attempt's cookie: those that left the cgroup, or every process
+ * where there is no cgroup), and signalled one by one through {@link ProcessHandle}, which checks
+ * the start time and so never signals a recycled pid; at KILL time the cgroup also gets
  * {@code cgroup.kill}. A {@link ProcessHandle#descendants()} snapshot taken before the first signal
  * adds the children of processes that escaped every mark, while their ancestors are still alive.
  *
  * <p>Ending a tree: TERM to every member and to the snapshot, then — when they have all exited, or
- * after the grace period at the latest — KILL to whatever is left in the group or the snapshot,
- * repeated until a scan finds nobody new.
+ * after the grace period at the latest — KILL to whatever is left among the members or the
+ * snapshot, repeated until a scan finds nobody new.
  *
- * <p>Without {@code /proc} (not Linux) group scans find nothing and only the snapshot is used.
+ * <p>Without {@code /proc} (not Linux) scans find nothing and only the snapshot is used.
  */
 final class ProcessTree {
 
@@ -56,24 +55,19 @@ final class ProcessTree {
     record Marks(byte[] cookie, Path cgroup) {}
 
     /**
-     * The live processes whose process group or session is {@code group}, whose environment
-     * carries the attempt's cookie (a {@link Cookie#needle}), or that are in its cgroup.
+     * The live processes in the attempt's cgroup or whose environment carries its cookie (a
+     * {@link Cookie#needle}), the shell itself excepted.
      *
-     * <p>Members of a group are forked after its leader, so their pids were handed out after the
-     * leader's: above it, or — when the pid counter wrapped around meanwhile — from 1 up to the last
+     * <p>The attempt's processes are forked after its shell, so their pids were handed out after the
+     * shell's: above it, or — when the pid counter wrapped around meanwhile — from 1 up to the last
      * pid handed out. When {@code recentOnly} is set (the attempt lasted under a second, too short for
-     * the counter to go once round the whole pid space) only those pids are read: after a short step
-     * that is a handful of files instead of every process on the machine.
+     * the counter to go once round the whole pid space) only those pids' environments are read: after
+     * a short step that is a handful of files instead of every process on the machine.
      *
-     * <p>A group id stays taken while the group has members, so if another process now holds the
-     * leader's pid the group is empty (and the id may belong to someone else's session): nothing is
-     * returned.
-     *
-     * @param leader the group's leader, alive or not (a handle knows its start time, so a process
-     *               that reuses its pid is not equal to it)
+     * @param shell the attempt's shell, alive or not
      */
-    List<ProcessHandle> members(ProcessHandle leader, Marks marks, boolean recentOnly) {
-        long group = leader.pid();
+    List<ProcessHandle> members(ProcessHandle shell, Marks marks, boolean recentOnly) {
+        long first = shell.pid();
         if (!scans) {
             return List.of();
         }
@@ -81,24 +75,23 @@ final class ProcessTree {
         Set<Long> inCgroup = new HashSet<>();
         if (marks.cgroup() != null && cgroups.isPresent()) {
             inCgroup.addAll(cgroups.get().pids(marks.cgroup()));
-            inCgroup.remove(group);
+            inCgroup.remove(first);
         }
-        boolean groupIsOurs = ProcessHandle.of(group).filter(p -> !p.equals(leader)).isEmpty();
         String[] names = proc.toFile().list();
         if (names == null) {
             return List.of();
         }
         long last = recentOnly ? lastPid() : -1;
-        boolean wrapped = last >= 0 && last < group;
+        boolean wrapped = last >= 0 && last < first;
         long self = ProcessHandle.current().pid();
         List<ProcessHandle> found = new ArrayList<>();
         for (String name : names) {
             long pid = parsePid(name);
-            if (pid <= 0 || pid == self || pid == group) {
+            if (pid <= 0 || pid == self || pid == first) {
                 continue;
             }
-            boolean candidate = last < 0 || pid > group || wrapped && pid <= last;
-            if (inCgroup.remove(pid) || candidate && (groupIsOurs && inGroup(pid, group) || carries(pid, cookie))) {
+            boolean candidate = last < 0 || pid > first || wrapped && pid <= last;
+            if (inCgroup.remove(pid) || candidate && carries(pid, cookie)) {
                 ProcessHandle.of(pid).ifPresent(found::add);
             }
         }
@@ -108,7 +101,7 @@ final class ProcessTree {
         return found;
     }
 
-    /** Whether {@code group}'s members are found by scanning (Linux {@code /proc}). */
+    /** Whether an attempt's processes are found by scanning (Linux {@code /proc}). */
     boolean scans() {
         return scans;
     }
@@ -116,7 +109,7 @@ final class ProcessTree {
     /**
      * Ends the shell and everything it started: TERM, then KILL after {@code grace} at the latest.
      *
-     * @param shell the attempt's shell (from {@link Process#toHandle()}), alive or not; its pid is the group id
+     * @param shell the attempt's shell (from {@link Process#toHandle()}), alive or not
      * @return completes once KILL has been sent to every process still alive (or all exited)
      */
     CompletableFuture<Void> terminate(ProcessHandle shell, Marks marks, Duration grace) {
@@ -127,24 +120,24 @@ final class ProcessTree {
     }
 
     /**
-     * Ends the processes left in {@code group} after its leader exited (found by {@link #members}).
+     * Ends the processes an attempt left after its shell exited (found by {@link #members}).
      *
      * @return completes like {@link #terminate(ProcessHandle, Marks, Duration)}
      */
-    CompletableFuture<Void> endLeftovers(ProcessHandle leader, Marks marks, List<ProcessHandle> left, Duration grace) {
+    CompletableFuture<Void> endLeftovers(ProcessHandle shell, Marks marks, List<ProcessHandle> left, Duration grace) {
         Set<ProcessHandle> snapshot = new LinkedHashSet<>(left);
         left.forEach(p -> p.descendants().forEach(snapshot::add));
-        return terminate(leader, marks, snapshot, grace);
+        return terminate(shell, marks, snapshot, grace);
     }
 
-    private CompletableFuture<Void> terminate(ProcessHandle leader, Marks marks, Set<ProcessHandle> snapshot, Duration grace) {
+    private CompletableFuture<Void> terminate(ProcessHandle shell, Marks marks, Set<ProcessHandle> snapshot, Duration grace) {
         Set<ProcessHandle> targets = new LinkedHashSet<>(snapshot);
-        targets.addAll(members(leader, marks, false));
+        targets.addAll(members(shell, marks, false));
         targets.forEach(ProcessHandle::destroy);
         CompletableFuture<Void> done = new CompletableFuture<>();
         Runnable kill = () -> {
             if (!done.isDone()) {
-                killRemaining(leader, marks, snapshot);
+                killRemaining(shell, marks, snapshot);
                 done.complete(null);
             }
         };
@@ -155,13 +148,13 @@ final class ProcessTree {
         return done;
     }
 
-    private void killRemaining(ProcessHandle leader, Marks marks, Collection<ProcessHandle> snapshot) {
+    private void killRemaining(ProcessHandle shell, Marks marks, Collection<ProcessHandle> snapshot) {
         if (marks.cgroup() != null) {
             cgroups.ifPresent(c -> c.kill(marks.cgroup())); // everything in it at once, new forks included
         }
         Set<Long> killed = new LinkedHashSet<>();
         List<ProcessHandle> round = new ArrayList<>(snapshot);
-        round.addAll(members(leader, marks, false));
+        round.addAll(members(shell, marks, false));
         while (!round.isEmpty()) {
             for (ProcessHandle p : round) {
                 if (killed.add(p.pid())) {
@@ -169,7 +162,7 @@ final class ProcessTree {
                 }
             }
             round = new ArrayList<>();
-            for (ProcessHandle p : members(leader, marks, false)) {
+            for (ProcessHandle p : members(shell, marks, false)) {
                 if (!killed.contains(p.pid())) {
                     round.add(p);
                 }
@@ -225,25 +218,6 @@ final class ProcessTree {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    /** Reads {@code /proc/<pid>/stat}: state, then parent, process group and session after the name. */
-    private boolean inGroup(long pid, long group) {
-        String stat;
-        try {
-            stat = new String(Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("stat")), StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
-            return false; // gone meanwhile
-        }
-        int close = stat.lastIndexOf(')');
-        if (close < 0) {
-            return false;
-        }
-        String[] fields = stat.substring(close + 2).split(" ", 5);
-        if (fields.length < 4 || fields[0].equals("Z") || fields[0].equals("X")) {
-            return false;
-        }
-        return parsePid(fields[2]) == group || parsePid(fields[3]) == group;
     }
 
     private long lastPid() {

@@ -64,7 +64,7 @@ public final class Watchdog implements Lease, AutoCloseable {
      */
     public static Optional<Watchdog> start(Path dir) {
         Path proc = Path.of("/proc");
-        if (!Files.isReadable(proc.resolve("uptime")) || !Files.isExecutable(Path.of(SessionExecutor.SHELL))) {
+        if (!Files.isReadable(proc.resolve("uptime")) || !Files.isExecutable(Path.of(ShellExecutor.SHELL))) {
             LOG.warn("no /proc/uptime or /bin/sh here: no watchdog; a frozen worker's steps run until it wakes up");
             return Optional.empty();
         }
@@ -75,9 +75,9 @@ public final class Watchdog implements Lease, AutoCloseable {
                 script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             List<String> command = new ArrayList<>();
-            SessionExecutor.findSetsid().ifPresent(s -> command.add(s.toString())); // a terminal's Ctrl-C must not end it
+            findSetsid().ifPresent(s -> command.add(s.toString())); // one exec per worker: a terminal's Ctrl-C must not end it
             Cookie cookie = Cookie.forThisProcess(proc);
-            command.addAll(List.of(SessionExecutor.SHELL, "-c", script, "sluice-watchdog", dir.resolve("lease").toString(),
+            command.addAll(List.of(ShellExecutor.SHELL, "-c", script, "sluice-watchdog", dir.resolve("lease").toString(),
                     cookie.ownerNeedle(), Long.toString(ProcessHandle.current().pid()),
                     String.format(java.util.Locale.ROOT, "%.3f", TICK.toMillis() / 1000.0),
                     Cgroups.ownCgroup(proc).map(c -> c.resolve(Cgroups.PREFIX + cookie.owner() + ".").toString()).orElse("")));
@@ -167,6 +167,16 @@ public final class Watchdog implements Lease, AutoCloseable {
     private void write(String content) throws IOException {
         Files.writeString(next, content, StandardCharsets.US_ASCII);
         Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The {@code setsid} program of this machine, if any (the watchdog's own session: once per worker, not per step). */
+    static Optional<Path> findSetsid() {
+        for (Path p : new Path[] {Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")}) {
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code /proc/uptime} in hundredths of a second. */
