@@ -77,6 +77,7 @@ final class Attempt {
     private boolean exited;
     /** the shell ended by an interrupt and the attempt waits for a kill (see {@link #INTERRUPT_WAIT}) */
     private boolean holding;
+    private long exitedAt;
     private CompletableFuture<Void> treeGone;
     private ScheduledFuture<?> timeoutTask;
 
@@ -237,7 +238,7 @@ final class Attempt {
         Outcome killed;
         Process p;
         synchronized (this) {
-            if (killedAs == null && process != null && exit != null && INTERRUPTED.contains(exit)) {
+            if (holding) {
                 awaitKill();
             }
             killed = killedAs;
@@ -295,10 +296,9 @@ final class Attempt {
                 metrics.series());
     }
 
-    /** Waits up to {@link #INTERRUPT_WAIT} for {@link #kill} (holding this object's lock). */
+    /** Waits until {@link #INTERRUPT_WAIT} after the exit for {@link #kill} (holding this object's lock). */
     private void awaitKill() {
-        holding = true;
-        long until = System.nanoTime() + INTERRUPT_WAIT.toNanos();
+        long until = exitedAt + INTERRUPT_WAIT.toNanos();
         try {
             for (long left; killedAs == null && (left = until - System.nanoTime()) > 0; ) {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -343,6 +343,9 @@ final class Attempt {
         long ran;
         synchronized (this) {
             exited = true;
+            exitedAt = System.nanoTime();
+            // ended by an interrupt: a kill from now on only sets the outcome
+            holding = killedAs == null && process != null && !process.isAlive() && INTERRUPTED.contains(process.exitValue());
             gone = treeGone;
             p = process;
             ran = System.nanoTime() - launchedAt;

@@ -113,4 +113,29 @@ class ProcessTreeKillTest extends ExecutorTestBase {
         assertThat(result.outcome()).isEqualTo(Outcome.TIMED_OUT);
         assertThat(result.outputs()).extracting(a -> a.path()).containsExactly("part.txt");
     }
+
+    /** A terminal's Ctrl-C reaches the step (it shares the JVM's process group) just before the cancel it brings. */
+    @Test
+    void aStepEndedBySigintIsCancelledWhenTheCancelFollows() throws Exception {
+        CompletableFuture<TaskResult> future = start(request("echo $$ > shell.pid; sleep 1000 & kill -INT $$; wait"));
+        await().until(() -> Files.exists(workdir.resolve("shell.pid")) && Files.size(workdir.resolve("shell.pid")) > 0);
+        long shell = readPid("shell.pid");
+        await().until(() -> !alive(shell));
+
+        assertThat(executor.cancel(new AttemptKey("run-1", "step", 1))).isTrue();
+
+        TaskResult result = resultOf(future);
+        assertThat(result.outcome()).isEqualTo(Outcome.CANCELLED);
+        assertThat(result.exitCode()).isNull();
+        assertThat(result.error()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void aStepThatExitsWithAnInterruptsStatusAndNoCancelFails() {
+        TaskResult result = run("exit 130");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.exitCode()).isEqualTo(130);
+        assertThat(result.error()).isEqualTo("exit code 130");
+    }
 }
