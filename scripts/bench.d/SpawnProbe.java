@@ -15,9 +15,10 @@ import java.util.concurrent.Future;
  * ({@code java SpawnProbe.java N REPS}); prints one line per way of starting, the median over REPS
  * rounds of N processes, in milliseconds of wall time per process.
  *
- * <p>Ways: {@code setsid /bin/sh -c true} (what Sluice runs: each step leads its own session) and
- * {@code /bin/sh -c true} (what ninja runs), one at a time (a chain) and two at a time on two
- * threads (a fan-out on 2 slots). Both pipes are read to their end, as Commons Exec does.
+ * <p>Ways: {@code /bin/sh -c true} (what Sluice runs per step, and ninja too) and
+ * {@code setsid /bin/sh -c true} (what Sluice ran until it dropped the per-step session: the old
+ * floor), one at a time (a chain) and two at a time on two threads (a fan-out on 2 slots). Both
+ * pipes are read to their end, as Commons Exec does.
  */
 public final class SpawnProbe {
 
