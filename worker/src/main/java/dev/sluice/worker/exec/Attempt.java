@@ -214,10 +214,10 @@ final class Attempt {
         Integer exit;
         String runError = null;
         String command = request.command();
-        Optional<Path> cgroup = ctx.cgroups().flatMap(Cgroups::take);
+        Optional<Cgroups.Leaf> cgroup = ctx.cgroups().flatMap(Cgroups::take);
         if (cgroup.isPresent()) {
             marks = new ProcessTree.Marks(marks.cookie(), cgroup.get());
-            command = Cgroups.enter(cgroup.get()) + command; // the shell moves itself in before it forks anything
+            command = Cgroups.enter(cgroup.get().dir()) + command; // the shell moves itself in before it forks anything
         }
         MetricsTail tail = new MetricsTail(folder.metrics());
         var tailing = ctx.timer().scheduleWithFixedDelay(tail::poll, 1, 1, TimeUnit.SECONDS);
@@ -352,7 +352,7 @@ final class Attempt {
         }
         if (gone == null && ctx.tree().scans()) {
             ProcessHandle shell = p.toHandle();
-            List<ProcessHandle> left = ctx.tree().members(shell, marks, ran < RECENT_NANOS);
+            List<ProcessHandle> left = ctx.tree().leftovers(shell, marks, ran < RECENT_NANOS);
             if (!left.isEmpty()) {
                 log.notice("the step left " + left.size() + " process(es) running: killing them");
                 gone = ctx.tree().endLeftovers(shell, marks, left, ctx.killGrace());

@@ -35,7 +35,7 @@ final class Cgroups implements AutoCloseable {
 
     private final Path base;
     private final boolean canKill;
-    private final Deque<Path> free = new ConcurrentLinkedDeque<>();
+    private final Deque<Leaf> free = new ConcurrentLinkedDeque<>();
     private final AtomicInteger made = new AtomicInteger();
 
     private Cgroups(Path base) {
@@ -103,21 +103,43 @@ final class Cgroups implements AutoCloseable {
         return base;
     }
 
+    /**
+     * One attempt's leaf group and the CPU time its processes had used when it was handed out
+     * ({@code usage_usec} of {@code cpu.stat}, a file every cgroup v2 has, controllers or not): once
+     * that has grown, the attempt's shell surely moved itself in (see {@link #entered}).
+     */
+    record Leaf(Path dir, long usage) {}
+
     /** An empty leaf group for one attempt: a reused one, or a new one; empty when it cannot be made. */
-    Optional<Path> take() {
-        for (Path reused; (reused = free.pollFirst()) != null; ) {
-            if (pids(reused).isEmpty()) {
+    Optional<Leaf> take() {
+        for (Leaf reused; (reused = free.pollFirst()) != null; ) {
+            if (pids(reused.dir()).isEmpty()) {
                 return Optional.of(reused);
             }
         }
         Path leaf = base.resolve(Integer.toString(made.incrementAndGet()));
-        return leaf.toFile().mkdir() ? Optional.of(leaf) : Optional.empty();
+        return leaf.toFile().mkdir() ? Optional.of(new Leaf(leaf, 0)) : Optional.empty();
     }
 
-    /** Takes a leaf back: reused when empty; else killed, and removed once empty. */
+    /**
+     * Whether a process has run in {@code leaf} since it was handed out: the attempt's shell moved
+     * itself in, so every process it started is in there too unless it moved itself out. False when
+     * {@code cpu.stat} cannot be read.
+     */
+    boolean entered(Leaf leaf) {
+        long now = usage(leaf.dir());
+        return now >= 0 && now > leaf.usage();
+    }
+
+    /** Takes a leaf back: reused when empty (its CPU time read now, off the next step's path); else killed, and removed once empty. */
     void give(Path leaf) {
         if (pids(leaf).isEmpty()) {
-            free.addFirst(leaf);
+            long usage = usage(leaf);
+            if (usage >= 0) {
+                free.addFirst(new Leaf(leaf, usage));
+            } else if (!leaf.toFile().delete()) {
+                LOG.debug("cgroup {} without a readable cpu.stat could not be removed", leaf);
+            }
         } else {
             kill(leaf);
             if (!leaf.toFile().delete()) {
@@ -148,6 +170,16 @@ final class Cgroups implements AutoCloseable {
             // gone
         }
         return pids;
+    }
+
+    /** {@code usage_usec} of the group's {@code cpu.stat} (its first line), or -1. */
+    private static long usage(Path group) {
+        try (var in = Files.newBufferedReader(group.resolve("cpu.stat"), StandardCharsets.US_ASCII)) {
+            String line = in.readLine();
+            return line != null && line.startsWith("usage_usec ") ? Long.parseLong(line.substring(11).trim()) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** KILL to every process in the group and below, at once ({@code cgroup.kill}, Linux 5.14+). */
