@@ -8,6 +8,11 @@ import sun.misc.Signal;
  * is already closing (H2 closes itself on exit) and could not record the cancellation, so the
  * signals are handled directly: the first asks the run to cancel and lets the command end
  * normally; a second one exits at once (the next command marks the run interrupted).
+ *
+ * <p>Steps run in the JVM's process group, so a terminal's Ctrl-C (or a TERM to the whole group)
+ * reaches them at the same moment and usually ends them before this handler has run; the executor
+ * holds a step ended by such a signal until the cancel asked for here reaches it, so the step is
+ * CANCELLED rather than FAILED and retried (see the worker's {@code Attempt}).
  */
 final class Signals {
     private Signals() {}
