@@ -127,19 +127,13 @@ final class Cgroups implements AutoCloseable {
      * {@code cpu.stat} cannot be read.
      */
     boolean entered(Leaf leaf) {
-        long now = usage(leaf.dir());
-        return now >= 0 && now > leaf.usage();
+        return leaf.usage() >= 0 && usage(leaf.dir()) > leaf.usage();
     }
 
     /** Takes a leaf back: reused when empty (its CPU time read now, off the next step's path); else killed, and removed once empty. */
     void give(Path leaf) {
         if (pids(leaf).isEmpty()) {
-            long usage = usage(leaf);
-            if (usage >= 0) {
-                free.addFirst(new Leaf(leaf, usage));
-            } else if (!leaf.toFile().delete()) {
-                LOG.debug("cgroup {} without a readable cpu.stat could not be removed", leaf);
-            }
+            free.addFirst(new Leaf(leaf, usage(leaf))); // -1 when unreadable: entered() is then never sure
         } else {
             kill(leaf);
             if (!leaf.toFile().delete()) {
