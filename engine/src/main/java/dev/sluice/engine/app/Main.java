@@ -46,7 +46,12 @@ public final class Main implements Runnable {
     }
 
     static int execute(PrintWriter out, PrintWriter err, String... args) {
+        Preload preload = Preload.start(args.length > 0 ? args[0] : "");
         CommandLine cl = commandLine(args);
+        cl.setExecutionStrategy(parsed -> {
+            preload.await();
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handle);
