@@ -40,6 +40,9 @@ def die(message):
 
 # --- pipelines -----------------------------------------------------------------------------
 
+NOOP10_STEPS = 10
+
+
 def noop10_yaml():
     """10 steps of `true`: s0 fans out to 3, joins, fans out to 3 again, joins, then a chain of 2."""
     needs = {0: [], 1: [0], 2: [0], 3: [0], 4: [1, 2, 3], 5: [4], 6: [4], 7: [4], 8: [5, 6, 7], 9: [8]}
@@ -121,6 +124,18 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def rss_mib(pid, field="VmRSS"):
+    """The process's resident set (or VmHWM, its peak) in MiB from /proc, or None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def get_json(conn, path):
@@ -206,6 +221,7 @@ def load(args, server):
     created = [r[2] for r in results if r[1] == 201 and r[2]]
     statuses = Counter(r[1] for r in results)
     latencies = [r[0] for r in results]
+    rss_after_load = rss_mib(server.proc.pid)
     print(f"load: {len(results)} requests, {len(created)} runs created; waiting for every run to end "
           f"(at most {args.drain_timeout} s) ...", flush=True)
 
@@ -218,6 +234,7 @@ def load(args, server):
             break
         time.sleep(0.5)
     drained_at = time.time()
+    peak_rss = rss_mib(server.proc.pid, "VmHWM")
 
     runs = list_runs(conn, "noop10")
     missing = [i for i in created if i not in runs]
@@ -248,9 +265,14 @@ def load(args, server):
     if succeeded:
         first = min(instant(r["createdAt"]) for r in succeeded)
         last = max(instant(r["endedAt"]) for r in succeeded)
-        print(f"  runs completed/s    {len(succeeded) / max(last - first, 1e-9):.1f} "
+        per_second = len(succeeded) / max(last - first, 1e-9)
+        print(f"  runs completed/s    {per_second:.1f} "
               f"({len(succeeded)} runs from the first created to the last ended, {last - first:.1f} s; "
               f"{drained_at - load_started - load_seconds:.1f} s after the load to drain)")
+        print(f"  steps completed/s   {per_second * NOOP10_STEPS:.0f} ({NOOP10_STEPS} steps a run, "
+              f"on {args.slots or 'the default'} slots)")
+    if peak_rss is not None:
+        print(f"  server RSS          {rss_after_load:.0f} MiB at the end of the load, peak {peak_rss:.0f} MiB (VmHWM)")
     print(f"  final run states    {', '.join(f'{s}: {n}' for s, n in sorted(final.items())) or 'none'}")
     print(f"  runs lost           {lost}" + ("" if unfinished == 0 else f" (still unfinished after {args.drain_timeout} s)"))
     return 0 if lost == 0 and created else 1
