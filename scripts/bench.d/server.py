@@ -82,15 +82,22 @@ class Server:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=scratch)
         lines = queue.Queue()
-        threading.Thread(target=lambda: lines.put(self.proc.stdout.readline()), daemon=True).start()
+        def first_url():  # lines before it (a JFR recording's notice, say) are skipped
+            for line in self.proc.stdout:
+                if line.startswith("http"):
+                    lines.put(line)
+                    return
+            lines.put("")
+        threading.Thread(target=first_url, daemon=True).start()
         try:
             first = lines.get(timeout=start_timeout).strip()
         except queue.Empty:
             self.stop()
             die(f"the server printed no URL within {start_timeout} s; its log: {self.log_path}")
         if not first.startswith("http"):
+            tail = self.tail()
             self.stop()
-            die(f"the server did not start (exit {self.proc.poll()}); the end of {self.log_path}:\n" + self.tail())
+            die(f"the server did not start (exit {self.proc.poll()}); the end of {self.log_path}:\n" + tail)
         parsed = urllib.parse.urlsplit(first)
         self.host, self.port = parsed.hostname, parsed.port
         self.url = first.rstrip("/")
@@ -101,9 +108,10 @@ class Server:
             response = conn.getresponse()
             response.read()
             if response.status != 200:
+                tail = self.tail()
                 self.stop()
                 die(f"the server did not load pipeline {name} (GET /api/pipelines/{name}: {response.status}); "
-                    f"the end of {self.log_path}:\n" + self.tail())
+                    f"the end of {self.log_path}:\n" + tail)
         conn.close()
 
     def tail(self, n=10):
@@ -216,7 +224,8 @@ def load(args, server):
     print(f"load: {args.clients} clients POSTing {path} for {args.duration} s ...", flush=True)
     for t in threads:
         t.join()
-    load_seconds = time.time() - load_started
+    load_ended = time.time()
+    load_seconds = load_ended - load_started
 
     created = [r[2] for r in results if r[1] == 201 and r[2]]
     statuses = Counter(r[1] for r in results)
@@ -247,6 +256,12 @@ def load(args, server):
             runs[run_id] = {"status": report["status"], "createdAt": report["createdAt"], "endedAt": report["endedAt"]}
     conn.close()
 
+    # throughput while the load runs, once the server is warm (JIT) and runs are queued: runs whose
+    # last step ended in the load's window after its first third (at most 10 s)
+    warm = min(10.0, load_seconds / 3)
+    window = (load_started + warm, load_ended)
+    ended_in_load = sum(1 for r in runs.values() if r["status"] == "SUCCEEDED" and r["endedAt"]
+                        and window[0] <= instant(r["endedAt"]) <= window[1])
     final = Counter(runs[i]["status"] if i in runs else "MISSING" for i in created)
     lost = sum(n for status, n in final.items() if status != "SUCCEEDED")
     succeeded = [runs[i] for i in created if i in runs and runs[i]["status"] == "SUCCEEDED"]
@@ -271,6 +286,8 @@ def load(args, server):
               f"{drained_at - load_started - load_seconds:.1f} s after the load to drain)")
         print(f"  steps completed/s   {per_second * NOOP10_STEPS:.0f} ({NOOP10_STEPS} steps a run, "
               f"on {args.slots or 'the default'} slots)")
+    print(f"  during the load     {ended_in_load * NOOP10_STEPS / (window[1] - window[0]):.0f} steps completed/s "
+          f"(runs ended from {warm:.0f} s into the load to its end)")
     if peak_rss is not None:
         print(f"  server RSS          {rss_after_load:.0f} MiB at the end of the load, peak {peak_rss:.0f} MiB (VmHWM)")
     print(f"  final run states    {', '.join(f'{s}: {n}' for s, n in sorted(final.items())) or 'none'}")
