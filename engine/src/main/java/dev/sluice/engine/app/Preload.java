@@ -5,8 +5,8 @@ import java.util.Set;
 /**
  * Loads and initialises, on a second thread, what a command that opens the local store is about
  * to need (logging, Jackson's databind, the H2 driver and the pool's classes) while the main thread
- * is busy in picocli, whose own classes the JVM cannot keep in the class-data archive (they are
- * Java 5 class files). On two cores that takes some 50–80 ms off such a command's start.
+ * is busy in picocli, which reflects over the command's options and annotations before it parses
+ * anything. On two cores that takes some tens of milliseconds off such a command's start.
  *
  * <p>Nothing here has an effect beyond loading classes: no file, socket or connection is opened.
  * The command itself waits for the preload to end ({@link #await}) before it runs, so the two
