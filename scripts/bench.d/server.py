@@ -40,6 +40,9 @@ def die(message):
 
 # --- pipelines -----------------------------------------------------------------------------
 
+NOOP10_STEPS = 10
+
+
 def noop10_yaml():
     """10 steps of `true`: s0 fans out to 3, joins, fans out to 3 again, joins, then a chain of 2."""
     needs = {0: [], 1: [0], 2: [0], 3: [0], 4: [1, 2, 3], 5: [4], 6: [4], 7: [4], 8: [5, 6, 7], 9: [8]}
@@ -79,15 +82,22 @@ class Server:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True, cwd=scratch)
         lines = queue.Queue()
-        threading.Thread(target=lambda: lines.put(self.proc.stdout.readline()), daemon=True).start()
+        def first_url():  # lines before it (a JFR recording's notice, say) are skipped
+            for line in self.proc.stdout:
+                if line.startswith("http"):
+                    lines.put(line)
+                    return
+            lines.put("")
+        threading.Thread(target=first_url, daemon=True).start()
         try:
             first = lines.get(timeout=start_timeout).strip()
         except queue.Empty:
             self.stop()
             die(f"the server printed no URL within {start_timeout} s; its log: {self.log_path}")
         if not first.startswith("http"):
+            tail = self.tail()
             self.stop()
-            die(f"the server did not start (exit {self.proc.poll()}); the end of {self.log_path}:\n" + self.tail())
+            die(f"the server did not start (exit {self.proc.poll()}); the end of {self.log_path}:\n" + tail)
         parsed = urllib.parse.urlsplit(first)
         self.host, self.port = parsed.hostname, parsed.port
         self.url = first.rstrip("/")
@@ -98,9 +108,10 @@ class Server:
             response = conn.getresponse()
             response.read()
             if response.status != 200:
+                tail = self.tail()
                 self.stop()
                 die(f"the server did not load pipeline {name} (GET /api/pipelines/{name}: {response.status}); "
-                    f"the end of {self.log_path}:\n" + self.tail())
+                    f"the end of {self.log_path}:\n" + tail)
         conn.close()
 
     def tail(self, n=10):
@@ -121,6 +132,18 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def rss_mib(pid, field="VmRSS"):
+    """The process's resident set (or VmHWM, its peak) in MiB from /proc, or None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def get_json(conn, path):
@@ -201,11 +224,13 @@ def load(args, server):
     print(f"load: {args.clients} clients POSTing {path} for {args.duration} s ...", flush=True)
     for t in threads:
         t.join()
-    load_seconds = time.time() - load_started
+    load_ended = time.time()
+    load_seconds = load_ended - load_started
 
     created = [r[2] for r in results if r[1] == 201 and r[2]]
     statuses = Counter(r[1] for r in results)
     latencies = [r[0] for r in results]
+    rss_after_load = rss_mib(server.proc.pid)
     print(f"load: {len(results)} requests, {len(created)} runs created; waiting for every run to end "
           f"(at most {args.drain_timeout} s) ...", flush=True)
 
@@ -218,6 +243,7 @@ def load(args, server):
             break
         time.sleep(0.5)
     drained_at = time.time()
+    peak_rss = rss_mib(server.proc.pid, "VmHWM")
 
     runs = list_runs(conn, "noop10")
     missing = [i for i in created if i not in runs]
@@ -230,6 +256,12 @@ def load(args, server):
             runs[run_id] = {"status": report["status"], "createdAt": report["createdAt"], "endedAt": report["endedAt"]}
     conn.close()
 
+    # throughput while the load runs, once the server is warm (JIT) and runs are queued: runs whose
+    # last step ended in the load's window after its first third (at most 10 s)
+    warm = min(10.0, load_seconds / 3)
+    window = (load_started + warm, load_ended)
+    ended_in_load = sum(1 for r in runs.values() if r["status"] == "SUCCEEDED" and r["endedAt"]
+                        and window[0] <= instant(r["endedAt"]) <= window[1])
     final = Counter(runs[i]["status"] if i in runs else "MISSING" for i in created)
     lost = sum(n for status, n in final.items() if status != "SUCCEEDED")
     succeeded = [runs[i] for i in created if i in runs and runs[i]["status"] == "SUCCEEDED"]
@@ -248,9 +280,16 @@ def load(args, server):
     if succeeded:
         first = min(instant(r["createdAt"]) for r in succeeded)
         last = max(instant(r["endedAt"]) for r in succeeded)
-        print(f"  runs completed/s    {len(succeeded) / max(last - first, 1e-9):.1f} "
+        per_second = len(succeeded) / max(last - first, 1e-9)
+        print(f"  runs completed/s    {per_second:.1f} "
               f"({len(succeeded)} runs from the first created to the last ended, {last - first:.1f} s; "
               f"{drained_at - load_started - load_seconds:.1f} s after the load to drain)")
+        print(f"  steps completed/s   {per_second * NOOP10_STEPS:.0f} ({NOOP10_STEPS} steps a run, "
+              f"on {args.slots or 'the default'} slots)")
+    print(f"  during the load     {ended_in_load * NOOP10_STEPS / (window[1] - window[0]):.0f} steps completed/s "
+          f"(runs ended from {warm:.0f} s into the load to its end)")
+    if peak_rss is not None:
+        print(f"  server RSS          {rss_after_load:.0f} MiB at the end of the load, peak {peak_rss:.0f} MiB (VmHWM)")
     print(f"  final run states    {', '.join(f'{s}: {n}' for s, n in sorted(final.items())) or 'none'}")
     print(f"  runs lost           {lost}" + ("" if unfinished == 0 else f" (still unfinished after {args.drain_timeout} s)"))
     return 0 if lost == 0 and created else 1

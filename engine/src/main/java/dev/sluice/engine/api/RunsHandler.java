@@ -40,6 +40,7 @@ public final class RunsHandler {
     private final Clock clock;
     private final String owner;
     private final ParsedVersions parsedVersions;
+    private final GroupCommit creations;
 
     public RunsHandler(ApiContext api) {
         this.store = api.store();
@@ -48,6 +49,7 @@ public final class RunsHandler {
         this.clock = api.clock();
         this.owner = api.owner();
         this.parsedVersions = new ParsedVersions(api.baseDir());
+        this.creations = new GroupCommit(api.store());
     }
 
     /** {@code POST /api/pipelines/{name}/runs} with {@code {"params": {...}}} or no body: a manual run. */
@@ -69,7 +71,8 @@ public final class RunsHandler {
             Plan plan = cached.plan();
             Instant now = clock.instant();
             Change.CreateRun create = NewRun.create(NewRun.newId(now), version, plan, values, "manual", now, now, owner);
-            store.commit(List.of(create, dev.sluice.engine.scheduler.Provenances.capture(store, parsed.pipeline(), version,
+            // with the runs other requests create meanwhile: one commit for many under load
+            creations.commit(List.of(create, dev.sluice.engine.scheduler.Provenances.capture(store, parsed.pipeline(), version,
                     plan, create.run().id(), null)));
             String id = create.run().id();
             scheduler.start(plan, create.run(), create.tasks()).whenComplete((end, error) -> {

@@ -11,7 +11,7 @@ import org.slf4j.Marker;
  * Flyway has been verified with}. Sluice pins its H2 and tests its migrations on it, so the line
  * says nothing a user can act on, and it was the first thing every command printed. Every other
  * message of that logger (an unsupported database, a PostgreSQL newer than Flyway knows) and of
- * Flyway stays. Installed by {@code logback.xml}.
+ * Flyway stays. Installed by {@code app.LogSetup}.
  */
 public final class FlywayH2VersionFilter extends TurboFilter {
 

@@ -47,6 +47,39 @@ class MigrationsTest {
     }
 
     @Test
+    void migratesADatabaseOfAnOlderSluiceAndKeepsItsRuns() throws SQLException {
+        String yaml = "name: old\nsteps:\n  - {id: a, run: \"true\"}\n";
+        String runId;
+        try (Store store = Stores.open(null, dataDir)) {
+            var version = store.savePipeline("old", yaml);
+            var plan = dev.sluice.engine.dag.Planner.plan(
+                    dev.sluice.engine.pipeline.PipelineLoader.parse("old.yaml", yaml, dataDir).pipeline());
+            java.time.Instant now = java.time.Instant.now();
+            var create = dev.sluice.engine.scheduler.NewRun.create(dev.sluice.engine.scheduler.NewRun.newId(now),
+                    version, plan, java.util.Map.of(), "manual", now, now, null);
+            store.commit(java.util.List.of(create));
+            runId = create.run().id();
+        }
+        // back to the schema of version 7: V8 only added these two indexes
+        try (Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa", H2Password.of(dataDir.toAbsolutePath().normalize()));
+                Statement s = c.createStatement()) {
+            s.execute("DROP INDEX artifacts_attempt_idx");
+            s.execute("DROP INDEX step_cache_attempt_idx");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '8'");
+        }
+
+        try (Store store = Stores.open(null, dataDir)) {
+            assertThat(store.run(runId)).isPresent();
+        }
+        try (Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa", H2Password.of(dataDir.toAbsolutePath().normalize()));
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT MAX(CAST(\"version\" AS INT)) FROM \"flyway_schema_history\" WHERE \"success\"")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(Migrations.LATEST);
+        }
+    }
+
+    @Test
     void refusesADatabaseMigratedByANewerSluice() throws SQLException {
         Stores.open(null, dataDir).close();
         try (Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa", H2Password.of(dataDir.toAbsolutePath().normalize()));
