@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +22,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Writes one {@link Store#commit} batch inside an open transaction. Consecutive changes of the same
- * kind share JDBC batches, in order, so a scheduler step costs a few round trips whatever its size.
- * Runs and tasks are written here, attempts by {@link AttemptWriter}. A compare-and-set that matched
- * no row raises {@link ConflictException}; the caller rolls back.
+ * Writes one {@link Store#commit} batch inside an open transaction, in few JDBC batches whatever its
+ * size. A scheduler turn's changes (attempts started and finished, logs, cache entries, task moves,
+ * run owners) touch rows that do not depend on each other's order across kinds, so each run of them
+ * between two other changes is written kind by kind: one batch per kind, each kind's changes in their
+ * order, a task's consecutive moves as one row update ({@link TaskMoves}) with one event per move.
+ * Other changes (runs created or moved, monitor changes) keep their place, consecutive ones of a kind
+ * sharing a batch. Runs and tasks are written here, attempts by {@link AttemptWriter}. A
+ * compare-and-set that matched no row raises {@link ConflictException}; the caller rolls back.
  */
 final class ChangeWriter {
 
@@ -44,11 +49,11 @@ final class ChangeWriter {
             + " exit_code = COALESCE(?, exit_code) WHERE run_id = ? AND task_id = ? AND status = ?";
     private static final String RUN_EVENT = "INSERT INTO run_events (run_id, at, task_id, status, attempt, reason)"
             + " VALUES (?, ?, NULL, ?, NULL, ?)";
-    // the state and reason are the change's own; the attempt count is the task row's as updated by the
-    // whole group (a group may move one task twice, e.g. a register step RUNNING then SUCCEEDED: each
-    // change is one event, with its own state, never the row's final state twice)
+    // written before the moves' row updates: the state and reason are the move's own (a turn may move
+    // one task twice, e.g. a register step RUNNING then SUCCEEDED: one event per move, each with its own
+    // state); the attempt count is the one the move or an earlier move of the batch set, else the row's
     private static final String TASK_EVENT = "INSERT INTO run_events (run_id, at, task_id, status, attempt, reason)"
-            + " SELECT run_id, ?, task_id, CAST(? AS VARCHAR(16)), attempts, CAST(? AS TEXT) FROM tasks"
+            + " SELECT run_id, ?, task_id, CAST(? AS VARCHAR(16)), COALESCE(?, attempts), CAST(? AS TEXT) FROM tasks"
             + " WHERE run_id = ? AND task_id = ?";
 
     private final Connection connection;
@@ -68,12 +73,48 @@ final class ChangeWriter {
         while (start < changes.size()) {
             Class<?> kind = Objects.requireNonNull(changes.get(start), "change").getClass();
             int end = start + 1;
-            while (end < changes.size() && Objects.requireNonNull(changes.get(end), "change").getClass() == kind) {
+            boolean turn = TURN_KINDS.contains(kind);
+            while (end < changes.size() && (turn
+                    ? TURN_KINDS.contains(Objects.requireNonNull(changes.get(end), "change").getClass())
+                    : Objects.requireNonNull(changes.get(end), "change").getClass() == kind)) {
                 end++;
             }
-            writeGroup(kind, changes.subList(start, end));
+            if (turn) writeTurn(changes.subList(start, end));
+            else writeGroup(kind, changes.subList(start, end));
             start = end;
         }
+    }
+
+    /**
+     * Changes that may be written kind by kind: attempt rows exist before they finish or get log and
+     * cache rows (started first), task and run rows exist before any of them, and nothing here reads
+     * what another kind writes. Run moves and creations are not among them: their events must stay
+     * in order with the tasks' (a run's end after its last step's).
+     */
+    private static final Set<Class<?>> TURN_KINDS = Set.of(StartAttempt.class, FinishAttempt.class, AppendLog.class,
+            PutCache.class, SetTaskState.class, SetRunOwner.class);
+
+    private void writeTurn(List<Change> changes) throws SQLException {
+        List<StartAttempt> starts = only(changes, StartAttempt.class);
+        if (!starts.isEmpty()) attempts.startAttempts(starts);
+        List<FinishAttempt> finishes = only(changes, FinishAttempt.class);
+        if (!finishes.isEmpty()) attempts.finishAttempts(finishes);
+        List<AppendLog> logs = only(changes, AppendLog.class);
+        if (!logs.isEmpty()) attempts.appendLogs(logs);
+        List<PutCache> caches = only(changes, PutCache.class);
+        if (!caches.isEmpty()) attempts.putCaches(caches);
+        List<SetTaskState> moves = only(changes, SetTaskState.class);
+        if (!moves.isEmpty()) setTaskStates(moves);
+        List<SetRunOwner> owners = only(changes, SetRunOwner.class);
+        if (!owners.isEmpty()) setRunOwners(owners);
+    }
+
+    private static <T extends Change> List<T> only(List<Change> changes, Class<T> type) {
+        List<T> of = new ArrayList<>();
+        for (Change c : changes) {
+            if (c.getClass() == type) of.add(type.cast(c));
+        }
+        return of;
     }
 
     private void writeGroup(Class<?> kind, List<Change> group) throws SQLException {
@@ -242,35 +283,41 @@ final class ChangeWriter {
     }
 
     private void setTaskStates(List<SetTaskState> group) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(SET_TASK_STATE)) {
-            for (SetTaskState change : group) {
-                StepState next = change.next();
-                ps.setString(1, next.name());
-                ps.setString(2, change.reason());
-                Jdbc.setInstant(ps, 3, change.notBefore());
-                Jdbc.setInstant(ps, 4, next == StepState.RUNNING ? change.at() : null);
-                Jdbc.setInstant(ps, 5, next.terminal() ? change.at() : null);
-                Jdbc.setInteger(ps, 6, change.attempts());
-                Jdbc.setInteger(ps, 7, change.retriesUsed());
-                Jdbc.setBoolean(ps, 8, change.cached());
-                Jdbc.setInteger(ps, 9, change.exitCode());
-                ps.setString(10, change.runId());
-                ps.setString(11, change.taskId());
-                ps.setString(12, change.expected().name());
+        List<Integer> eventAttempts = TaskMoves.eventAttempts(group);
+        try (PreparedStatement ps = connection.prepareStatement(TASK_EVENT)) {
+            for (int i = 0; i < group.size(); i++) {
+                SetTaskState change = group.get(i);
+                Jdbc.setInstant(ps, 1, change.at() != null ? change.at() : now);
+                ps.setString(2, change.next().name());
+                Jdbc.setInteger(ps, 3, eventAttempts.get(i));
+                ps.setString(4, change.reason());
+                ps.setString(5, change.runId());
+                ps.setString(6, change.taskId());
                 ps.addBatch();
             }
-            Batches.checkEachMatched(ps.executeBatch(), group, change -> new ConflictException(
-                    Batches.describe(connection, "task " + change.runId() + "/" + change.taskId(), change.expected().name(),
-                            change.next().name(), "SELECT status FROM tasks WHERE run_id = ? AND task_id = ?",
-                            change.runId(), change.taskId())));
+            ps.executeBatch();
         }
-        Batches.insertRows(connection, TASK_EVENT, group, c -> true, (ps, change) -> {
-            Jdbc.setInstant(ps, 1, change.at() != null ? change.at() : now);
-            ps.setString(2, change.next().name());
-            ps.setString(3, change.reason());
-            ps.setString(4, change.runId());
-            ps.setString(5, change.taskId());
-            ps.addBatch();
-        });
+        List<TaskMoves.Write> writes = TaskMoves.writes(group);
+        try (PreparedStatement ps = connection.prepareStatement(SET_TASK_STATE)) {
+            for (TaskMoves.Write w : writes) {
+                ps.setString(1, w.next().name());
+                ps.setString(2, w.reason());
+                Jdbc.setInstant(ps, 3, w.notBefore());
+                Jdbc.setInstant(ps, 4, w.startedAt());
+                Jdbc.setInstant(ps, 5, w.endedAt());
+                Jdbc.setInteger(ps, 6, w.attempts());
+                Jdbc.setInteger(ps, 7, w.retriesUsed());
+                Jdbc.setBoolean(ps, 8, w.cached());
+                Jdbc.setInteger(ps, 9, w.exitCode());
+                ps.setString(10, w.runId());
+                ps.setString(11, w.taskId());
+                ps.setString(12, w.expected().name());
+                ps.addBatch();
+            }
+            Batches.checkEachMatched(ps.executeBatch(), writes, w -> new ConflictException(
+                    Batches.describe(connection, "task " + w.runId() + "/" + w.taskId(), w.expected().name(),
+                            w.next().name(), "SELECT status FROM tasks WHERE run_id = ? AND task_id = ?",
+                            w.runId(), w.taskId())));
+        }
     }
 }

@@ -130,6 +130,64 @@ class SchedulerTest {
     }
 
     @Test
+    void aFanOutWhoseStepsEndTogetherDispatchesAndReportsEachStepOnlyOnceItsStateIsStored() throws Exception {
+        StringBuilder yaml = new StringBuilder("name: fan\nsteps:\n  - {id: root, run: 'true'}\n");
+        for (int i = 0; i < 30; i++) yaml.append("  - {id: s").append(i).append(", run: 'true', needs: [root]}\n");
+        yaml.append("  - {id: sink, run: 'true', needs: [").append(String.join(", ",
+                java.util.stream.IntStream.range(0, 30).mapToObj(i -> "s" + i).toList())).append("]}\n");
+        Started s = create(yaml.toString());
+        String runId = s.create().run().id();
+        List<String> broken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // results held back and released in bursts: the scheduler sees many steps end at once
+        List<CompletableFuture<TaskResult>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Dispatcher bursts = new FakeDispatcher("bursts") {
+            @Override
+            public int freeSlots() {
+                return 8;
+            }
+
+            @Override
+            public CompletableFuture<TaskResult> dispatch(TaskRequest request, Placement placement, LogSink sink) {
+                AttemptKey key = request.key();
+                boolean stored = store.attempts(runId).stream().anyMatch(a -> a.taskId().equals(key.taskId())
+                        && a.attempt() == key.attempt() && a.status().equals("RUNNING"));
+                if (!stored) broken.add("dispatched before its attempt was stored: " + key);
+                CompletableFuture<TaskResult> result = new CompletableFuture<>();
+                held.add(result);
+                // the 30 are dispatched in one turn: released 6 at a time
+                if (held.size() >= 6 || key.taskId().equals("root") || key.taskId().equals("sink")) release();
+                return result.thenApply(x -> new TaskResult(key, TaskResult.Outcome.SUCCEEDED, 0, null, Instant.now(),
+                        Instant.now(), List.of(), Map.of(), "bursts"));
+            }
+
+            private void release() {
+                List<CompletableFuture<TaskResult>> now = List.copyOf(held);
+                held.clear();
+                CompletableFuture.runAsync(() -> now.forEach(f -> f.complete(null)));
+            }
+        };
+        RunListener checks = new RunListener() {
+            @Override
+            public void taskChanged(RunRecord run, TaskRecord task) {
+                StepState stored = store.tasks(runId).stream().filter(t -> t.taskId().equals(task.taskId()))
+                        .findFirst().orElseThrow().status();
+                // a later turn may have moved it on already, never can the store be behind what is reported
+                if (stored.ordinal() < task.status().ordinal()) broken.add("reported " + task.taskId() + " " + task.status() + " while stored " + stored);
+            }
+        };
+        try (Scheduler scheduler = new Scheduler(store, bursts, new ContentStore(dir.resolve("artifacts")),
+                new Expressions(), Clock.systemUTC(), "test", TaskRequest.DEFAULT_MAX_LOG_BYTES, checks)) {
+            RunRecord end = scheduler.start(s.plan(), s.create().run(), s.create().tasks()).get(30, TimeUnit.SECONDS);
+            assertThat(end.status()).isEqualTo(RunState.SUCCEEDED);
+        }
+        assertThat(broken).isEmpty();
+        assertThat(store.tasks(runId)).extracting(TaskRecord::status).containsOnly(StepState.SUCCEEDED);
+        assertThat(store.events(runId, 0, 1000)).filteredOn(e -> e.taskId() != null)
+                .extracting(e -> e.status() + " " + e.attempt())
+                .containsOnly("QUEUED 0", "RUNNING 1", "SUCCEEDED 1").hasSize(32 * 3);
+    }
+
+    @Test
     void aStepNoWorkerCanTakeSaysWhyItWaitsEvenWithNoFreeSlotAnywhere() throws Exception {
         Started s = create("""
                 name: needs-gpu

@@ -27,6 +27,7 @@ import java.util.List;
  *   java -cp $CP dev.sluice.engine.store.StoreBench commit /tmp/bench   # latency of small commits
  *   java -cp $CP dev.sluice.engine.store.StoreBench fenced /tmp/bench   # the same, each checked against the leader lease
  *   java -cp $CP dev.sluice.engine.store.StoreBench compare /tmp/bench  # both in one JVM, in alternating rounds
+ *   java -cp $CP dev.sluice.engine.store.StoreBench turns /tmp/bench    # a scheduler turn's commit: chain, fan-out of 2 and 8
  * </pre>
  */
 public final class StoreBench {
@@ -72,7 +73,8 @@ public final class StoreBench {
                 commits(dir, Fence.of(LeaderLease.SCHEDULER, "bench", epoch));
             }
             case "compare" -> compare(dir);
-            default -> throw new IllegalArgumentException("init | open | flyway | commit | fenced | compare");
+            case "turns" -> turns(dir);
+            default -> throw new IllegalArgumentException("init | open | flyway | commit | fenced | compare | turns");
         }
     }
 
@@ -135,6 +137,46 @@ public final class StoreBench {
                 print("fenced", fencedNanos);
             }
         }
+    }
+
+    /**
+     * The commit of one scheduler turn, as {@code Scheduler} writes it: {@code width} attempts ended
+     * (finished, their tasks SUCCEEDED) and as many next tasks queued, started and RUNNING. Width 1 is
+     * a step of a chain; 2 and 8 are fan-out steps ending together on 2 or 8 slots. The statements
+     * and rows such a commit costs are the part of a step's time the store decides.
+     */
+    private static void turns(Path dir) {
+        try (Store store = Stores.open(null, dir)) {
+            for (int width : new int[] {1, 2, 8}) {
+                List<Long> nanos = new ArrayList<>();
+                for (int round = 0; round < 4; round++) {
+                    String runId = "turns-" + width + "-" + System.nanoTime();
+                    String[] tasks = new String[1000];
+                    for (int i = 0; i < tasks.length; i++) tasks[i] = "t" + i;
+                    store.commit(List.of(create(run(runId), tasks)));
+                    List<Change> first = new ArrayList<>();
+                    for (int i = 0; i < width; i++) first.addAll(startTurn(runId, tasks[i], at(1)));
+                    store.commit(first);
+                    for (int i = width; i + width <= tasks.length; i += width) {
+                        List<Change> turn = new ArrayList<>();
+                        for (int j = i; j < i + width; j++) {
+                            turn.add(succeed(runId, tasks[j - width], 1, at(2)));
+                            turn.add(taskState(runId, tasks[j - width], StepState.RUNNING, StepState.SUCCEEDED, at(2)));
+                        }
+                        for (int j = i; j < i + width; j++) turn.addAll(startTurn(runId, tasks[j], at(2)));
+                        long t = time(store, turn);
+                        if (round > 0) nanos.add(t / width); // round 0 warms up
+                    }
+                }
+                print("width " + width + " per step", nanos);
+            }
+        }
+    }
+
+    private static List<Change> startTurn(String runId, String task, java.time.Instant at) {
+        return List.of(taskState(runId, task, StepState.PENDING, StepState.QUEUED, at), start(runId, task, 1, at),
+                new Change.SetTaskState(runId, task, StepState.QUEUED, StepState.RUNNING, null, at, 1, null, null, null,
+                        null));
     }
 
     private static void print(String what, List<Long> nanos) {

@@ -452,6 +452,48 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aTurnThatEndsOneStepAndStartsTheNextKeepsEveryMoveAndItsEventInOrder() {
+        store.commit(List.of(create(run("r1"), "a", "b")));
+        store.commit(List.of(runState("r1", RunState.QUEUED, RunState.RUNNING, at(1)),
+                taskState("r1", "a", StepState.PENDING, StepState.QUEUED, at(1)), start("r1", "a", 1, at(1)),
+                new SetTaskState("r1", "a", StepState.QUEUED, StepState.RUNNING, null, at(1), 1, null, null, null, null)));
+        // as a scheduler turn writes a chain step: the result, then the next step queued, started and dispatched
+        store.commit(List.of(succeed("r1", "a", 1, at(2)),
+                new SetTaskState("r1", "a", StepState.RUNNING, StepState.SUCCEEDED, null, at(2), null, null, null, null, 0),
+                taskState("r1", "b", StepState.PENDING, StepState.QUEUED, at(2)), start("r1", "b", 1, at(2)),
+                new SetTaskState("r1", "b", StepState.QUEUED, StepState.RUNNING, null, at(2), 1, null, null, null, null),
+                new SetRunOwner("r1", "me", at(2))));
+
+        assertThat(store.events("r1", 0, 100)).extracting(e -> e.taskId() + " " + e.status() + " " + e.attempt())
+                .containsExactly("null QUEUED null", "null RUNNING null", "a QUEUED 0", "a RUNNING 1", "a SUCCEEDED 1",
+                        "b QUEUED 0", "b RUNNING 1");
+        TaskRecord a = store.tasks("r1").get(0);
+        TaskRecord b = store.tasks("r1").get(1);
+        assertThat(a.status()).isEqualTo(StepState.SUCCEEDED);
+        assertThat(a.startedAt()).isEqualTo(at(1));
+        assertThat(a.endedAt()).isEqualTo(at(2));
+        assertThat(a.exitCode()).isZero();
+        assertThat(b.status()).isEqualTo(StepState.RUNNING);
+        assertThat(b.attempts()).isEqualTo(1);
+        assertThat(b.startedAt()).isEqualTo(at(2));
+        assertThat(b.endedAt()).isNull();
+        assertThat(store.attempts("r1")).extracting(x -> x.taskId() + " " + x.status())
+                .containsExactlyInAnyOrder("a SUCCEEDED", "b RUNNING");
+    }
+
+    @Test
+    void aMoveThatDoesNotFollowTheOneBeforeItInTheSameBatchIsRefused() {
+        store.commit(List.of(create(run("r1"), "a")));
+        assertThatThrownBy(() -> store.commit(List.of(taskState("r1", "a", StepState.PENDING, StepState.QUEUED, at(1)),
+                start("r1", "a", 1, at(1)), taskState("r1", "a", StepState.PENDING, StepState.RUNNING, at(1)))))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("task r1/a is QUEUED, expected PENDING");
+        assertThat(store.tasks("r1").get(0).status()).isEqualTo(StepState.PENDING);
+        assertThat(store.attempts("r1")).isEmpty();
+        assertThat(store.events("r1", 0, 10)).extracting(RunEventRecord::status).containsExactly("QUEUED");
+    }
+
+    @Test
     void setsAndClearsTheOwnerOfARun() {
         store.commit(List.of(create(run("r1"))));
 
