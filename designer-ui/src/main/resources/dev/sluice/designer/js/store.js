@@ -92,3 +92,16 @@ export const editorActions = {
   /** The editor left: its selection goes. */
   forget(store) { store.remove(editorKeys.selection); },
 };
+
+// The run page's state besides the run itself ('run:<id>'): the selected step, by named actions.
+export const runKeys = {
+  /** The id of the run's selected task, or null. */
+  step: (runId) => `run:${runId}:step`,
+};
+
+export const runActions = {
+  /** Selects a task of the run (null: none); the same again changes nothing. */
+  selectStep: (store, runId, id) => store.set({ [runKeys.step(runId)]: id || null }),
+  /** The run page left. */
+  forget: (store, runId) => store.remove(runKeys.step(runId)),
+};

@@ -6,6 +6,7 @@
 import { request, seg, ApiError } from '../api.js';
 import { createHistory } from './history.js';
 import { editorKeys, editorActions } from '../store.js';
+import { applyText, applyChange, textChange } from './delta.js';
 
 const ANALYSE_DELAY = 300;
 const POSITIONS_DELAY = 500;
@@ -60,7 +61,34 @@ export function createSession(store, { name = null } = {}) {
     try { return await promise; } finally { state.pending -= 1; publish(); }
   };
 
+  // The last answer of the server (its text, sha256, model and graph): the base the next edit
+  // names, so that it sends the edit (or the typed range) and gets back only what changed.
+  let known = null;
+
+  /**
+   * POST /api/designer/edit of ops on text, changes only when the server holds a base: resolves to
+   * a whole answer {text, changed, model, problems, graph, sha256} either way.
+   */
+  async function edit(text, ops) {
+    const base = known;
+    if (base && base.sha256) {
+      const body = { base: base.sha256, file: file(), edits: ops };
+      if (text !== base.text) body.patch = textChange(base.text, text);
+      try {
+        const d = await request('POST', '/api/designer/edit', body);
+        return {
+          text: applyText(base.text, d.textPatch), changed: d.changed, sha256: d.sha256, problems: d.problems,
+          model: applyChange(base.model, d.modelPatch), graph: applyChange(base.graph, d.graphPatch),
+        };
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 409 && e.code === 'unknown-base')) throw e;
+      }
+    }
+    return request('POST', '/api/designer/edit', { text, file: file(), edits: ops });
+  }
+
   function take(result) {
+    if (typeof result.text === 'string' && result.sha256) known = { text: result.text, sha256: result.sha256, model: result.model || null, graph: result.graph || null };
     state.model = result.model || null;
     state.graph = result.graph || null;
     // an empty text is a pipeline not begun, not a broken one: no "file is empty" in red
@@ -77,7 +105,7 @@ export function createSession(store, { name = null } = {}) {
   function analyseNow(text) {
     return queue(async () => {
       if (destroyed) return;
-      const result = await track(request('POST', '/api/designer/edit', { text, file: file(), edits: [] }));
+      const result = await track(edit(text, []));
       if (destroyed || state.text !== text) return; // typed on meanwhile: a newer analysis follows
       take(result);
       history.push(text);
@@ -115,7 +143,7 @@ export function createSession(store, { name = null } = {}) {
         history.reset(state.text);
         state.textSource = 'load';
         state.textRevision += 1;
-        const result = await request('POST', '/api/designer/edit', { text: state.text, file: file(), edits: [] });
+        const result = await edit(state.text, []);
         take(result);
       } catch (e) {
         state.loadError = e;
@@ -132,7 +160,7 @@ export function createSession(store, { name = null } = {}) {
       flushTyping();
       return queue(async () => {
         const base = state.text;
-        const result = await track(request('POST', '/api/designer/edit', { text: base, file: file(), edits: ops }));
+        const result = await track(edit(base, ops));
         if (destroyed) return result;
         if (state.text !== base) {
           // the text was replaced while the op was in flight (undo): the op no longer applies
@@ -177,6 +205,8 @@ export function createSession(store, { name = null } = {}) {
     /** The selection lives in the store (store.js editorActions.select); these read and change it there. */
     select(sel) { editorActions.select(store, sel); },
     selection: () => store.get(editorKeys.selection) || null,
+    /** fn() after each change of the selection; returns unsubscribe. */
+    onSelection: (fn) => store.subscribe(fn, [editorKeys.selection]),
 
     /** Pins positions (merged over the current ones) and stores them when the pipeline is saved on the server. */
     pin(positions, { relayout = false } = {}) {

@@ -11,6 +11,7 @@ import { createStepPanel } from './run-step.js';
 import { createTimeline } from './run-gantt.js';
 import { triggerView, provenance, alertBadge } from './run-provenance.js';
 import { askRun } from '../editor/run-dialog.js';
+import { runKeys, runActions } from '../store.js';
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -48,7 +49,10 @@ export function mount(root, store, params) {
   let panel = null;
   let order = [];
   let tookEl = null;
-  let selected = params.query && params.query.step ? params.query.step : null;
+  // the selected step is the store's (runActions.selectStep), read here, drawn by the graph and timeline
+  const selectedKey = runKeys.step(runId);
+  runActions.selectStep(store, runId, params.query && params.query.step ? params.query.step : null);
+  const selectedStep = () => store.get(selectedKey) || null;
   let pending = [];          // events received since the last frame
   let flushFrame = 0;
   let indexOf = new Map();   // task id -> index in run.steps
@@ -87,10 +91,10 @@ export function mount(root, store, params) {
   const run = () => store.get(key);
 
   const select = (id) => {
-    selected = id;
+    runActions.selectStep(store, runId, id);
     const url = `#/runs/${encodeURIComponent(runId)}${id ? `?step=${encodeURIComponent(id)}` : ''}`;
     history.replaceState(null, '', url);
-    if (graphView) graphView.select(id);
+    if (graphView) graphView.showSelection();
     renderSide(true);
     renderTimeline();
     if (id) timelineView.reveal(id);
@@ -198,14 +202,24 @@ export function mount(root, store, params) {
     return counts;
   };
 
+  /** The counters: a badge per status, its number changed in place (a live run changes them every frame). */
+  let countEls = new Map();
   const renderCounts = (r) => {
     const counts = countsOf(r);
     const sig = JSON.stringify(counts);
     if (sig === drawnCounts || !countsEl) return;
+    const sameStatuses = drawnCounts && Object.keys(JSON.parse(drawnCounts)).join() === Object.keys(counts).join();
     drawnCounts = sig;
+    if (sameStatuses) {
+      for (const [st, n] of Object.entries(counts)) countEls.get(st).nodeValue = ` ${n}`;
+      return;
+    }
+    countEls = new Map();
     countsEl.replaceChildren(...Object.entries(counts).map(([st, n]) => {
       const badge = statusBadge(st);
-      badge.append(` ${n}`);
+      const text = document.createTextNode(` ${n}`);
+      badge.append(text);
+      countEls.set(st, text);
       return badge;
     }));
   };
@@ -215,6 +229,7 @@ export function mount(root, store, params) {
   const renderSide = (force = false) => {
     const r = run();
     if (!r) return;
+    const selected = selectedStep();
     const step = selected && (r.steps || [])[indexOf.get(selected) ?? -1];
     const found = step && step.id === selected ? step : selected && (r.steps || []).find((st) => st.id === selected);
     if (found) {
@@ -248,7 +263,7 @@ export function mount(root, store, params) {
     const r = run();
     if (!r) return;
     if (timelineView.element.parentNode !== timeline) replace(timeline, timelineView.element);
-    timelineView.update(r, order, selected);
+    timelineView.update(r, order, selectedStep());
   };
 
   const statusMap = () => {
@@ -357,7 +372,9 @@ export function mount(root, store, params) {
     render();
     timelineView.drawNow();
     // the view reports {type: 'node', id}, {type: 'edge', ...} or null; only steps matter here
-    graphView = createGraphView(graphBox, { onSelect: (sel) => select(sel && sel.type === 'node' ? sel.id : null) });
+    graphView = createGraphView(graphBox, {
+      selection: () => (selectedStep() ? { type: 'node', id: selectedStep() } : null),
+      onSelect: (sel) => select(sel && sel.type === 'node' ? sel.id : null) });
     try {
       const graph = await get(`/api/pipelines/${seg(r.pipeline)}/graph?version=${r.version}`);
       // reading a large graph and drawing it are two tasks, so the page answers between them
@@ -369,11 +386,11 @@ export function mount(root, store, params) {
       graphView.setStatus(statusMap());
       drawnSteps = run().steps;
       drawnById = new Map((drawnSteps || []).map((st) => [st.id, st]));
-      if (selected) graphView.select(selected);
+      if (selectedStep()) graphView.showSelection();
       await nextTask();
       if (!alive) return;
       renderTimeline();
-      if (selected) timelineView.reveal(selected);
+      if (selectedStep()) timelineView.reveal(selectedStep());
     } catch (e) {
       replace(graphBox, errorBox(e));
     }
@@ -399,5 +416,6 @@ export function mount(root, store, params) {
     if (panel) panel.destroy();
     if (graphView) graphView.destroy();
     store.remove(key);
+    runActions.forget(store, runId);
   };
 }
