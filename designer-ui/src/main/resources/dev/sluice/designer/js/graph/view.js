@@ -694,9 +694,11 @@ export function createGraphView(parent, opts = {}) {
         const g = nodeEls.get(id);
         if (g && scene.byId.has(id)) decorateNode(g, scene.byId.get(id));
       }
-      // far out, the colours of thousands of boxes are one path per status: drawn again at most 4 times a second
+      // far out, the colours of thousands of boxes are one path per status: drawn again at most 4
+      // times a second (twice above 1,000 boxes: each time the whole graph is painted again)
       if (any && farBuilt && !farTimer) {
-        farTimer = setTimeout(() => { farTimer = 0; if (farBuilt) { farBuilt = false; schedule(); } }, Math.max(0, 250 - (performance.now() - farNodesAt)));
+        const every = scene.nodes.length > 1000 ? 500 : 250;
+        farTimer = setTimeout(() => { farTimer = 0; if (farBuilt) { farBuilt = false; schedule(); } }, Math.max(0, every - (performance.now() - farNodesAt)));
       }
     },
     /** New data for some boxes that keep their place and size (an edit of a command): only those are drawn again. */
