@@ -76,6 +76,13 @@ class EditorEditBench extends BrowserTestBase {
         browser.find("[data-test=graph]").sendKeys("/");
         browser.await("[data-test=step-search]").sendKeys("c7-s50", Keys.ENTER);
         browser.awaitText("[data-test=step-panel-id]", "c7-s50");
+        boolean profile = Boolean.getBoolean("bench.profile");
+        org.openqa.selenium.chrome.ChromeDriver cdp = (org.openqa.selenium.chrome.ChromeDriver) browser.driver();
+        if (profile) {
+            cdp.executeCdpCommand("Profiler.enable", java.util.Map.of());
+            cdp.executeCdpCommand("Profiler.setSamplingInterval", java.util.Map.of("interval", 500));
+            cdp.executeCdpCommand("Profiler.start", java.util.Map.of());
+        }
         List<Double> times = new ArrayList<>();
         for (int round = 1; round <= 8; round++) {
             @SuppressWarnings("unchecked")
@@ -84,6 +91,14 @@ class EditorEditBench extends BrowserTestBase {
             times.add(ms);
             System.out.printf("bench: browser edit at 2000 steps, round %d: %.0f ms round trip (form change to the YAML shown), %,d bytes sent, %,d received, longest task %s ms%n",
                     round, ms, ((Number) r.get("sent")).longValue(), ((Number) r.get("received")).longValue(), r.get("longest"));
+        }
+        if (profile) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(System.getProperty("basedir", "."), "target", "editor-edit.cpuprofile"),
+                        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(cdp.executeCdpCommand("Profiler.stop", java.util.Map.of()).get("profile")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         List<Double> sorted = times.subList(1, times.size()).stream().sorted().toList();
         System.out.printf("bench: browser edit at 2000 steps: median %.0f ms (rounds 2-8; the first warms up)%n", sorted.get(sorted.size() / 2));
