@@ -134,7 +134,22 @@ class RunViewBench extends BrowserTestBase {
             browser.open("#/runs");
             browser.await("main");
             observeLongTasks();
+            org.openqa.selenium.chrome.ChromeDriver cdp = (org.openqa.selenium.chrome.ChromeDriver) browser.driver();
+            boolean profile = Boolean.getBoolean("bench.profile") && i == 1;
+            if (profile) {
+                cdp.executeCdpCommand("Profiler.enable", Map.of());
+                cdp.executeCdpCommand("Profiler.setSamplingInterval", Map.of("interval", 500));
+                cdp.executeCdpCommand("Profiler.start", Map.of());
+            }
             Map<String, Object> f = openTimed(id);
+            if (profile) {
+                try {
+                    java.nio.file.Files.writeString(java.nio.file.Path.of(System.getProperty("basedir", "."), "target", "run-10000.cpuprofile"),
+                            new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(cdp.executeCdpCommand("Profiler.stop", Map.of()).get("profile")));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             Map<String, Object> lt = longTasks();
             System.out.printf("bench: finished 10000-task run, pass %d: graph and timeline drawn %.0f ms, interactive (a click handled) %.0f ms; longest task %s ms, %s long tasks%n",
                     i + 1, ((Number) f.get("drawn")).doubleValue(), ((Number) f.get("interactive")).doubleValue(), lt.get("max"), lt.get("count"));
