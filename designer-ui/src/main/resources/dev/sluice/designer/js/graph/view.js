@@ -87,13 +87,19 @@ export function createGraphView(parent, opts = {}) {
     }, defs);
     svg('path', { d: 'M1 1L9 5L1 9z', class: `gv-arrow${kind}` }, m);
   }
+  // Far out, the edges are one path on an SVG of their own under the boxes, which the browser
+  // composites as its own layer: a change of the boxes' colours (a live run) repaints the boxes,
+  // not the thousands of edges with them.
+  const edgeCanvas = svg('svg', { class: 'gv-svg gv-edge-canvas', 'aria-hidden': 'true' });
+  const edgeWorld = svg('g', { class: 'gv-world' }, edgeCanvas);
+  const farEdges = svg('path', { class: 'gv-far-edges' }, edgeWorld);
   const world = svg('g', { class: 'gv-world' }, canvas);
-  const farEdges = svg('path', { class: 'gv-far-edges' }, world);
   const farNodes = svg('g', { class: 'gv-far-nodes' }, world);
   const farLabels = svg('g', { class: 'gv-far-labels', 'data-test': 'far-labels' }, world);
   const edgeLayer = svg('g', { class: 'gv-edges' }, world);
   const nodeLayer = svg('g', { class: 'gv-nodes' }, world);
   const ghost = svg('path', { class: 'gv-ghost', 'marker-end': `url(#gv${uid}-arrow-ghost)` }, world);
+  root.appendChild(edgeCanvas);
   root.appendChild(canvas);
 
   const controls = html('div', { class: 'gv-controls' });
@@ -223,8 +229,18 @@ export function createGraphView(parent, opts = {}) {
 
   let farEdgesScene = null; // the scene whose edges the far path holds: statuses do not change them
   let farNodesAt = 0;
+  let farEdgesFrame = 0;
   function buildFar() {
-    if (farEdgesScene !== scene) { farEdges.setAttribute('d', routesPath(scene.edges.map((e) => e.points))); farEdgesScene = scene; }
+    if (farEdgesScene !== scene) {
+      // the edges a frame after the boxes: the first paint of a large graph is two shorter tasks
+      farEdgesScene = scene;
+      const drawn = scene;
+      if (farEdgesFrame) cancelAnimationFrame(farEdgesFrame);
+      farEdgesFrame = requestAnimationFrame(() => {
+        farEdgesFrame = 0;
+        if (farEdgesScene === drawn) farEdges.setAttribute('d', routesPath(drawn.edges.map((e) => e.points)));
+      });
+    }
     farNodesAt = performance.now();
     farNodes.replaceChildren();
     const groups = new Map();
@@ -318,7 +334,9 @@ export function createGraphView(parent, opts = {}) {
 
   function render() {
     frame = 0;
-    world.setAttribute('transform', `translate(${view.tx},${view.ty}) scale(${view.k})`);
+    const transform = `translate(${view.tx},${view.ty}) scale(${view.k})`;
+    world.setAttribute('transform', transform);
+    edgeWorld.setAttribute('transform', transform);
     const far = view.k < FAR;
     root.classList.toggle('gv-far', far);
     if (far) {
@@ -746,6 +764,7 @@ export function createGraphView(parent, opts = {}) {
     destroy() {
       if (frame) cancelAnimationFrame(frame);
       if (farTimer) clearTimeout(farTimer);
+      if (farEdgesFrame) cancelAnimationFrame(farEdgesFrame);
       resize.disconnect();
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);

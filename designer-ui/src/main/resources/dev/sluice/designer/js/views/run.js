@@ -16,6 +16,8 @@ import { runKeys, runActions } from '../store.js';
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
+/** Events applied in one frame at most (a burst waits for the next frames). */
+const MAX_EVENTS_PER_FRAME = 300;
 
 /** Pure: a step after one of its events (status, reason, and the attempt the event names). */
 export function stepAfter(st, ev) {
@@ -302,8 +304,11 @@ export function mount(root, store, params) {
   /** Applies the events received since the last frame to the run, as one change of the store. */
   const flush = () => {
     flushFrame = 0;
-    const events = pending;
-    pending = [];
+    // a burst (hundreds of steps changing in one second) is applied in slices, one a frame, so
+    // that no frame holds the page for longer than it takes to draw a slice
+    const events = pending.length > MAX_EVENTS_PER_FRAME ? pending.splice(0, MAX_EVENTS_PER_FRAME) : pending;
+    if (events === pending) pending = [];
+    else flushFrame = requestAnimationFrame(flush);
     const r = run();
     if (!r || !events.length) return;
     reindex(r);
@@ -382,8 +387,9 @@ export function mount(root, store, params) {
       if (!alive) return;
       order = (graph.nodes || []).map((n) => n.id);
       graphBox.style.height = `${Math.min(Math.max(graph.layout.height + 56, 200), 460)}px`;
-      graphView.setGraph(graph, graph.layout);
+      // the colours first, so the far view is built once, with them
       graphView.setStatus(statusMap());
+      graphView.setGraph(graph, graph.layout);
       drawnSteps = run().steps;
       drawnById = new Map((drawnSteps || []).map((st) => [st.id, st]));
       if (selectedStep()) graphView.showSelection();
