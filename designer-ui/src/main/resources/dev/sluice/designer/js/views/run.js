@@ -327,7 +327,10 @@ export function mount(root, store, params) {
       if (!steps) steps = (r.steps || []).slice();
       steps[i] = stepAfter(steps[i], ev);
     }
-    if (steps) next = { ...next, steps };
+    if (steps) {
+      next = { ...next, steps };
+      indexedSteps = steps; // the same steps in the same places: the index still holds
+    }
     if (next !== r) store.set({ [key]: next });
     if (ended || unknown) refreshSoon();
   };
