@@ -378,6 +378,9 @@ export function mount(root, store, params) {
     store.set({ [key]: r });
     replace(page, header, body);
     render();
+    // the page's frame first, the timeline's rows in a task of their own
+    await nextTask();
+    if (!alive) return;
     timelineView.drawNow();
     // the view reports {type: 'node', id}, {type: 'edge', ...} or null; only steps matter here
     graphView = createGraphView(graphBox, {
