@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as g from '../../main/resources/dev/sluice/designer/js/graph/geometry.js';
-import { buildScene, layerBoxes, visibleItems, rerouteAround, boxWidth } from '../../main/resources/dev/sluice/designer/js/graph/scene.js';
+import { buildScene, layerBoxes, visibleItems, rerouteAround, boxWidth, nodeGroups } from '../../main/resources/dev/sluice/designer/js/graph/scene.js';
 
 const box = (x, y, width = 180, height = 48) => ({ x, y, width, height });
 
@@ -150,4 +150,15 @@ test('rerouting after a move changes only the touching edges', () => {
   const changed = rerouteAround(s, 'c');
   assert.deepEqual(changed.map((e) => e.from), ['b']);
   assert.equal(s.bounds.height, 300 + 48 - 16);
+});
+
+test('far out, boxes are labelled by their group: matrix steps and ids that differ by a number', () => {
+  const n = (id, x, y, step) => ({ id, data: step ? { id, step } : { id }, box: box(x, y) });
+  const nodes = [];
+  for (let i = 0; i < 30; i++) nodes.push(n(`c7-s${i}`, i * 200, 0));
+  for (let i = 0; i < 5; i++) nodes.push(n(`sweep[x=${i}]`, 0, 100 + i * 60, 'sweep'));
+  nodes.push(n('report', 900, 500));
+  const groups = nodeGroups(nodes);
+  assert.deepEqual(groups.map((gr) => gr.label), ['c7-s… ×30', 'sweep ×5', 'report']);
+  assert.deepEqual(groups[0].box, { x: 0, y: 0, width: 29 * 200 + 180, height: 48 });
 });

@@ -2,6 +2,7 @@ package dev.sluice.engine.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.engine.dag.Planner;
+import dev.sluice.engine.designer.Delta;
 import dev.sluice.engine.designer.Designer;
 import dev.sluice.engine.designer.Designer.Edited;
 import dev.sluice.engine.designer.EditOp;
@@ -37,10 +38,20 @@ public final class DesignerHandler {
     /** Fire times {@code POST /api/designer/schedule} lists. */
     static final int FIRE_TIMES = 5;
     private static final String DEFAULT_FILE = "pipeline.yaml";
+    /** Answers kept as bases (a few editors, each with its undo steps in flight). */
+    static final int ANSWERS = 8;
 
     private final Path baseDir;
     private final Clock clock;
     private final GraphJson graphs;
+    /** The last answers by the sha256 of their text: the bases a changes-only edit starts from. */
+    private final Map<String, Map<String, Object>> answers = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
+                    return size() > ANSWERS;
+                }
+            });
 
     public DesignerHandler(ApiContext api) {
         this.baseDir = api.baseDir();
@@ -48,21 +59,42 @@ public final class DesignerHandler {
         this.graphs = new GraphJson(new Layouts());
     }
 
-    /** {@code POST /api/designer/edit} with {@code {"text", "file", "edits": [...]}}. */
+    /**
+     * {@code POST /api/designer/edit} with {@code {"text", "file", "edits": [...]}}, or, changes
+     * only, {@code {"base", "patch", "file", "edits"}}: {@code base} the {@code sha256} of an earlier
+     * answer (the text the editor holds), {@code patch} an optional {@code {"start", "end", "text"}}
+     * change of it (typing). A changes-only request is answered with changes only: the text's one
+     * changed range and what changed in the document and graph ({@link dev.sluice.engine.designer.Delta}),
+     * and 409 {@code unknown-base} when the base is no longer known here (the editor sends its text).
+     */
     public void edit(RoutingContext ctx) {
-        JsonNode body = jsonObject(ctx, Set.of("text", "file", "edits"));
-        String text = optionalText(body, "text", "");
+        JsonNode body = jsonObject(ctx, Set.of("text", "file", "edits", "base", "patch"));
+        String base = optionalText(body, "base", null);
         String file = fileName(optionalText(body, "file", DEFAULT_FILE));
-        if (text.getBytes(StandardCharsets.UTF_8).length > PipelineLoader.MAX_BYTES) {
-            throw new ApiException(413, "too-large", "the pipeline text is over the limit of 1 MiB");
-        }
         List<EditOp> edits;
         try {
             edits = EditOps.read(body.get("edits"));
         } catch (EditRefused e) {
             throw refused(e);
         }
+        Map<String, Object> patch = base == null ? null : textPatch(body.get("patch"));
+        String sent = optionalText(body, "text", "");
         Http.blocking(ctx, () -> {
+            Map<String, Object> before = null;
+            String text = sent;
+            if (base != null) {
+                before = answers.get(base);
+                if (before == null) throw new ApiException(409, "unknown-base", "the server no longer holds that text; send it whole");
+                text = (String) before.get("text");
+                if (patch != null) {
+                    int start = (Integer) patch.get("start"), end = (Integer) patch.get("end");
+                    if (start < 0 || end < start || end > text.length()) throw ApiException.badRequest("bad-json", "'patch' is outside the text");
+                    text = Delta.applyText(text, patch);
+                }
+            }
+            if (text.getBytes(StandardCharsets.UTF_8).length > PipelineLoader.MAX_BYTES) {
+                throw new ApiException(413, "too-large", "the pipeline text is over the limit of 1 MiB");
+            }
             Edited edited;
             try {
                 edited = Designer.edit(text, file, edits, baseDir);
@@ -82,8 +114,43 @@ public final class DesignerHandler {
             }
             out.put("problems", problems);
             out.put("graph", edited.parsed().ok() ? graphs.of(Planner.plan(edited.parsed().pipeline())) : null);
-            return Reply.ok(out);
+            String sha = sha256(edited.text());
+            answers.put(sha, out);
+            if (before == null) {
+                Map<String, Object> whole = new LinkedHashMap<>(out);
+                whole.put("sha256", sha);
+                return Reply.ok(whole);
+            }
+            Map<String, Object> delta = new LinkedHashMap<>();
+            delta.put("base", base);
+            delta.put("sha256", sha);
+            delta.put("changed", edited.changed());
+            delta.put("textPatch", Delta.text((String) before.get("text"), edited.text()));
+            delta.put("modelPatch", Delta.of(before.get("model"), out.get("model")));
+            delta.put("problems", problems);
+            delta.put("graphPatch", Delta.of(before.get("graph"), out.get("graph")));
+            return Reply.ok(delta);
         });
+    }
+
+    private static Map<String, Object> textPatch(JsonNode p) {
+        if (p == null || p.isNull()) return null;
+        if (!p.isObject() || !p.path("start").isInt() || !p.path("end").isInt() || !p.path("text").isTextual()) {
+            throw ApiException.badRequest("bad-json", "'patch' must be {\"start\": int, \"end\": int, \"text\": string}");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", p.get("start").asInt());
+        m.put("end", p.get("end").asInt());
+        m.put("text", p.get("text").asText());
+        return m;
+    }
+
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code POST /api/designer/schedule} with {@code {"cron", "timezone"}}: the cron in words and its next fire times. */

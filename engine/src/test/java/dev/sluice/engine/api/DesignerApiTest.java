@@ -51,6 +51,41 @@ class DesignerApiTest {
     }
 
     @Test
+    void anEditOfAKnownBaseIsAnsweredWithWhatChangedOnly() throws Exception {
+        JsonNode first = json(edit(TWO));
+        String base = first.get("sha256").asText();
+        ObjectNode body = MAPPER.createObjectNode().put("base", base).put("file", "two.yaml");
+        body.putArray("edits").add(op("setStepField", "id", "b", "field", "run", "value", "echo bee"));
+        HttpResponse<String> r = api.post("/api/designer/edit", "application/json", body.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode d = json(r);
+        assertThat(d.has("text")).isFalse();
+        assertThat(d.get("base").asText()).isEqualTo(base);
+        JsonNode tp = d.get("textPatch");
+        String text = TWO.substring(0, tp.get("start").asInt()) + tp.get("text").asText() + TWO.substring(tp.get("end").asInt());
+        assertThat(text).isEqualTo(TWO.replace("run: echo b\n", "run: echo bee\n"));
+        assertThat(tp.get("text").asText()).isEqualTo("ee");
+        // the document's change is the one field of the one step; the graph's the one node's summary
+        assertThat(d.get("modelPatch").toString()).contains("echo bee").doesNotContain("echo a");
+        assertThat(d.get("graphPatch").toString()).contains("echo bee").doesNotContain("\"layout\"");
+        assertThat(d.get("sha256").asText()).isEqualTo(json(edit(text)).get("sha256").asText());
+
+        // typing: the base and the typed range, answered the same way
+        ObjectNode typed = MAPPER.createObjectNode().put("base", d.get("sha256").asText());
+        typed.putObject("patch").put("start", 0).put("end", "# two steps".length()).put("text", "# 2 steps");
+        typed.putArray("edits");
+        JsonNode t = json(api.post("/api/designer/edit", "application/json", typed.toString()));
+        assertThat(t.get("textPatch").get("text").asText()).isEqualTo("2");
+        assertThat(t.get("changed").asBoolean()).isFalse();
+
+        ObjectNode unknown = MAPPER.createObjectNode().put("base", "0".repeat(64));
+        unknown.putArray("edits");
+        HttpResponse<String> gone = api.post("/api/designer/edit", "application/json", unknown.toString());
+        assertThat(gone.statusCode()).isEqualTo(409);
+        assertThat(json(gone).get("error").asText()).isEqualTo("unknown-base");
+    }
+
+    @Test
     void editAnswersTheNewTextItsModelProblemsAndGraph() {
         HttpResponse<String> r = edit(TWO, op("connect", "from", "a", "to", "b"));
 

@@ -6,7 +6,7 @@ import { h } from '../dom.js';
 import { createGraphView } from '../graph/index.js';
 import { NODE_HEIGHT } from '../graph/geometry.js';
 import { boxWidth } from '../graph/scene.js';
-import { stepGraph, placeUnpinned, problemsByStep, uniqueId, pastedStep } from './model.js';
+import { stepGraph, placeUnpinned, problemsByStep, uniqueId, pastedStep, stepNode, needsOf } from './model.js';
 import { pointerMessage, notify } from './feedback.js';
 
 const SNAP = 8;
@@ -18,6 +18,7 @@ export function createCanvas(container, session, { onSelectStep }) {
     h('div', { class: 'ed-canvas-hint-text' }, 'Pick Shell, Python script, Matrix or Gated from the palette. Connect boxes from the dot on their right side.'));
   const view = createGraphView(container, {
     editable: true,
+    selection: () => session.selection(),
     onSelect: (sel) => { session.select(sel); if (sel && sel.type === 'node' && onSelectStep) onSelectStep(sel.id); },
     onConnect: ({ from, to, clientX, clientY }) => {
       session.apply([{ op: 'connect', from, to }]).catch((e) => pointerMessage(e.message || String(e), clientX, clientY));
@@ -26,14 +27,48 @@ export function createCanvas(container, session, { onSelectStep }) {
     onOpen: (id) => onSelectStep && onSelectStep(id, true),
   });
   container.append(hint);
+  // the selection is the store's: drawn again when it changes there
+  const unsubscribe = session.onSelection(() => view.showSelection());
   const el = view.element;
   el.setAttribute('aria-label', 'Pipeline canvas');
 
   let shown = {};
-  let shownSel; // the selection the view was last told of
   let shownIds = null;
   let lastLayout = null;
   let ids = [];
+
+  let shownProblems = null;
+  /** Problems drawn as badges; drawn again only when their messages changed. */
+  function showProblems(state) {
+    const probs = problemsByStep(state.problems, state.model);
+    const messages = {};
+    for (const [id, ps] of Object.entries(probs)) messages[id] = ps.map((p) => p.message);
+    const sig = JSON.stringify(messages);
+    if (sig === shownProblems) return;
+    shownProblems = sig;
+    view.setProblems(messages);
+  }
+
+  /**
+   * Whether the new state draws the same boxes and links where they were: the same steps in the
+   * same order with the same needs, the same layout object (the server's answer shares it when the
+   * shape did not change), the same pins and layout revision.
+   */
+  function sameShape(state, steps) {
+    if (!shown.model || !shown.graph || !state.graph) return false;
+    if (state.graph.layout !== shown.graph.layout || state.pinned !== shown.pinned || state.layoutRevision !== shown.rev) return false;
+    const before = shown.model.steps || [];
+    if (before.length !== steps.length) return false;
+    for (let i = 0; i < steps.length; i++) {
+      const a = before[i], b = steps[i];
+      if (a === b) continue;
+      if (a.id !== b.id || JSON.stringify(needsOf(a)) !== JSON.stringify(needsOf(b))) return false;
+      const fa = a.fields || {}, fb = b.fields || {};
+      // a matrix's size or a title changes the box's width
+      if (JSON.stringify(fa.matrix) !== JSON.stringify(fb.matrix)) return false;
+    }
+    return true;
+  }
 
   /** Pins positions; the first pin also pins every box where it is now, so nothing jumps. */
   function pinWithAll(positions) {
@@ -117,7 +152,7 @@ export function createCanvas(container, session, { onSelectStep }) {
     if ((e.key === 'Delete' || e.key === 'Backspace') && sel) { e.preventDefault(); removeSelection(); }
     else if (mod && e.key.toLowerCase() === 'c' && sel && sel.type === 'node') { e.preventDefault(); if (session.copy(sel.id)) notify(`Copied ${sel.id}`); }
     else if (mod && e.key.toLowerCase() === 'v') { e.preventDefault(); paste(); }
-    else if (e.key === 'Escape' && sel) { session.select(null); view.select(null); }
+    else if (e.key === 'Escape' && sel) session.select(null);
   });
 
   return {
@@ -132,7 +167,14 @@ export function createCanvas(container, session, { onSelectStep }) {
       hint.classList.toggle('ed-hidden', steps.length > 0 || state.loading);
       const key = { model: state.model, graph: state.graph, pinned: state.pinned, problems: state.problems, rev: state.layoutRevision };
       const changed = Object.keys(key).some((k) => key[k] !== shown[k]);
-      if (changed && state.model) {
+      if (changed && state.model && sameShape(state, steps)) {
+        // an edit that changed only some steps' fields (a command, a retry): their boxes alone are
+        // drawn again, the scene, layout and the other 2,000 boxes stay
+        const prev = new Map(((shown.model && shown.model.steps) || []).map((st) => [st.id, st]));
+        view.updateNodes(steps.filter((st) => prev.get(st.id) !== st).map(stepNode));
+        showProblems(state);
+        shown = key;
+      } else if (changed && state.model) {
         if (key.rev !== shown.rev) lastLayout = null;
         const { graph, layout } = stepGraph(state.model, state.graph);
         if (layout) lastLayout = layout;
@@ -148,10 +190,7 @@ export function createCanvas(container, session, { onSelectStep }) {
           for (const id of ids) if (now[id]) positions[id] = { x: now[id].x, y: now[id].y };
         }
         view.setGraph(graph, useLayout, positions);
-        const probs = problemsByStep(state.problems, state.model);
-        const messages = {};
-        for (const [id, ps] of Object.entries(probs)) messages[id] = ps.map((p) => p.message);
-        view.setProblems(messages);
+        showProblems(state);
         if (key.rev !== shown.rev && shown.rev !== undefined) view.fit();
         else if (shownIds) {
           // a step that came from the text (or a paste) may land off screen: bring it in
@@ -161,10 +200,7 @@ export function createCanvas(container, session, { onSelectStep }) {
         shownIds = new Set(ids);
         shown = key;
       }
-      // the store keeps one object per selection: a new object is a new selection
-      const sel = session.selection();
-      if (sel !== shownSel) { shownSel = sel; view.select(sel); }
     },
-    destroy() { view.destroy(); },
+    destroy() { unsubscribe(); view.destroy(); },
   };
 }

@@ -18,6 +18,7 @@ export function createStepPanel(container, session, { onBack, onDeleted }) {
   let id = null;
   let widgets = [];
   let needsBox = null;
+  let needsShown = { step: null, ids: null }; // what the needs were drawn from
   let topProblems = null;
   let el = null;
 
@@ -46,6 +47,7 @@ export function createStepPanel(container, session, { onBack, onDeleted }) {
     });
     topProblems = h('ul', { class: 'ed-field-problems ed-panel-problems', 'data-test': 'step-problems' });
     needsBox = h('div', { class: 'field ed-field ed-needs', 'data-test': 'field-needs' });
+    needsShown = { step: null, ids: null };
     const remove = h('button', { type: 'button', class: 'btn btn-sm btn-danger', 'data-test': 'step-delete' }, 'Delete step');
     remove.addEventListener('click', () => {
       const gone = id;
@@ -99,11 +101,23 @@ export function createStepPanel(container, session, { onBack, onDeleted }) {
       x.addEventListener('click', () => session.apply([{ op: 'disconnect', from: n, to: id }]).catch(panelError));
       return h('span', { class: 'ed-chip', 'data-test': 'need' }, h('span', { class: 'mono' }, n), x);
     });
-    const options = steps.filter((s) => s.id !== id && !needs.includes(s.id));
+    const others = steps.length - 1 - needs.filter((n) => n !== id && ids.includes(n)).length;
     const select = h('select', { 'data-test': 'field-needs-add', 'aria-label': 'Add an upstream step' },
-      h('option', { value: '' }, options.length ? 'Add upstream step…' : 'no other step'),
-      ...options.map((s) => h('option', { value: s.id }, s.id)));
-    select.disabled = !options.length;
+      h('option', { value: '' }, others > 0 ? 'Add upstream step…' : 'no other step'));
+    select.disabled = others <= 0;
+    // the other steps (2,000 options in a large pipeline) are listed when the list is opened, not at each change
+    let filled = false;
+    const fill = () => {
+      if (filled) return;
+      filled = true;
+      const taken = new Set(needs);
+      const frag = document.createDocumentFragment();
+      for (const s of steps) if (s.id !== id && !taken.has(s.id)) frag.append(h('option', { value: s.id }, s.id));
+      select.append(frag);
+    };
+    select.addEventListener('pointerdown', fill);
+    select.addEventListener('focus', fill);
+    select.addEventListener('keydown', fill);
     select.addEventListener('change', () => {
       const from = select.value;
       if (!from) return;
@@ -130,7 +144,12 @@ export function createStepPanel(container, session, { onBack, onDeleted }) {
       const f = step.fields || {};
       for (const { key, widget, read } of widgets) widget.set(key === 'id' ? step.id : read(f, step, state.model));
       el.querySelector('[data-test="step-panel-id"]').textContent = step.id;
-      renderNeeds(step, steps);
+      // the needs' chips and the list of 2,000 other steps are made again only when the step or the ids changed
+      const idsKey = ids.join('\n');
+      if (step !== needsShown.step || idsKey !== needsShown.ids) {
+        needsShown = { step, ids: idsKey };
+        renderNeeds(step, steps);
+      }
       const mine = (state.problems || []).filter((p) => p.step === step.id
         || (problemTarget(p.path).index !== null && steps[problemTarget(p.path).index] === step));
       const byField = new Map();

@@ -163,3 +163,35 @@ export function visibleItems(scene, rect) {
   }
   return { nodes, edges };
 }
+
+/**
+ * Pure: the groups a graph too far out for box labels is labelled by: the tasks of a matrix step
+ * (its step id), else the steps whose ids differ only by their last number (`c7-s0` ... `c7-s99`
+ * form `c7-s…`). Each: {key, label, count, box} (box: the bounds of its boxes); largest first.
+ * A lone node is its own group, labelled by its id.
+ */
+export function nodeGroups(nodes) {
+  const groups = new Map();
+  for (const n of nodes) {
+    const step = n.data && n.data.step && n.data.step !== n.id ? n.data.step : null;
+    const m = step ? null : /^(.*?)(\d+)(\D*)$/.exec(n.id);
+    const key = step ? `m:${step}` : m ? `s:${m[1]}\u0000${m[3]}` : `n:${n.id}`;
+    let g = groups.get(key);
+    if (!g) { g = { key, step, stem: m ? [m[1], m[3]] : null, ids: [], x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }; groups.set(key, g); }
+    g.ids.push(n.id);
+    const b = n.box;
+    if (b.x < g.x0) g.x0 = b.x;
+    if (b.y < g.y0) g.y0 = b.y;
+    if (b.x + b.width > g.x1) g.x1 = b.x + b.width;
+    if (b.y + b.height > g.y1) g.y1 = b.y + b.height;
+  }
+  const out = [];
+  for (const g of groups.values()) {
+    const count = g.ids.length;
+    const label = g.step ? `${g.step} ×${count}`
+      : count === 1 || !g.stem ? g.ids[0]
+        : `${g.stem[0]}…${g.stem[1]} ×${count}`;
+    out.push({ key: g.key, label, count, box: { x: g.x0, y: g.y0, width: g.x1 - g.x0, height: g.y1 - g.y0 } });
+  }
+  return out.sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1));
+}

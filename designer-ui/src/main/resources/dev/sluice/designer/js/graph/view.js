@@ -1,8 +1,10 @@
 // The one SVG renderer of a pipeline graph, shared by the editor and the run view.
 //
-//   const view = createGraphView(parent, {onSelect, editable, onConnect, onMove});
+//   const view = createGraphView(parent, {selection, onSelect, editable, onConnect, onMove});
 //   view.setGraph(graph, layout, positions?)   // the server's graph (nodes, edges) and layout
-//   view.setStatus({taskId: 'RUNNING', ...}); view.updateStatus({taskId: 'SUCCEEDED'}); view.select(id); view.fit(); view.destroy();
+//   view.setStatus({taskId: 'RUNNING', ...}); view.updateStatus({taskId: 'SUCCEEDED'}); view.showSelection(); view.fit(); view.destroy();
+//
+// The view keeps no selection: opts.selection() reads its owner's (the store), opts.onSelect(sel) asks to change it.
 //
 // Only what is on screen is drawn as detailed boxes; far out (zoom < 0.4) the whole graph is a
 // few paths. Every user string goes in as textContent.
@@ -11,12 +13,13 @@ import {
   identity, zoomAt, panBy, toGraph, fitView, visibleRect, nodeBadges, placeBadges, fitText,
   roundedPath, boxesPath, routesPath, distanceToRoute, contains,
 } from './geometry.js';
-import { buildScene, rerouteAround, visibleItems } from './scene.js';
+import { buildScene, rerouteAround, visibleItems, nodeGroups } from './scene.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const FAR = 0.4;          // below this zoom the graph is drawn as plain paths
 const LABELS_FROM = 0.12; // ...with the ids of the boxes in view down to this zoom
 const MAX_FAR_LABELS = 600;
+const MAX_GROUP_LABELS = 300;
 const PAD = 240;          // screen pixels drawn beyond the visible edge, so a pan shows no gap
 const DRAG_SLOP = 4;      // pixels a press may travel and still be a click
 const SNAP = 8;
@@ -84,13 +87,19 @@ export function createGraphView(parent, opts = {}) {
     }, defs);
     svg('path', { d: 'M1 1L9 5L1 9z', class: `gv-arrow${kind}` }, m);
   }
+  // Far out, the edges are one path on an SVG of their own under the boxes, which the browser
+  // composites as its own layer: a change of the boxes' colours (a live run) repaints the boxes,
+  // not the thousands of edges with them.
+  const edgeCanvas = svg('svg', { class: 'gv-svg gv-edge-canvas', 'aria-hidden': 'true' });
+  const edgeWorld = svg('g', { class: 'gv-world' }, edgeCanvas);
+  const farEdges = svg('path', { class: 'gv-far-edges' }, edgeWorld);
   const world = svg('g', { class: 'gv-world' }, canvas);
-  const farEdges = svg('path', { class: 'gv-far-edges' }, world);
   const farNodes = svg('g', { class: 'gv-far-nodes' }, world);
   const farLabels = svg('g', { class: 'gv-far-labels', 'data-test': 'far-labels' }, world);
   const edgeLayer = svg('g', { class: 'gv-edges' }, world);
   const nodeLayer = svg('g', { class: 'gv-nodes' }, world);
   const ghost = svg('path', { class: 'gv-ghost', 'marker-end': `url(#gv${uid}-arrow-ghost)` }, world);
+  root.appendChild(edgeCanvas);
   root.appendChild(canvas);
 
   const controls = html('div', { class: 'gv-controls' });
@@ -120,7 +129,10 @@ export function createGraphView(parent, opts = {}) {
   let fitted = false;
   let status = {};
   let problems = {};
-  let selected = null; // {type: 'node', id} | {type: 'edge', from, to}
+  // The selection is not the view's: its owner (the store, through opts.selection) says what it is
+  // ({type: 'node', id} | {type: 'edge', from, to} | null); a click asks for a change through
+  // opts.onSelect, and the owner calls showSelection() once it changed.
+  const selectionNow = () => (opts.selection ? opts.selection() : null) || null;
   let frame = 0;
   let farBuilt = false;
   let farTimer = 0;
@@ -178,6 +190,7 @@ export function createGraphView(parent, opts = {}) {
   function decorateNode(g, n, title = g.querySelector('title')) {
     const st = statusOf(n.id);
     if (st) g.setAttribute('data-status', st); else g.removeAttribute('data-status');
+    const selected = selectionNow();
     g.classList.toggle('gv-selected', !!selected && selected.type === 'node' && selected.id === n.id);
     g.classList.toggle('gv-has-problem', !!(problems[n.id] && problems[n.id].length));
     g.classList.toggle('gv-critical', !!n.data.critical && !!opts.showCritical);
@@ -206,6 +219,7 @@ export function createGraphView(parent, opts = {}) {
   }
 
   function decorateEdge(g, e) {
+    const selected = selectionNow();
     const sel = !!selected && selected.type === 'edge' && selected.from === e.from && selected.to === e.to;
     const hot = !!selected && selected.type === 'node' && (selected.id === e.from || selected.id === e.to);
     g.classList.toggle('gv-selected', sel);
@@ -215,8 +229,18 @@ export function createGraphView(parent, opts = {}) {
 
   let farEdgesScene = null; // the scene whose edges the far path holds: statuses do not change them
   let farNodesAt = 0;
+  let farEdgesFrame = 0;
   function buildFar() {
-    if (farEdgesScene !== scene) { farEdges.setAttribute('d', routesPath(scene.edges.map((e) => e.points))); farEdgesScene = scene; }
+    if (farEdgesScene !== scene) {
+      // the edges a frame after the boxes: the first paint of a large graph is two shorter tasks
+      farEdgesScene = scene;
+      const drawn = scene;
+      if (farEdgesFrame) cancelAnimationFrame(farEdgesFrame);
+      farEdgesFrame = requestAnimationFrame(() => {
+        farEdgesFrame = 0;
+        if (farEdgesScene === drawn) farEdges.setAttribute('d', routesPath(drawn.edges.map((e) => e.points)));
+      });
+    }
     farNodesAt = performance.now();
     farNodes.replaceChildren();
     const groups = new Map();
@@ -229,6 +253,7 @@ export function createGraphView(parent, opts = {}) {
       const p = svg('path', { class: 'gv-far-node', d: boxesPath(boxes) }, farNodes);
       if (st) p.setAttribute('data-status', st);
     }
+    const selected = selectionNow();
     if (selected && selected.type === 'node' && scene.byId.has(selected.id)) {
       svg('path', { class: 'gv-far-selected', d: boxesPath([scene.byId.get(selected.id).box]) }, farNodes);
     }
@@ -247,8 +272,43 @@ export function createGraphView(parent, opts = {}) {
     return `${label.slice(0, head)}…${label.slice(label.length - (chars - 1 - head))}`;
   }
 
+  /**
+   * Below LABELS_FROM a box is a few pixels: the groups of boxes are labelled instead (matrix
+   * steps, runs of ids that differ by a number), each label over a faint outline of its group, the
+   * largest groups first and none over another.
+   */
+  let groupsScene = null;
+  let groups = [];
+  function drawGroupLabels() {
+    if (groupsScene !== scene) { groups = nodeGroups(scene.nodes); groupsScene = scene; }
+    const rect = visibleRect(view, width || 1, height || 1, 0);
+    const k = view.k;
+    const size = 12 / k;
+    const taken = [];
+    const out = [];
+    for (const g of groups) {
+      if (out.length >= MAX_GROUP_LABELS * 2) break;
+      const b = g.box;
+      if (b.x > rect.x + rect.width || b.y > rect.y + rect.height || b.x + b.width < rect.x || b.y + b.height < rect.y) continue;
+      // on screen: the label's box, left-aligned on its group (or on the view's left edge when the
+      // group starts left of it) and centred on it vertically
+      const lx = Math.max(b.x, rect.x + 6 / k);
+      const sx = lx * k + view.tx, sy = (b.y + b.height / 2) * k + view.ty;
+      const w = g.label.length * 7 + 8, hgt = 16;
+      const r = { x: sx, y: sy - hgt / 2, width: w, height: hgt };
+      if (taken.some((o) => o.x < r.x + r.width && o.x + o.width > r.x && o.y < r.y + r.height && o.y + o.height > r.y)) continue;
+      taken.push(r);
+      if (g.count > 1) out.push(svg('rect', { class: 'gv-group-box', x: b.x - 4 / k, y: b.y - 4 / k, width: b.width + 8 / k, height: b.height + 8 / k, rx: 4 / k }));
+      out.push(svg('rect', { class: 'gv-group-label-bg', x: lx, y: b.y + b.height / 2 - hgt / 2 / k, width: w / k, height: hgt / k, rx: 3 / k }));
+      const t = svg('text', { class: 'gv-group-label', 'data-test': 'group-label', x: lx + 4 / k, y: b.y + b.height / 2 + size * 0.35, 'font-size': size });
+      t.textContent = g.label;
+      out.push(t);
+    }
+    farLabels.replaceChildren(...out);
+  }
+
   function drawFarLabels() {
-    if (view.k < LABELS_FROM) { if (farLabels.firstChild) farLabels.replaceChildren(); return; }
+    if (view.k < LABELS_FROM) { drawGroupLabels(); return; }
     const rect = visibleRect(view, width || 1, height || 1, 0);
     const { nodes } = visibleItems(scene, rect);
     if (nodes.length > MAX_FAR_LABELS) { if (farLabels.firstChild) farLabels.replaceChildren(); return; }
@@ -274,7 +334,9 @@ export function createGraphView(parent, opts = {}) {
 
   function render() {
     frame = 0;
-    world.setAttribute('transform', `translate(${view.tx},${view.ty}) scale(${view.k})`);
+    const transform = `translate(${view.tx},${view.ty}) scale(${view.k})`;
+    world.setAttribute('transform', transform);
+    edgeWorld.setAttribute('transform', transform);
     const far = view.k < FAR;
     root.classList.toggle('gv-far', far);
     if (far) {
@@ -426,22 +488,18 @@ export function createGraphView(parent, opts = {}) {
 
   // ---------- selection ----------
 
-  function sameSelection(a, b) {
-    if (!a || !b) return a === b;
-    return a.type === b.type && a.id === b.id && a.from === b.from && a.to === b.to;
+
+  /** A gesture chose sel: the owner is asked (it changes its state, then calls showSelection). */
+  function choose(sel) {
+    if (opts.onSelect) opts.onSelect(sel);
   }
 
-  function setSelected(sel, notify) {
-    if (sel && sel.type === 'node' && !scene.byId.has(sel.id)) sel = null;
-    if (sel && sel.type === 'edge' && !scene.edges.some((e) => e.from === sel.from && e.to === sel.to)) sel = null;
-    const changed = !sameSelection(selected, sel);
-    selected = sel;
-    if (changed) {
-      redecorate();
-      // a selected node is drawn last, above its neighbours
-      if (sel && sel.type === 'node' && nodeEls.has(sel.id)) nodeLayer.appendChild(nodeEls.get(sel.id));
-    }
-    if (notify && opts.onSelect) opts.onSelect(sel);
+  /** Draws the owner's selection: the boxes and links in view decorated again, the far view rebuilt. */
+  function showSelection() {
+    redecorate();
+    const sel = selectionNow();
+    // a selected node is drawn last, above its neighbours
+    if (sel && sel.type === 'node' && nodeEls.has(sel.id)) nodeLayer.appendChild(nodeEls.get(sel.id));
   }
 
   // ---------- pointer ----------
@@ -525,7 +583,7 @@ export function createGraphView(parent, opts = {}) {
     root.classList.remove('gv-panning', 'gv-connecting', 'gv-moving');
     if (!g) return;
     if (g.kind === 'pan') {
-      if (!g.moved && !cancelled && !spaceHeld) setSelected(null, true);
+      if (!g.moved && !cancelled && !spaceHeld) choose(null);
     } else if (g.kind === 'connect') {
       ghost.classList.remove('gv-on');
       ghost.removeAttribute('d');
@@ -536,13 +594,13 @@ export function createGraphView(parent, opts = {}) {
         const n = scene.byId.get(g.id);
         schedule();
         if (!cancelled && opts.onMove) opts.onMove({ id: g.id, x: n.box.x, y: n.box.y });
-        setSelected({ type: 'node', id: g.id }, true);
+        choose({ type: 'node', id: g.id });
       } else if (!cancelled) {
-        setSelected({ type: 'node', id: g.id }, true);
+        choose({ type: 'node', id: g.id });
         if (e.detail >= 2 && opts.onOpen) opts.onOpen(g.id);
       }
     } else if (g.kind === 'edge' && !cancelled) {
-      setSelected({ type: 'edge', from: g.hit.from, to: g.hit.to }, true);
+      choose({ type: 'edge', from: g.hit.from, to: g.hit.to });
     }
   }
 
@@ -578,12 +636,13 @@ export function createGraphView(parent, opts = {}) {
     else if (e.key === 'Escape' && gesture) { endGesture(e, true); }
     else if (/^Arrow(Left|Right|Up|Down)$/.test(e.key) && !e.altKey && !e.ctrlKey && !e.metaKey && scene.nodes.length) {
       // keyboard navigation: the nearest box that way (the first box when none is selected)
+      const selected = selectionNow();
       const cur = selected && selected.type === 'node' ? scene.byId.get(selected.id) : null;
       const next = cur ? nearestBox(cur, e.key) : scene.nodes[0];
-      if (next) { setSelected({ type: 'node', id: next.id }, true); reveal(next.id); }
+      if (next) { choose({ type: 'node', id: next.id }); reveal(next.id); }
       e.preventDefault();
-    } else if (e.key === 'Enter' && selected && selected.type === 'node' && opts.onOpen) {
-      opts.onOpen(selected.id);
+    } else if (e.key === 'Enter' && selectionNow() && selectionNow().type === 'node' && opts.onOpen) {
+      opts.onOpen(selectionNow().id);
       e.preventDefault();
     }
   });
@@ -614,7 +673,6 @@ export function createGraphView(parent, opts = {}) {
     farBuilt = false;
     miniDirty = true;
     root.classList.toggle('gv-empty', scene.nodes.length === 0);
-    if (selected) setSelected(selected, false);
     measureSize();
     // a canvas that starts empty stays at scale 1: boxes dropped on it land where they fell
     if (!fitted && !scene.nodes.length && opts.editable) fitted = true;
@@ -654,10 +712,23 @@ export function createGraphView(parent, opts = {}) {
         const g = nodeEls.get(id);
         if (g && scene.byId.has(id)) decorateNode(g, scene.byId.get(id));
       }
-      // far out, the colours of thousands of boxes are one path per status: drawn again at most 4 times a second
+      // far out, the colours of thousands of boxes are one path per status: drawn again at most 4
+      // times a second (twice above 1,000 boxes: each time the whole graph is painted again)
       if (any && farBuilt && !farTimer) {
-        farTimer = setTimeout(() => { farTimer = 0; if (farBuilt) { farBuilt = false; schedule(); } }, Math.max(0, 250 - (performance.now() - farNodesAt)));
+        const every = scene.nodes.length > 1000 ? 500 : 250;
+        farTimer = setTimeout(() => { farTimer = 0; if (farBuilt) { farBuilt = false; schedule(); } }, Math.max(0, every - (performance.now() - farNodesAt)));
       }
+    },
+    /** New data for some boxes that keep their place and size (an edit of a command): only those are drawn again. */
+    updateNodes(nodes) {
+      for (const data of nodes || []) {
+        const n = scene.byId.get(data.id);
+        if (!n) continue;
+        n.data = data;
+        const g = nodeEls.get(data.id);
+        if (g) { const fresh = drawNode(n); g.replaceWith(fresh); nodeEls.set(data.id, fresh); }
+      }
+      if (view.k < FAR && view.k >= LABELS_FROM) drawFarLabels();
     },
     setProblems(map) {
       problems = { ...(map || {}) };
@@ -666,16 +737,15 @@ export function createGraphView(parent, opts = {}) {
       farBuilt = false;
       renderNow();
     },
-    select(id) {
-      if (id == null) setSelected(null, false);
-      else if (typeof id === 'object') setSelected(id, false);
-      else setSelected({ type: 'node', id }, false);
-      if (selected && selected.type === 'node' && !nodeEls.has(selected.id) && view.k >= FAR) {
+    /** The owner's selection changed: draw it, and bring a selected box that is not drawn into view. */
+    showSelection() {
+      showSelection();
+      const selected = selectionNow();
+      if (selected && selected.type === 'node' && scene.byId.has(selected.id) && !nodeEls.has(selected.id) && view.k >= FAR) {
         const b = scene.byId.get(selected.id).box;
         centerOn(b.x + b.width / 2, b.y + b.height / 2);
       }
     },
-    selection: () => selected,
     fit,
     reveal,
     zoomBy,
@@ -694,6 +764,7 @@ export function createGraphView(parent, opts = {}) {
     destroy() {
       if (frame) cancelAnimationFrame(frame);
       if (farTimer) clearTimeout(farTimer);
+      if (farEdgesFrame) cancelAnimationFrame(farEdgesFrame);
       resize.disconnect();
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);

@@ -294,7 +294,7 @@ export function mount(root, store, params = {}) {
     const id = ids.find((x) => x.toLowerCase() === q) || ids.find((x) => x.toLowerCase().startsWith(q)) || ids.find((x) => x.toLowerCase().includes(q));
     if (!id) { notify(`No step matches "${search.value.trim()}"`, 'error'); return; }
     session.select({ type: 'node', id });
-    canvas.view.select(id);
+    canvas.view.showSelection();
     // far out (a large graph fitted): come close enough to read the box
     const v = canvas.view.viewport();
     const b = canvas.view.boxes()[id];

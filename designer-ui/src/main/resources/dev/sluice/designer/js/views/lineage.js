@@ -26,6 +26,7 @@ export function mount(root, store, params) {
   const q = lineageQuery(params.query || {});
   let alive = true;
   let view = null;
+  let rootId = null; // the node the lineage starts from: the graph shows it selected
   const what = q ? Object.entries(q).map(([k, v]) => `${k} ${v}`).join(' · ') : '';
   const status = h('div', { 'data-test': 'lineage-status' });
   const box = h('div', { class: 'graph-box lineage-box' });
@@ -74,6 +75,7 @@ export function mount(root, store, params) {
     }
     if (!view) {
       view = createGraphView(box, {
+        selection: () => (rootId ? { type: 'node', id: rootId } : null),
         onSelect: (sel) => {
           if (!sel || sel.type !== 'node') return;
           const n = byIdNow().get(sel.id);
@@ -87,7 +89,8 @@ export function mount(root, store, params) {
     const top = Math.min(...boxes.map((b) => b.y)), bottom = Math.max(...boxes.map((b) => b.y + b.height));
     box.style.height = `${Math.round(Math.min(Math.max(bottom - top + 140, 260), 640))}px`;
     view.fit();
-    view.select(answer.root);
+    rootId = answer.root;
+    view.showSelection();
     replace(list, h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, `Nodes (${graph.nodes.length})`)),
       h('div', { class: 'table-scroll' }, h('table', { class: 'table table-compact lineage-table', 'data-test': 'lineage-nodes' },
         h('thead', null, h('tr', null, h('th', null, 'Type'), h('th', null, 'Node'), h('th', null, 'Links'))),

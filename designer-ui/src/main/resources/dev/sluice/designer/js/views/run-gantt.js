@@ -160,26 +160,74 @@ export function createTimeline({ onSelect }) {
       track);
   }
 
+  // Drawn rows by key ('t:id' or 'g:group'), with what they were drawn from: a row is made again
+  // only when its task (a new object after each of its events), place, selection or the span
+  // changed, and a running attempt's bar only grows. A frame of a live run touches a few rows.
+  let drawn = new Map();
+  let drawnSpan = null;
+  let drawnTicks = null;
+
+  /** The span to draw against: while the run runs, its end is pushed out by a quarter at a time, so bars stay put between. */
+  function stableSpan(next) {
+    if (!next) return null;
+    if (run.endedAt && drawnSpan && drawnSpan[2] && drawnSpan[0] === next[0] && drawnSpan[1] === next[1]) return drawnSpan;
+    if (run.endedAt || !drawnSpan || drawnSpan[0] !== next[0] || next[1] > drawnSpan[1] || drawnSpan[2]) {
+      if (run.endedAt) return [next[0], next[1], true];
+      const len = Math.max(next[1] - next[0], 1000);
+      return [next[0], next[0] + Math.ceil(len * 1.25), false];
+    }
+    return drawnSpan;
+  }
+
   function draw() {
     frame = 0;
     if (!run) return;
-    span = spanOf(run, steps.values(), Date.now());
-    if (!span) { if (element.lastChild !== emptyEl) element.replaceChildren(emptyEl); return; }
+    span = stableSpan(spanOf(run, steps.values(), Date.now()));
+    if (!span) { if (element.lastChild !== emptyEl) element.replaceChildren(emptyEl); drawn.clear(); return; }
     if (element.lastChild !== viewport) element.replaceChildren(head, viewport);
     const key = order.length + ':' + order[0] + ':' + order[order.length - 1] + ':' + [...userFolded].join();
-    if (key !== rowsKey) { rows = timelineRows(order.length ? order : [...steps.keys()], isFolded); rowsKey = key; }
+    if (key !== rowsKey) { rows = timelineRows(order.length ? order : [...steps.keys()], isFolded); rowsKey = key; drawn.clear(); spacer.replaceChildren(); }
     const [start, end] = span;
     const total = end - start;
-    axis.replaceChildren(...ticks(total).map((t) => h('span', { class: 'gantt-tick', style: { left: `${(t / total) * 100}%` } }, t === 0 ? '0' : duration(t))));
-    spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
-    viewport.style.height = `${Math.min(rows.length * ROW_HEIGHT, 420)}px`;
+    const spanChanged = span !== drawnSpan;
+    drawnSpan = span;
+    const tickKey = `${start}:${end}`;
+    if (tickKey !== drawnTicks) {
+      drawnTicks = tickKey;
+      axis.replaceChildren(...ticks(total).map((t) => h('span', { class: 'gantt-tick', style: { left: `${(t / total) * 100}%` } }, t === 0 ? '0' : duration(t))));
+    }
+    const height = `${rows.length * ROW_HEIGHT}px`;
+    if (spacer.style.height !== height) spacer.style.height = height;
+    const vh = `${Math.min(rows.length * ROW_HEIGHT, 420)}px`;
+    if (viewport.style.height !== vh) viewport.style.height = vh;
     const top = viewport.scrollTop;
-    const height = viewport.clientHeight || 400;
+    const viewH = viewport.clientHeight || 400;
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
-    const out = [];
-    for (let i = first; i < last; i++) out.push(rows[i].type === 'group' ? groupRow(rows[i], i) : taskRow(rows[i].id, i));
-    spacer.replaceChildren(...out);
+    const last = Math.min(rows.length, Math.ceil((top + viewH) / ROW_HEIGHT) + OVERSCAN);
+    const next = new Map();
+    for (let i = first; i < last; i++) {
+      const r = rows[i];
+      const k = r.type === 'group' ? `g:${r.id}` : `t:${r.id}`;
+      const old = drawn.get(k);
+      if (r.type === 'group') {
+        // a group's row sums its tasks: drawn again when any of them changed
+        const sig = r.tasks.map((id) => steps.get(id)).filter(Boolean);
+        if (old && old.i === i && !spanChanged && old.folded === r.folded && old.sig.length === sig.length && old.sig.every((x, j) => x === sig[j])) { next.set(k, old); continue; }
+        const el = groupRow(r, i);
+        if (old) old.el.replaceWith(el); else spacer.appendChild(el);
+        next.set(k, { el, i, sig, folded: r.folded });
+      } else {
+        const st = steps.get(r.id);
+        const live = !!st && (st.attempts || []).some((a) => a.startedAt && !a.endedAt);
+        const sel = r.id === selected;
+        if (old && old.i === i && old.st === st && old.sel === sel && !spanChanged && !live) { next.set(k, old); continue; }
+        const el = taskRow(r.id, i);
+        if (old) old.el.replaceWith(el); else spacer.appendChild(el);
+        next.set(k, { el, i, st, sel });
+      }
+    }
+    for (const [k, old] of drawn) if (!next.has(k)) old.el.remove();
+    drawn = next;
   }
 
   const drawSoon = () => { if (!frame) frame = requestAnimationFrame(draw); };

@@ -11,10 +11,13 @@ import { createStepPanel } from './run-step.js';
 import { createTimeline } from './run-gantt.js';
 import { triggerView, provenance, alertBadge } from './run-provenance.js';
 import { askRun } from '../editor/run-dialog.js';
+import { runKeys, runActions } from '../store.js';
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
+/** Events applied in one frame at most (a burst waits for the next frames). */
+const MAX_EVENTS_PER_FRAME = 300;
 
 /** Pure: a step after one of its events (status, reason, and the attempt the event names). */
 export function stepAfter(st, ev) {
@@ -48,7 +51,10 @@ export function mount(root, store, params) {
   let panel = null;
   let order = [];
   let tookEl = null;
-  let selected = params.query && params.query.step ? params.query.step : null;
+  // the selected step is the store's (runActions.selectStep), read here, drawn by the graph and timeline
+  const selectedKey = runKeys.step(runId);
+  runActions.selectStep(store, runId, params.query && params.query.step ? params.query.step : null);
+  const selectedStep = () => store.get(selectedKey) || null;
   let pending = [];          // events received since the last frame
   let flushFrame = 0;
   let indexOf = new Map();   // task id -> index in run.steps
@@ -87,10 +93,10 @@ export function mount(root, store, params) {
   const run = () => store.get(key);
 
   const select = (id) => {
-    selected = id;
+    runActions.selectStep(store, runId, id);
     const url = `#/runs/${encodeURIComponent(runId)}${id ? `?step=${encodeURIComponent(id)}` : ''}`;
     history.replaceState(null, '', url);
-    if (graphView) graphView.select(id);
+    if (graphView) graphView.showSelection();
     renderSide(true);
     renderTimeline();
     if (id) timelineView.reveal(id);
@@ -198,14 +204,24 @@ export function mount(root, store, params) {
     return counts;
   };
 
+  /** The counters: a badge per status, its number changed in place (a live run changes them every frame). */
+  let countEls = new Map();
   const renderCounts = (r) => {
     const counts = countsOf(r);
     const sig = JSON.stringify(counts);
     if (sig === drawnCounts || !countsEl) return;
+    const sameStatuses = drawnCounts && Object.keys(JSON.parse(drawnCounts)).join() === Object.keys(counts).join();
     drawnCounts = sig;
+    if (sameStatuses) {
+      for (const [st, n] of Object.entries(counts)) countEls.get(st).nodeValue = ` ${n}`;
+      return;
+    }
+    countEls = new Map();
     countsEl.replaceChildren(...Object.entries(counts).map(([st, n]) => {
       const badge = statusBadge(st);
-      badge.append(` ${n}`);
+      const text = document.createTextNode(` ${n}`);
+      badge.append(text);
+      countEls.set(st, text);
       return badge;
     }));
   };
@@ -215,6 +231,7 @@ export function mount(root, store, params) {
   const renderSide = (force = false) => {
     const r = run();
     if (!r) return;
+    const selected = selectedStep();
     const step = selected && (r.steps || [])[indexOf.get(selected) ?? -1];
     const found = step && step.id === selected ? step : selected && (r.steps || []).find((st) => st.id === selected);
     if (found) {
@@ -248,7 +265,7 @@ export function mount(root, store, params) {
     const r = run();
     if (!r) return;
     if (timelineView.element.parentNode !== timeline) replace(timeline, timelineView.element);
-    timelineView.update(r, order, selected);
+    timelineView.update(r, order, selectedStep());
   };
 
   const statusMap = () => {
@@ -287,8 +304,11 @@ export function mount(root, store, params) {
   /** Applies the events received since the last frame to the run, as one change of the store. */
   const flush = () => {
     flushFrame = 0;
-    const events = pending;
-    pending = [];
+    // a burst (hundreds of steps changing in one second) is applied in slices, one a frame, so
+    // that no frame holds the page for longer than it takes to draw a slice
+    const events = pending.length > MAX_EVENTS_PER_FRAME ? pending.splice(0, MAX_EVENTS_PER_FRAME) : pending;
+    if (events === pending) pending = [];
+    else flushFrame = requestAnimationFrame(flush);
     const r = run();
     if (!r || !events.length) return;
     reindex(r);
@@ -307,7 +327,10 @@ export function mount(root, store, params) {
       if (!steps) steps = (r.steps || []).slice();
       steps[i] = stepAfter(steps[i], ev);
     }
-    if (steps) next = { ...next, steps };
+    if (steps) {
+      next = { ...next, steps };
+      indexedSteps = steps; // the same steps in the same places: the index still holds
+    }
     if (next !== r) store.set({ [key]: next });
     if (ended || unknown) refreshSoon();
   };
@@ -355,9 +378,14 @@ export function mount(root, store, params) {
     store.set({ [key]: r });
     replace(page, header, body);
     render();
+    // the page's frame first, the timeline's rows in a task of their own
+    await nextTask();
+    if (!alive) return;
     timelineView.drawNow();
     // the view reports {type: 'node', id}, {type: 'edge', ...} or null; only steps matter here
-    graphView = createGraphView(graphBox, { onSelect: (sel) => select(sel && sel.type === 'node' ? sel.id : null) });
+    graphView = createGraphView(graphBox, {
+      selection: () => (selectedStep() ? { type: 'node', id: selectedStep() } : null),
+      onSelect: (sel) => select(sel && sel.type === 'node' ? sel.id : null) });
     try {
       const graph = await get(`/api/pipelines/${seg(r.pipeline)}/graph?version=${r.version}`);
       // reading a large graph and drawing it are two tasks, so the page answers between them
@@ -365,15 +393,16 @@ export function mount(root, store, params) {
       if (!alive) return;
       order = (graph.nodes || []).map((n) => n.id);
       graphBox.style.height = `${Math.min(Math.max(graph.layout.height + 56, 200), 460)}px`;
-      graphView.setGraph(graph, graph.layout);
+      // the colours first, so the far view is built once, with them
       graphView.setStatus(statusMap());
+      graphView.setGraph(graph, graph.layout);
       drawnSteps = run().steps;
       drawnById = new Map((drawnSteps || []).map((st) => [st.id, st]));
-      if (selected) graphView.select(selected);
+      if (selectedStep()) graphView.showSelection();
       await nextTask();
       if (!alive) return;
       renderTimeline();
-      if (selected) timelineView.reveal(selected);
+      if (selectedStep()) timelineView.reveal(selectedStep());
     } catch (e) {
       replace(graphBox, errorBox(e));
     }
@@ -399,5 +428,6 @@ export function mount(root, store, params) {
     if (panel) panel.destroy();
     if (graphView) graphView.destroy();
     store.remove(key);
+    runActions.forget(store, runId);
   };
 }
