@@ -69,27 +69,7 @@ class RunViewBench extends BrowserTestBase {
             browser.open("#/runs");
             browser.await("main");
             observeLongTasks();
-            @SuppressWarnings("unchecked")
-            Map<String, Object> f = (Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeAsyncScript("""
-                    const done = arguments[arguments.length - 1];
-                    const t0 = performance.now();
-                    location.hash = '#/runs/' + arguments[0];
-                    const poll = () => {
-                      const node = document.querySelector('[data-test=run-page] [data-test=node], [data-test=run-page] .gv-far-node');
-                      const row = document.querySelector('[data-test=gantt] .gantt-spacer > .gantt-row[data-id]');
-                      if (!node || !row) { requestAnimationFrame(poll); return; }
-                      const drawn = performance.now() - t0;
-                      setTimeout(() => {
-                        row.click();
-                        const wait = () => {
-                          if (!document.querySelector('[data-test=step-panel], .step-panel')) { requestAnimationFrame(wait); return; }
-                          requestAnimationFrame(() => done({drawn, interactive: performance.now() - t0}));
-                        };
-                        wait();
-                      }, 0);
-                    };
-                    requestAnimationFrame(poll);
-                    """, live);
+            Map<String, Object> f = openTimed(live);
             Map<String, Object> lt = longTasks();
             System.out.printf("bench: finished 2000-task run, pass %d: graph and timeline drawn %.0f ms, interactive (a click handled) %.0f ms; longest task %s ms%n",
                     i + 1, ((Number) f.get("drawn")).doubleValue(), ((Number) f.get("interactive")).doubleValue(), lt.get("max"));
