@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds and kills the step processes an interrupted run left behind on this machine. Steps run
- * in sessions of their own, so they outlive a killed {@code sluice run}; each carries
+ * Finds and kills the step processes an interrupted run left behind on this machine. A step's
+ * processes outlive a killed {@code sluice run} (a KILL ends the JVM, not its children); each carries
  * {@code SLUICE_RUN_ID} in its environment, which Linux shows in {@code /proc/<pid>/environ}.
  */
 final class Orphans {
