@@ -3,8 +3,10 @@ package dev.sluice.worker.artifact;
 import dev.sluice.worker.protocol.Artifact;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -54,13 +56,22 @@ public interface ArtifactStore extends AutoCloseable {
     }
 
     /**
-     * Makes the content appear at {@code target} as a copy (parent folders created, an existing file
-     * replaced).
+     * Makes the content appear at {@code target} as a copy of {@link #localFile} (parent folders
+     * created, an existing file replaced). Never a hard link: a step runs as the store's owner and
+     * could make a linked file writable and change it, corrupting the content every later reader and
+     * cache hit gets under that hash.
      *
      * @throws NoSuchFileException     when the content is not stored
      * @throws CorruptContentException when the stored bytes do not match the hash
      */
-    void materialize(String sha256, Path target) throws IOException;
+    default void materialize(String sha256, Path target) throws IOException {
+        Path source = localFile(sha256);
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
 
     /**
      * A file on this machine holding the content, for serving or sending it on; read it, never

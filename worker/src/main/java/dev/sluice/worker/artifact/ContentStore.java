@@ -156,28 +156,6 @@ public final class ContentStore implements ArtifactStore {
         }
     }
 
-    /**
-     * Makes the content appear at {@code target} as a copy. Parent folders are created; an existing
-     * file at {@code target} is replaced. Never a hard link: a step runs as the store's owner and
-     * could make a linked file writable and change it, corrupting the content every later reader
-     * and cache hit gets under that hash.
-     *
-     * @throws NoSuchFileException      when the content is not stored
-     * @throws IllegalArgumentException unless {@code sha256} is 64 lower-case hex digits
-     */
-    @Override
-    public void materialize(String sha256, Path target) throws IOException {
-        Path source = path(sha256);
-        if (!Files.isRegularFile(source)) {
-            throw new NoSuchFileException(source.toString(), null, "content not in the store");
-        }
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-
     /** The stored file itself (read-only). */
     @Override
     public Path localFile(String sha256) throws IOException {

@@ -23,7 +23,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -214,16 +213,6 @@ public final class S3ArtifactStore implements ArtifactStore {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    @Override
-    public void materialize(String sha256, Path target) throws IOException {
-        Path source = localFile(sha256);
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override
