@@ -114,7 +114,7 @@ public final class DesignerHandler {
             }
             out.put("problems", problems);
             out.put("graph", edited.parsed().ok() ? graphs.of(Planner.plan(edited.parsed().pipeline())) : null);
-            String sha = sha256(edited.text());
+            String sha = PipelineFiles.sha256(edited.text());
             answers.put(sha, out);
             if (before == null) {
                 Map<String, Object> whole = new LinkedHashMap<>(out);
@@ -143,14 +143,6 @@ public final class DesignerHandler {
         m.put("end", p.get("end").asInt());
         m.put("text", p.get("text").asText());
         return m;
-    }
-
-    static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** {@code POST /api/designer/schedule} with {@code {"cron", "timezone"}}: the cron in words and its next fire times. */

@@ -53,8 +53,7 @@ final class GroupCommit {
     /** Under the lock: everything queued so far, in one transaction (ours is among it). */
     private void commitQueued() {
         List<Pending> batch = new ArrayList<>();
-        for (Pending p; (p = queue.poll()) != null; ) batch.add(p);
-        if (batch.isEmpty()) return;
+        for (Pending p; (p = queue.poll()) != null; ) batch.add(p); // never empty: ours is not done, so still queued
         if (batch.size() == 1) {
             commitAlone(batch.get(0));
             return;

@@ -62,6 +62,7 @@ public final class Delta {
     public static Map<String, Object> of(Object before, Object after) {
         if (Objects.equals(before, after)) return null;
         if (before instanceof Map<?, ?> a && after instanceof Map<?, ?> b) {
+            if (!sameOrderAfterPatch(a, b)) return whole(after); // before working out any key's change
             Map<String, Object> changed = new LinkedHashMap<>();
             List<String> removed = new ArrayList<>();
             for (Map.Entry<?, ?> e : b.entrySet()) {
@@ -74,7 +75,6 @@ public final class Delta {
                 }
             }
             for (Object k : a.keySet()) if (!b.containsKey(k)) removed.add(String.valueOf(k));
-            if (!sameOrderAfterPatch(a, b)) return whole(after);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("m", changed);
             if (!removed.isEmpty()) m.put("d", removed);

@@ -71,13 +71,12 @@ final class ChangeWriter {
     void write(List<Change> changes) throws SQLException {
         int start = 0;
         while (start < changes.size()) {
-            Class<?> kind = Objects.requireNonNull(changes.get(start), "change").getClass();
-            int end = start + 1;
+            Class<?> kind = kindOf(changes.get(start));
             boolean turn = TURN_KINDS.contains(kind);
-            while (end < changes.size() && (turn
-                    ? TURN_KINDS.contains(Objects.requireNonNull(changes.get(end), "change").getClass())
-                    : Objects.requireNonNull(changes.get(end), "change").getClass() == kind)) {
-                end++;
+            int end = start + 1;
+            for (; end < changes.size(); end++) {
+                Class<?> next = kindOf(changes.get(end));
+                if (turn ? !TURN_KINDS.contains(next) : next != kind) break;
             }
             if (turn) writeTurn(changes.subList(start, end));
             else writeGroup(kind, changes.subList(start, end));
@@ -109,6 +108,10 @@ final class ChangeWriter {
         if (!owners.isEmpty()) setRunOwners(owners);
     }
 
+    private static Class<?> kindOf(Change change) {
+        return Objects.requireNonNull(change, "change").getClass();
+    }
+
     private static <T extends Change> List<T> only(List<Change> changes, Class<T> type) {
         List<T> of = new ArrayList<>();
         for (Change c : changes) {
@@ -117,23 +120,12 @@ final class ChangeWriter {
         return of;
     }
 
+    /** Consecutive changes of one kind outside {@link #TURN_KINDS} (those go to {@link #writeTurn}). */
     private void writeGroup(Class<?> kind, List<Change> group) throws SQLException {
         if (kind == CreateRun.class) {
             createRuns(cast(group, CreateRun.class));
         } else if (kind == SetRunState.class) {
             setRunStates(cast(group, SetRunState.class));
-        } else if (kind == SetRunOwner.class) {
-            setRunOwners(cast(group, SetRunOwner.class));
-        } else if (kind == SetTaskState.class) {
-            setTaskStates(cast(group, SetTaskState.class));
-        } else if (kind == StartAttempt.class) {
-            attempts.startAttempts(cast(group, StartAttempt.class));
-        } else if (kind == FinishAttempt.class) {
-            attempts.finishAttempts(cast(group, FinishAttempt.class));
-        } else if (kind == AppendLog.class) {
-            attempts.appendLogs(cast(group, AppendLog.class));
-        } else if (kind == PutCache.class) {
-            attempts.putCaches(cast(group, PutCache.class));
         } else if (MonitorWriter.handles(kind)) {
             new MonitorWriter(connection, now).write(kind, group);
         } else if (kind == Change.SetRunProvenance.class) {
