@@ -92,6 +92,13 @@ final class ServerCommand implements Callable<Integer> {
             + "(with --retention: only those older than it too)."})
     Integer keepRuns;
 
+    @Option(names = "--max-active-runs", paramLabel = "N", description = {"Runs active at once at most (default ${DEFAULT-VALUE}); "
+            + "further runs wait QUEUED, oldest first, as runs over their pipeline's concurrency do.",
+            "A waiting run costs little memory: a backlog of thousands of queued runs neither fills the heap nor slows scheduling."})
+    int maxActiveRuns = DEFAULT_MAX_ACTIVE_RUNS;
+
+    static final int DEFAULT_MAX_ACTIVE_RUNS = 256;
+
     /** How often the server's retention runs, and how long after the start it first does. */
     static final Duration RETENTION_EVERY = Duration.ofHours(1);
     static final Duration RETENTION_FIRST = Duration.ofMinutes(1);
@@ -110,6 +117,7 @@ final class ServerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (slots < 1) throw new IllegalArgumentException("--slots must be at least 1");
+        if (maxActiveRuns < 1) throw new IllegalArgumentException("--max-active-runs must be at least 1");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be from 0 to 65535");
         Optional<String> token = BearerAuth.load(tokenFile, System.getenv("SLUICE_TOKEN"));
         requireTokenOffLoopback(bind, token.isPresent());
@@ -158,6 +166,7 @@ final class ServerCommand implements Callable<Integer> {
                     node.attach(server.vertx(), clusterOptions.isPresent(), url, owner.host() + ":" + bound);
                     Channels channels = channelsFile == null ? Channels.none() : Channels.load(channelsFile, bound);
                     node.monitoring(channels, a -> metrics.alertFired(a.pipeline(), a.severity()));
+                    node.maxActiveRuns(maxActiveRuns);
                     if (channelsFile != null) err.printf("alert channels: %s%n", String.join(", ", new java.util.TreeSet<>(channels.names())));
                     LeaderElection leader = node.election(engine.store.lease(LeaderLease.SCHEDULER), url);
                     election.set(leader);

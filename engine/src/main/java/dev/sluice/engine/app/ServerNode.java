@@ -91,6 +91,8 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     private volatile Deliveries deliveries;
     private volatile Channels channels = Channels.none();
     private volatile java.util.function.Consumer<AlertRecord> alertFired = a -> { };
+    /** runs the leader's scheduler keeps active at once (from {@code --max-active-runs}) */
+    private volatile int maxActiveRuns = ServerCommand.DEFAULT_MAX_ACTIVE_RUNS;
     /** whether, since the election, one look at the store took over every active run (not only the QUEUED ones) */
     private volatile boolean adoptedAll;
 
@@ -111,6 +113,11 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
     void monitoring(Channels channels, java.util.function.Consumer<AlertRecord> fired) {
         this.channels = channels;
         this.alertFired = fired;
+    }
+
+    /** Runs active at once at most while this server leads (the others wait QUEUED, oldest first); before the election. */
+    void maxActiveRuns(int n) {
+        this.maxActiveRuns = n;
     }
 
     /** Once the HTTP server and (when clustered) the cluster membership are up. */
@@ -144,7 +151,7 @@ final class ServerNode implements RunControl, ClusterInfo, AutoCloseable {
         if (leading != null) return;
         ClusterDispatcher dispatcher = new ClusterDispatcher(vertx, local, artifacts, clock);
         Scheduler scheduler = new Scheduler(fenced, dispatcher, artifacts, new Expressions(), clock, owner.toString(),
-                TaskRequest.DEFAULT_MAX_LOG_BYTES, listener);
+                TaskRequest.DEFAULT_MAX_LOG_BYTES, listener, maxActiveRuns);
         WorkerGate gate = new WorkerGate(vertx, dispatcher, joinToken, presence.apiUrl(), uploadToken, clock, scheduler::wake);
         gate.bind();
         CronService cron = new CronService(fenced, CronService.RunStarter.of(scheduler), baseDir, clock, owner.toString());

@@ -31,7 +31,7 @@ final class ActiveRun implements Snapshot.Graph {
 
     final Plan plan;
     final Map<String, Task> tasksById;
-    final CompletableFuture<RunRecord> done = new CompletableFuture<>();
+    final CompletableFuture<RunRecord> done;
     RunRecord record;
     final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
     final Map<String, List<Artifact>> outputs = new HashMap<>();
@@ -63,6 +63,12 @@ final class ActiveRun implements Snapshot.Graph {
     private int cancelled;
 
     ActiveRun(Plan plan, RunRecord record, List<TaskRecord> taskRecords) {
+        this(plan, record, taskRecords, new CompletableFuture<>());
+    }
+
+    /** A run whose future was handed out before: a run that waited for room, now started. */
+    ActiveRun(Plan plan, RunRecord record, List<TaskRecord> taskRecords, CompletableFuture<RunRecord> done) {
+        this.done = done;
         this.plan = plan;
         this.tasksById = plan.byId();
         this.record = record;

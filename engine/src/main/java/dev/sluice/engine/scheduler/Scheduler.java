@@ -99,8 +99,17 @@ public final class Scheduler implements RunControl, AutoCloseable {
     private final Map<String, ActiveRun> runs = new LinkedHashMap<>();
     /** Ids of the runs this scheduler has (active or waiting), readable from any thread. */
     private final Map<String, CompletableFuture<RunRecord>> known = new ConcurrentHashMap<>();
-    /** QUEUED runs of pipelines at their {@code concurrency}, each pipeline's in arrival order. */
-    private final Map<String, ArrayDeque<ActiveRun>> waiting = new LinkedHashMap<>();
+    /**
+     * QUEUED runs waiting for room, each pipeline's in arrival order: for their pipeline's
+     * {@code concurrency}, or for the scheduler's {@link #maxActiveRuns}.
+     */
+    private final Map<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
+    /** Active runs of each pipeline (the keys of {@link #runs}, counted). */
+    private final Map<String, Integer> activeByPipeline = new HashMap<>();
+    /** Runs active at once at most; the others wait QUEUED, oldest first. */
+    private final int maxActiveRuns;
+    /** Arrival numbers of waiting runs: the oldest waiting run of any pipeline starts first. */
+    private long arrivals;
     /** Runs taken out of {@link #waiting} this turn: decided before the turn ends. */
     private final List<ActiveRun> promoted = new ArrayList<>();
     /** Set by {@link #drain}: no attempt starts any more. */
@@ -116,6 +125,19 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     public Scheduler(Store store, Dispatcher dispatcher, ArtifactStore artifacts, Expressions expressions,
             Clock clock, String owner, long maxLogBytes, RunListener listener) {
+        this(store, dispatcher, artifacts, expressions, clock, owner, maxLogBytes, listener, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxActiveRuns runs active at once at most: a QUEUED run beyond them waits, as one of a
+     *                      pipeline at its {@code concurrency} does, and is kept as little more than
+     *                      its id (its steps are read back from the store when it starts), so neither
+     *                      memory nor a turn's work grows with a backlog of queued runs
+     */
+    public Scheduler(Store store, Dispatcher dispatcher, ArtifactStore artifacts, Expressions expressions,
+            Clock clock, String owner, long maxLogBytes, RunListener listener, int maxActiveRuns) {
+        if (maxActiveRuns < 1) throw new IllegalArgumentException("maxActiveRuns must be at least 1");
+        this.maxActiveRuns = maxActiveRuns;
         this.store = store;
         this.dispatcher = dispatcher;
         this.artifacts = artifacts;
@@ -309,7 +331,8 @@ public final class Scheduler implements RunControl, AutoCloseable {
             r.done.completeExceptionally(e);
         }
         runs.clear();
-        for (var queue : waiting.values()) queue.forEach(r -> r.done.completeExceptionally(e));
+        activeByPipeline.clear();
+        for (var queue : waiting.values()) queue.forEach(w -> w.done().completeExceptionally(e));
         waiting.clear();
         known.clear();
         for (Event ev; (ev = events.poll()) != null; ) {
@@ -417,13 +440,33 @@ public final class Scheduler implements RunControl, AutoCloseable {
     }
 
     private void onStart(Batch b, ActiveRun run) {
-        if (run.record.status() == RunState.QUEUED && (draining || active(run.record.pipeline()) >= concurrency(run))) {
-            waiting.computeIfAbsent(run.record.pipeline(), k -> new ArrayDeque<>()).add(run);
-            log.info("[pipeline {}] [run {}] QUEUED: {} runs of the pipeline are active (concurrency {})",
-                    run.record.pipeline(), run.id(), active(run.record.pipeline()), concurrency(run));
+        if (run.record.status() == RunState.QUEUED && mustWait(run)) {
+            String pipeline = run.record.pipeline();
+            waiting.computeIfAbsent(pipeline, k -> new ArrayDeque<>()).add(new Waiting(run.plan, run.record, run.done, arrivals++));
+            if (active(pipeline) >= concurrency(run)) {
+                log.info("[pipeline {}] [run {}] QUEUED: {} runs of the pipeline are active (concurrency {})",
+                        pipeline, run.id(), active(pipeline), concurrency(run));
+            } else {
+                log.info("[pipeline {}] [run {}] QUEUED: {} runs are active (at most {}), {} wait", pipeline, run.id(),
+                        runs.size(), maxActiveRuns, waitingCount());
+            }
             return;
         }
-        runs.put(run.id(), run);
+        admit(b, run);
+    }
+
+    /**
+     * Whether a QUEUED run has to wait: draining, no room (the scheduler's or its pipeline's), or
+     * older runs of its pipeline wait already.
+     */
+    private boolean mustWait(ActiveRun run) {
+        String pipeline = run.record.pipeline();
+        return draining || runs.size() >= maxActiveRuns || active(pipeline) >= concurrency(run) || waiting.containsKey(pipeline);
+    }
+
+    /** Makes a run active: it is RUNNING from this turn on. */
+    private void admit(Batch b, ActiveRun run) {
+        activate(run);
         if (run.record.status() == RunState.QUEUED) {
             RunState next = Transitions.apply(RunState.QUEUED, RunEvent.START).next();
             b.changes.add(new Change.SetRunState(run.id(), RunState.QUEUED, next, b.now, null));
@@ -434,6 +477,16 @@ public final class Scheduler implements RunControl, AutoCloseable {
         }
         b.changes.add(new Change.SetRunOwner(run.id(), owner, b.now));
         requeueOrphans(b, run);
+    }
+
+    private void activate(ActiveRun run) {
+        runs.put(run.id(), run);
+        activeByPipeline.merge(run.record.pipeline(), 1, Integer::sum);
+    }
+
+    private void deactivate(ActiveRun run) {
+        if (runs.remove(run.id()) == null) return;
+        activeByPipeline.computeIfPresent(run.record.pipeline(), (k, n) -> n > 1 ? n - 1 : null);
     }
 
     /** Attempts a stopped engine left RUNNING: ended as {@value #ENGINE_RESTART}, their steps queued again. */
@@ -457,34 +510,89 @@ public final class Scheduler implements RunControl, AutoCloseable {
     }
 
     private int active(String pipeline) {
+        return activeByPipeline.getOrDefault(pipeline, 0);
+    }
+
+    private int waitingCount() {
         int n = 0;
-        for (ActiveRun r : runs.values()) if (r.record.pipeline().equals(pipeline)) n++;
+        for (var queue : waiting.values()) n += queue.size();
         return n;
     }
 
-    /** A run of {@code pipeline} ended: start the runs waiting for its concurrency, oldest first. */
-    private void promote(Batch b, String pipeline) {
-        ArrayDeque<ActiveRun> queue = waiting.get(pipeline);
-        while (!draining && queue != null && !queue.isEmpty() && active(pipeline) < concurrency(queue.peek())) {
-            ActiveRun next = queue.poll();
-            onStart(b, next);
-            promoted.add(next);
+    /**
+     * Room was made (a run ended): starts waiting runs while there is room, the oldest first among
+     * those whose pipeline is below its concurrency. Each is read back from the store: its steps
+     * were not kept while it waited.
+     */
+    private void promote(Batch b) {
+        while (!draining && runs.size() < maxActiveRuns) {
+            ArrayDeque<Waiting> oldest = null;
+            for (var queue : waiting.values()) {
+                Waiting head = queue.peek();
+                if (active(head.pipeline()) < head.plan().pipeline().concurrency()
+                        && (oldest == null || head.arrival() < oldest.peek().arrival())) {
+                    oldest = queue;
+                }
+            }
+            if (oldest == null) return;
+            Waiting next = oldest.poll();
+            if (oldest.isEmpty()) waiting.remove(next.pipeline());
+            ActiveRun run = next.load(store);
+            if (run == null) {
+                known.remove(next.id(), next.done());
+                continue;
+            }
+            admit(b, run);
+            promoted.add(run);
         }
-        if (queue != null && queue.isEmpty()) waiting.remove(pipeline);
     }
 
-    /** A QUEUED run still waiting for its pipeline's concurrency, taken out of the queue; null when none. */
+    /** A QUEUED run still waiting for room, taken out of the queue and read back; null when none. */
     private ActiveRun takeWaiting(String runId) {
         for (var queue : waiting.values()) {
             for (var it = queue.iterator(); it.hasNext(); ) {
-                ActiveRun r = it.next();
-                if (r.id().equals(runId)) {
+                Waiting w = it.next();
+                if (w.id().equals(runId)) {
                     it.remove();
-                    return r;
+                    if (queue.isEmpty()) waiting.remove(w.pipeline());
+                    ActiveRun run = w.load(store);
+                    if (run == null) known.remove(w.id(), w.done());
+                    return run;
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * A QUEUED run waiting for room: what it takes to start it later, not its steps, so that a
+     * backlog of thousands of runs costs little memory.
+     */
+    private record Waiting(Plan plan, RunRecord record, CompletableFuture<RunRecord> done, long arrival) {
+
+        String id() {
+            return record.id();
+        }
+
+        String pipeline() {
+            return record.pipeline();
+        }
+
+        /**
+         * The run as stored now, with its steps; null (its future told) when it is no longer
+         * QUEUED there: only this scheduler changes a run it holds, so that is a run deleted or
+         * ended by hand in the database.
+         */
+        ActiveRun load(Store store) {
+            Optional<RunRecord> stored = store.run(id());
+            if (stored.isPresent() && stored.get().status() == RunState.QUEUED) {
+                return new ActiveRun(plan, stored.get(), store.tasks(id()), done);
+            }
+            log.warn("[run {}] no longer QUEUED in the store ({}): not started", id(), stored.map(r -> r.status().name()).orElse("gone"));
+            if (stored.isPresent()) done.complete(stored.get());
+            else done.completeExceptionally(new IllegalStateException("run " + id() + " is not stored"));
+            return null;
+        }
     }
 
     private void onRetry(Batch b, Retry retry) {
@@ -506,7 +614,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
         RunState next = Transitions.apply(current, RunEvent.RESUME).next();
         b.changes.add(new Change.SetRunState(runId, current, next, b.now, null));
         run.setRun(next, b.now, null);
-        runs.put(runId, run);
+        activate(run);
         known.put(runId, run.done);
         b.changes.add(new Change.SetRunOwner(runId, owner, b.now));
         for (TaskRecord t : List.copyOf(run.tasks.values())) {
@@ -793,9 +901,9 @@ public final class Scheduler implements RunControl, AutoCloseable {
         b.changes.add(new Change.SetRunState(run.id(), current, next, b.now, reason));
         b.changes.add(new Change.SetRunOwner(run.id(), null, b.now));
         run.setRun(next, b.now, reason);
-        runs.remove(run.id());
+        deactivate(run);
         known.remove(run.id());
-        promote(b, run.record.pipeline());
+        promote(b);
         RunRecord done = run.record;
         log.info("[pipeline {}] [run {}] {}", done.pipeline(), done.id(), next);
         b.afterCommit.add(() -> {

@@ -305,6 +305,59 @@ class SchedulerTest {
         }
     }
 
+    @Test
+    void runsOverTheSchedulersLimitWaitQueuedWithoutTheirStepsAndStartOldestFirstAcrossPipelines() throws Exception {
+        Path gate = dir.resolve("gate");
+        Started a1 = create("""
+                name: alpha
+                steps:
+                  - id: wait
+                    run: while [ ! -e %s ]; do sleep 0.02; done
+                """.formatted(gate));
+        Started a2 = createAgain(a1);
+        Started b1 = create("""
+                name: beta
+                steps:
+                  - id: one
+                    run: echo one
+                  - id: two
+                    needs: [one]
+                    run: echo two
+                """);
+        Started a3 = createAgain(a1);
+        Started b2 = createAgain(b1);
+        List<String> started = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        RunListener order = new RunListener() {
+            @Override
+            public void runChanged(RunRecord run) {
+                if (run.status() == RunState.RUNNING) started.add(run.id());
+            }
+        };
+        try (Scheduler scheduler = new Scheduler(store, new LocalDispatcher(executor, "test", 4, Set.of()),
+                new ContentStore(dir.resolve("artifacts")), new Expressions(), Clock.systemUTC(), "test",
+                TaskRequest.DEFAULT_MAX_LOG_BYTES, order, 2)) {
+            List<Started> all = List.of(a1, a2, b1, a3, b2);
+            List<CompletableFuture<RunRecord>> ends = all.stream().map(s -> start(scheduler, s)).toList();
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(a1) == RunState.RUNNING && status(a2) == RunState.RUNNING);
+            assertThat(List.of(status(b1), status(a3), status(b2))).as("two runs at most, whatever their pipeline")
+                    .containsOnly(RunState.QUEUED);
+            assertThat(store.tasks(b1.create().run().id())).extracting(TaskRecord::status).containsOnly(StepState.PENDING);
+
+            scheduler.cancel(a3.create().run().id());
+            assertThat(ends.get(3).get(10, TimeUnit.SECONDS).status()).as("a waiting run cancels at once").isEqualTo(RunState.CANCELLED);
+            assertThat(store.tasks(a3.create().run().id())).extracting(TaskRecord::status).containsOnly(StepState.CANCELLED);
+            assertThat(store.attempts(a3.create().run().id())).isEmpty();
+
+            java.nio.file.Files.writeString(gate, "go");
+            for (CompletableFuture<RunRecord> end : List.of(ends.get(0), ends.get(1), ends.get(2), ends.get(4))) {
+                assertThat(end.get(20, TimeUnit.SECONDS).status()).isEqualTo(RunState.SUCCEEDED);
+            }
+            assertThat(store.tasks(b2.create().run().id())).extracting(TaskRecord::status).containsOnly(StepState.SUCCEEDED);
+            assertThat(started).as("waiting runs start oldest first, across pipelines").containsExactly(
+                    a1.create().run().id(), a2.create().run().id(), b1.create().run().id(), b2.create().run().id());
+        }
+    }
+
     private RunState status(Started s) {
         return store.run(s.create().run().id()).orElseThrow().status();
     }
