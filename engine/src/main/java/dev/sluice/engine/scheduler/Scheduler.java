@@ -130,9 +130,9 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     /**
      * @param maxActiveRuns runs active at once at most: a QUEUED run beyond them waits, as one of a
-     *                      pipeline at its {@code concurrency} does, and is kept as little more than
-     *                      its id (its steps are read back from the store when it starts), so neither
-     *                      memory nor a turn's work grows with a backlog of queued runs
+     *                      pipeline at its {@code concurrency} does, and is kept as its records only
+     *                      (not the indexes of an active run), so that neither memory nor a turn's
+     *                      work grows much with a backlog of queued runs
      */
     public Scheduler(Store store, Dispatcher dispatcher, ArtifactStore artifacts, Expressions expressions,
             Clock clock, String owner, long maxLogBytes, RunListener listener, int maxActiveRuns) {
@@ -442,7 +442,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
     private void onStart(Batch b, ActiveRun run) {
         if (run.record.status() == RunState.QUEUED && mustWait(run)) {
             String pipeline = run.record.pipeline();
-            waiting.computeIfAbsent(pipeline, k -> new ArrayDeque<>()).add(new Waiting(run.plan, run.record, run.done, arrivals++));
+            waiting.computeIfAbsent(pipeline, k -> new ArrayDeque<>()).add(new Waiting(run.plan, run.record, run.taskRecords(), run.done, arrivals++));
             if (active(pipeline) >= concurrency(run)) {
                 log.info("[pipeline {}] [run {}] QUEUED: {} runs of the pipeline are active (concurrency {})",
                         pipeline, run.id(), active(pipeline), concurrency(run));
@@ -521,8 +521,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     /**
      * Room was made (a run ended): starts waiting runs while there is room, the oldest first among
-     * those whose pipeline is below its concurrency. Each is read back from the store: its steps
-     * were not kept while it waited.
+     * those whose pipeline is below its concurrency.
      */
     private void promote(Batch b) {
         while (!draining && runs.size() < maxActiveRuns) {
@@ -537,17 +536,13 @@ public final class Scheduler implements RunControl, AutoCloseable {
             if (oldest == null) return;
             Waiting next = oldest.poll();
             if (oldest.isEmpty()) waiting.remove(next.pipeline());
-            ActiveRun run = next.load(store);
-            if (run == null) {
-                known.remove(next.id(), next.done());
-                continue;
-            }
+            ActiveRun run = next.activeRun();
             admit(b, run);
             promoted.add(run);
         }
     }
 
-    /** A QUEUED run still waiting for room, taken out of the queue and read back; null when none. */
+    /** A QUEUED run still waiting for room, taken out of the queue; null when none. */
     private ActiveRun takeWaiting(String runId) {
         for (var queue : waiting.values()) {
             for (var it = queue.iterator(); it.hasNext(); ) {
@@ -555,9 +550,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
                 if (w.id().equals(runId)) {
                     it.remove();
                     if (queue.isEmpty()) waiting.remove(w.pipeline());
-                    ActiveRun run = w.load(store);
-                    if (run == null) known.remove(w.id(), w.done());
-                    return run;
+                    return w.activeRun();
                 }
             }
         }
@@ -565,10 +558,12 @@ public final class Scheduler implements RunControl, AutoCloseable {
     }
 
     /**
-     * A QUEUED run waiting for room: what it takes to start it later, not its steps, so that a
-     * backlog of thousands of runs costs little memory.
+     * A QUEUED run waiting for room: what it takes to start it later, its steps' records only, not
+     * the indexes an active run builds over them, so that a backlog of thousands of runs costs
+     * little memory.
      */
-    private record Waiting(Plan plan, RunRecord record, CompletableFuture<RunRecord> done, long arrival) {
+    private record Waiting(Plan plan, RunRecord record, List<TaskRecord> tasks, CompletableFuture<RunRecord> done,
+            long arrival) {
 
         String id() {
             return record.id();
@@ -578,20 +573,8 @@ public final class Scheduler implements RunControl, AutoCloseable {
             return record.pipeline();
         }
 
-        /**
-         * The run as stored now, with its steps; null (its future told) when it is no longer
-         * QUEUED there: only this scheduler changes a run it holds, so that is a run deleted or
-         * ended by hand in the database.
-         */
-        ActiveRun load(Store store) {
-            Optional<RunRecord> stored = store.run(id());
-            if (stored.isPresent() && stored.get().status() == RunState.QUEUED) {
-                return new ActiveRun(plan, stored.get(), store.tasks(id()), done);
-            }
-            log.warn("[run {}] no longer QUEUED in the store ({}): not started", id(), stored.map(r -> r.status().name()).orElse("gone"));
-            if (stored.isPresent()) done.complete(stored.get());
-            else done.completeExceptionally(new IllegalStateException("run " + id() + " is not stored"));
-            return null;
+        ActiveRun activeRun() {
+            return new ActiveRun(plan, record, tasks, done);
         }
     }
 
