@@ -39,6 +39,14 @@ class ServerCommandTest {
     }
 
     @Test
+    void refusesAMaxActiveRunsBelowOne() {
+        Cli.Result r = new Cli(dataDir).run("server", "--max-active-runs", "0", "--port", "0", "--data-dir", dataDir.toString());
+
+        assertThat(r.exitCode()).isEqualTo(Main.INVALID);
+        assertThat(r.err()).contains("--max-active-runs must be at least 1").doesNotContain("\tat ");
+    }
+
+    @Test
     void refusesAnEmptyTokenFile() throws IOException {
         Path token = Files.writeString(dataDir.resolve("token"), "\n");
 
