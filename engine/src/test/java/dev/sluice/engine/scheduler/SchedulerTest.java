@@ -306,7 +306,7 @@ class SchedulerTest {
     }
 
     @Test
-    void runsOverTheSchedulersLimitWaitQueuedWithoutTheirStepsAndStartOldestFirstAcrossPipelines() throws Exception {
+    void runsOverTheSchedulersLimitWaitQueuedAndStartOldestFirstAcrossPipelines() throws Exception {
         Path gate = dir.resolve("gate");
         Started a1 = create("""
                 name: alpha
