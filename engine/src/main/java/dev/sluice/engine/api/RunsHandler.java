@@ -9,6 +9,7 @@ import dev.sluice.engine.report.StepLog;
 import dev.sluice.engine.run.RunState;
 import dev.sluice.engine.scheduler.NewRun;
 import dev.sluice.engine.scheduler.RunControl;
+import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.scheduler.Takeover;
 import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.PipelineVersion;
@@ -76,7 +77,9 @@ public final class RunsHandler {
                     plan, create.run().id(), null)));
             String id = create.run().id();
             scheduler.start(plan, create.run(), create.tasks()).whenComplete((end, error) -> {
-                if (error != null) log.error("[pipeline {}] [run {}] the scheduler could not finish it: {}", name, id, error.toString());
+                if (error != null && !Scheduler.handedOver(error)) {
+                    log.error("[pipeline {}] [run {}] the scheduler could not finish it: {}", name, id, error.toString());
+                }
             });
             log.info("[pipeline {}] [run {}] created by a manual trigger (v{})", name, id, version.version());
             return Reply.json(201, Map.of("id", id)).withHeader("Location", "/api/runs/" + id);
@@ -219,7 +222,7 @@ public final class RunsHandler {
             store.commit(rerun.changes());
             String newId = rerun.create().run().id();
             scheduler.start(rerun.plan(), rerun.create().run(), rerun.create().tasks()).whenComplete((end, error) -> {
-                if (error != null) log.error("[run {}] the scheduler could not finish the rerun: {}", newId, error.toString());
+                if (error != null && !Scheduler.handedOver(error)) log.error("[run {}] the scheduler could not finish the rerun: {}", newId, error.toString());
             });
             log.info("[pipeline {}] [run {}] created as a rerun of {}", rerun.create().run().pipeline(), newId, id);
             return Reply.json(201, RunReport.load(store, newId).orElseThrow()).withHeader("Location", "/api/runs/" + newId);

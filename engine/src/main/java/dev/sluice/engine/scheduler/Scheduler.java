@@ -82,6 +82,14 @@ public final class Scheduler implements RunControl, AutoCloseable {
         }
     }
 
+    /**
+     * Whether a run's future failed only because this server stopped leading (a lost lease, or its
+     * own stop): the run is not over, the next leader goes on with it. Not an error to report.
+     */
+    public static boolean handedOver(Throwable error) {
+        return error instanceof Abandoned || error instanceof java.util.concurrent.CompletionException && error.getCause() instanceof Abandoned;
+    }
+
     /** Workers came or slots freed up outside of a result: look at the queued steps again. */
     private record Wake() implements Event {}
 

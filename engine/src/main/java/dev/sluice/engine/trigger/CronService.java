@@ -8,6 +8,7 @@ import dev.sluice.engine.schedule.CronTrigger;
 import dev.sluice.engine.schedule.Due;
 import dev.sluice.engine.scheduler.NewRun;
 import dev.sluice.engine.scheduler.RunControl;
+import dev.sluice.engine.scheduler.Scheduler;
 import dev.sluice.engine.store.Change;
 import dev.sluice.engine.store.ConflictException;
 import dev.sluice.engine.store.PipelineState;
@@ -56,7 +57,7 @@ public final class CronService implements AutoCloseable {
         /** Runs go to the scheduler; a run it cannot finish is logged. */
         static RunStarter of(RunControl scheduler) {
             return (plan, run, tasks) -> scheduler.start(plan, run, tasks).whenComplete((end, error) -> {
-                if (error != null) {
+                if (error != null && !Scheduler.handedOver(error)) {
                     log.error("[pipeline {}] [run {}] the scheduler could not finish it: {}", run.pipeline(), run.id(), error.toString());
                 }
             });
