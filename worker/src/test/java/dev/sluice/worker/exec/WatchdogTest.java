@@ -60,7 +60,9 @@ class WatchdogTest extends ExecutorTestBase {
         assertThat(watchdog.held()).isFalse();
         assertThat(resultOf(future).exitCode()).isNotZero();
         ContainmentTest.assertNoneCarries(Files.readString(workdir.resolve("cookie")).trim());
-        assertThat(Files.readString(temp.resolve("watchdog/watchdog.log"))).contains("KILL sent to");
+        // the watchdog writes its line after the kill: the processes may be gone a moment before it
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(Files.readString(temp.resolve("watchdog/watchdog.log"))).contains("KILL sent to"));
     }
 
     @Test
