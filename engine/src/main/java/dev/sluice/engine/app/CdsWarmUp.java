@@ -15,11 +15,12 @@ import org.eclipse.jgit.lib.PersonIdent;
 
 /**
  * {@code sluice --cds-warm-up} (hidden; scripts/sluice runs it once after each build, under
- * {@code -XX:ArchiveClassesAtExit}): goes through what the short commands load, so that the class-data
- * sharing archive the JVM writes at its exit covers them all, not only the command that happened to
- * come first. In a temporary folder made a git work tree (a run reads its pipeline's git commit):
- * {@code validate}, {@code run} of a two-step pipeline, {@code runs}, {@code show}, {@code logs},
- * and the usage of every command. Prints nothing; the folder is deleted.
+ * {@code -XX:DumpLoadedClassList}): goes through what the short commands load, so that the static
+ * class-data sharing archive the launcher then dumps from that list covers them all, not only the
+ * command that happened to come first. In a temporary folder made a git work tree (a run reads its
+ * pipeline's git commit): {@code validate}, {@code run} of a two-step pipeline, {@code runs},
+ * {@code show}, {@code logs}, and {@code --help} (every command added). Prints nothing; the folder is
+ * deleted.
  */
 final class CdsWarmUp {
 

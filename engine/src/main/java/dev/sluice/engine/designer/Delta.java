@@ -50,7 +50,7 @@ public final class Delta {
         return m;
     }
 
-    /** Applies a {@link #text} change (the inverse, for tests). */
+    /** Applies a {@link #text} change to the text it was made from (the edit endpoint applies the patch an editor sends). */
     public static String applyText(String before, Map<String, Object> change) {
         int start = (Integer) change.get("start");
         int end = (Integer) change.get("end");

@@ -1,7 +1,6 @@
 package dev.sluice.engine.store;
 
 import dev.sluice.engine.run.RunState;
-import dev.sluice.engine.run.StepState;
 import dev.sluice.engine.store.Change.AppendLog;
 import dev.sluice.engine.store.Change.CreateRun;
 import dev.sluice.engine.store.Change.FinishAttempt;

@@ -3,6 +3,7 @@ package dev.sluice.engine.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.engine.pipeline.Chains;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,13 +22,7 @@ class DesignerEditBench {
     void editsOfATwoThousandStepPipeline(@TempDir Path root) {
         ObjectMapper json = new ObjectMapper();
         StringBuilder y = new StringBuilder("name: big\nparams:\n  rows: 1000\nsteps:\n");
-        for (int c = 0; c < 20; c++) {
-            for (int i = 0; i < 100; i++) {
-                y.append("  - id: c").append(c).append("-s").append(i).append('\n');
-                if (i > 0) y.append("    needs: [c").append(c).append("-s").append(i - 1).append("]\n");
-                y.append("    run: echo ").append(i).append('\n');
-            }
-        }
+        Chains.append(y, 20, 100, i -> "echo " + i);
         String text = y.toString();
         try (ApiServer api = new ApiServer(root)) {
             for (int round = 0; round < 6; round++) {

@@ -1,5 +1,6 @@
 package dev.sluice.engine.browser;
 
+import dev.sluice.engine.pipeline.Chains;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +21,7 @@ class EditorEditBench extends BrowserTestBase {
 
     static String pipeline() {
         StringBuilder y = new StringBuilder("name: big\nparams:\n  rows: 1000\nsteps:\n");
-        for (int c = 0; c < 20; c++) {
-            for (int i = 0; i < 100; i++) {
-                y.append("  - id: c").append(c).append("-s").append(i).append('\n');
-                if (i > 0) y.append("    needs: [c").append(c).append("-s").append(i - 1).append("]\n");
-                y.append("    run: echo ").append(i).append('\n');
-            }
-        }
+        Chains.append(y, 20, 100, i -> "echo " + i);
         return y.toString();
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.engine.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.engine.pipeline.Chains;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -17,13 +18,7 @@ class RunAtScaleTest extends BrowserTestBase {
     @Test
     void aLiveRunCountsUpInPlaceWithOnlyTheRowsInViewDrawn() {
         StringBuilder y = new StringBuilder("name: live\nsteps:\n");
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < 50; i++) {
-                y.append("  - id: c").append(c).append("-s").append(i).append('\n');
-                if (i > 0) y.append("    needs: [c").append(c).append("-s").append(i - 1).append("]\n");
-                y.append("    run: \"true\"\n");
-            }
-        }
+        Chains.append(y, 3, 50, i -> "\"true\"");
         server.save("live", y.toString());
         browser.size(1600, 1000);
         String id = server.trigger("live", null);

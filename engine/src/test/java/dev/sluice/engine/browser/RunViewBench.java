@@ -1,5 +1,6 @@
 package dev.sluice.engine.browser;
 
+import dev.sluice.engine.pipeline.Chains;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,7 @@ class RunViewBench extends BrowserTestBase {
 
     static String pipeline() {
         StringBuilder y = new StringBuilder("name: big\nsteps:\n");
-        for (int c = 0; c < CHAINS; c++) {
-            for (int i = 0; i < LENGTH; i++) {
-                y.append("  - id: c").append(c).append("-s").append(i).append('\n');
-                if (i > 0) y.append("    needs: [c").append(c).append("-s").append(i - 1).append("]\n");
-                y.append("    run: \"true\"\n");
-            }
-        }
+        Chains.append(y, CHAINS, LENGTH, i -> "\"true\"");
         y.append("  - id: sweep\n    needs: [");
         for (int c = 0; c < CHAINS; c++) y.append(c == 0 ? "" : ", ").append("c").append(c).append("-s").append(LENGTH - 1);
         y.append("]\n    matrix:\n      x: [");

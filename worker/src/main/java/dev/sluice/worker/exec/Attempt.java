@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -49,7 +50,7 @@ final class Attempt {
     /** how long a shell ended by an interrupt waits for the cancel the same signal brings */
     static final Duration INTERRUPT_WAIT = Duration.ofSeconds(2);
     /** 128 + SIGHUP, SIGINT, SIGTERM: what Java reports for a shell ended by these, and what sh exits with when its command was */
-    private static final java.util.Set<Integer> INTERRUPTED = java.util.Set.of(129, 130, 143);
+    private static final Set<Integer> INTERRUPTED = Set.of(129, 130, 143);
     private static final String LEASE_LOST = "the worker lost its lease with the engine: not running the step";
 
     private final TaskRequest request;

@@ -170,8 +170,8 @@ export function createCanvas(container, session, { onSelectStep }) {
       if (changed && state.model && sameShape(state, steps)) {
         // an edit that changed only some steps' fields (a command, a retry): their boxes alone are
         // drawn again, the scene, layout and the other 2,000 boxes stay
-        const prev = new Map(((shown.model && shown.model.steps) || []).map((st) => [st.id, st]));
-        view.updateNodes(steps.filter((st) => prev.get(st.id) !== st).map(stepNode));
+        const before = shown.model.steps || []; // the same ids in the same order (sameShape)
+        view.updateNodes(steps.filter((st, i) => before[i] !== st).map(stepNode));
         showProblems(state);
         shown = key;
       } else if (changed && state.model) {

@@ -117,7 +117,7 @@ export function createSession(store, { name = null } = {}) {
             const pos = await request('GET', `/api/pipelines/${seg(name)}/positions`);
             pinned = (pos && pos.positions) || {};
           } catch (e) {
-            pinned = {};
+            // no positions saved: the layout places every step
           }
           loaded = { text: p.text || '', savedText: p.text || '', version: p.version, sha256: p.sha256 || null, file: p.file || null, pinned };
         }

@@ -11,7 +11,7 @@
 
 import {
   identity, zoomAt, panBy, toGraph, fitView, visibleRect, nodeBadges, placeBadges, fitText,
-  roundedPath, boxesPath, routesPath, distanceToRoute, contains,
+  roundedPath, boxesPath, routesPath, distanceToRoute, contains, intersects,
 } from './geometry.js';
 import { buildScene, rerouteAround, visibleItems, nodeGroups } from './scene.js';
 
@@ -296,7 +296,7 @@ export function createGraphView(parent, opts = {}) {
       const sx = lx * k + view.tx, sy = (b.y + b.height / 2) * k + view.ty;
       const w = g.label.length * 7 + 8, hgt = 16;
       const r = { x: sx, y: sy - hgt / 2, width: w, height: hgt };
-      if (taken.some((o) => o.x < r.x + r.width && o.x + o.width > r.x && o.y < r.y + r.height && o.y + o.height > r.y)) continue;
+      if (taken.some((o) => intersects(o, r))) continue;
       taken.push(r);
       if (g.count > 1) out.push(svg('rect', { class: 'gv-group-box', x: b.x - 4 / k, y: b.y - 4 / k, width: b.width + 8 / k, height: b.height + 8 / k, rx: 4 / k }));
       out.push(svg('rect', { class: 'gv-group-label-bg', x: lx, y: b.y + b.height / 2 - hgt / 2 / k, width: w / k, height: hgt / k, rx: 3 / k }));

@@ -210,7 +210,7 @@ export function mount(root, store, params) {
     const counts = countsOf(r);
     const sig = JSON.stringify(counts);
     if (sig === drawnCounts || !countsEl) return;
-    const sameStatuses = drawnCounts && Object.keys(JSON.parse(drawnCounts)).join() === Object.keys(counts).join();
+    const sameStatuses = drawnCounts && [...countEls.keys()].join() === Object.keys(counts).join();
     drawnCounts = sig;
     if (sameStatuses) {
       for (const [st, n] of Object.entries(counts)) countEls.get(st).nodeValue = ` ${n}`;
