@@ -87,11 +87,6 @@ final class ActiveRun implements Snapshot.Graph {
         return record.id();
     }
 
-    /** The tasks' records, in plan order: all a run waiting for room keeps of them. */
-    List<TaskRecord> taskRecords() {
-        return List.copyOf(tasks.values());
-    }
-
     /** The task ids of a step: one, or every variant of a matrix step. */
     List<String> tasksOfStep(String stepId) {
         return tasksOfStep.getOrDefault(stepId, List.of());

@@ -351,9 +351,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
     private void turn(List<Event> batch) throws InterruptedException {
         Batch b = new Batch(clock.instant());
         for (Event e : batch) {
-            if (e instanceof Start s) {
-                if (!stale(s.run())) onStart(b, s.run());
-            }
+            if (e instanceof Start s) onStart(b, s.run());
             else if (e instanceof Result r) onResult(b, r.runId(), r.result());
             else if (e instanceof Cancel c) onCancel(b, c.runId());
             else if (e instanceof Retry r) onRetry(b, r);
@@ -447,10 +445,15 @@ public final class Scheduler implements RunControl, AutoCloseable {
         return true;
     }
 
+    /**
+     * A run to start: admitted now, or, when it must wait, queued as a {@link Waiting} without a look
+     * at the store (it is read when the run's turn comes: a backlog of thousands of runs costs
+     * neither memory for their steps' records nor a read each as they arrive).
+     */
     private void onStart(Batch b, ActiveRun run) {
         if (run.record.status() == RunState.QUEUED && mustWait(run)) {
             String pipeline = run.record.pipeline();
-            waiting.computeIfAbsent(pipeline, k -> new ArrayDeque<>()).add(new Waiting(run.plan, run.record, run.taskRecords(), run.done, arrivals++));
+            waiting.computeIfAbsent(pipeline, k -> new ArrayDeque<>()).add(new Waiting(run.plan, run.id(), pipeline, run.done, arrivals++));
             if (active(pipeline) >= concurrency(run)) {
                 log.info("[pipeline {}] [run {}] QUEUED: {} runs of the pipeline are active (concurrency {})",
                         pipeline, run.id(), active(pipeline), concurrency(run));
@@ -460,7 +463,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
             }
             return;
         }
-        admit(b, run);
+        if (!stale(run)) admit(b, run);
     }
 
     /**
@@ -544,7 +547,8 @@ public final class Scheduler implements RunControl, AutoCloseable {
             if (oldest == null) return;
             Waiting next = oldest.poll();
             if (oldest.isEmpty()) waiting.remove(next.pipeline());
-            ActiveRun run = next.activeRun();
+            ActiveRun run = load(next);
+            if (run == null) continue;
             admit(b, run);
             promoted.add(run);
         }
@@ -558,7 +562,7 @@ public final class Scheduler implements RunControl, AutoCloseable {
                 if (w.id().equals(runId)) {
                     it.remove();
                     if (queue.isEmpty()) waiting.remove(w.pipeline());
-                    return w.activeRun();
+                    return load(w);
                 }
             }
         }
@@ -566,25 +570,27 @@ public final class Scheduler implements RunControl, AutoCloseable {
     }
 
     /**
-     * A QUEUED run waiting for room: what it takes to start it later, its steps' records only, not
-     * the indexes an active run builds over them, so that a backlog of thousands of runs costs
-     * little memory.
+     * A waiting run as the store has it now, ready to start; null when it is no longer QUEUED there
+     * (it ended elsewhere: its future is told, as for a {@link #stale} start).
      */
-    private record Waiting(Plan plan, RunRecord record, List<TaskRecord> tasks, CompletableFuture<RunRecord> done,
-            long arrival) {
-
-        String id() {
-            return record.id();
+    private ActiveRun load(Waiting w) {
+        Optional<RunRecord> stored = store.run(w.id());
+        if (stored.isEmpty() || stored.get().status() != RunState.QUEUED) {
+            known.remove(w.id(), w.done());
+            log.info("[run {}] not started: it is {} now", w.id(), stored.map(r -> r.status().name()).orElse("gone"));
+            if (stored.isPresent()) w.done().complete(stored.get());
+            else w.done().completeExceptionally(new IllegalStateException("run " + w.id() + " is not stored"));
+            return null;
         }
-
-        String pipeline() {
-            return record.pipeline();
-        }
-
-        ActiveRun activeRun() {
-            return new ActiveRun(plan, record, tasks, done);
-        }
+        return new ActiveRun(w.plan(), stored.get(), store.tasks(w.id()), w.done());
     }
+
+    /**
+     * A QUEUED run waiting for room: what it takes to find it in the store and start it later, not
+     * its records (read then, see {@link #load}), so that a backlog of thousands of runs costs about
+     * a hundred bytes a run.
+     */
+    private record Waiting(Plan plan, String id, String pipeline, CompletableFuture<RunRecord> done, long arrival) {}
 
     private void onRetry(Batch b, Retry retry) {
         String runId = retry.runId();

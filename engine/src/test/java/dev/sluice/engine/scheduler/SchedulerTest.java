@@ -358,6 +358,35 @@ class SchedulerTest {
         }
     }
 
+    @Test
+    void aWaitingRunThatEndedElsewhereMeanwhileIsNotStarted() throws Exception {
+        Path gate = dir.resolve("gate");
+        Started first = create("""
+                name: alpha
+                steps:
+                  - id: wait
+                    run: while [ ! -e %s ]; do sleep 0.02; done
+                """.formatted(gate));
+        Started second = createAgain(first);
+        String secondId = second.create().run().id();
+        try (Scheduler scheduler = new Scheduler(store, new LocalDispatcher(executor, "test", 4, Set.of()),
+                new ContentStore(dir.resolve("artifacts")), new Expressions(), Clock.systemUTC(), "test",
+                TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE, 1)) {
+            CompletableFuture<RunRecord> firstEnd = start(scheduler, first);
+            CompletableFuture<RunRecord> secondEnd = start(scheduler, second);
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(first) == RunState.RUNNING);
+            assertThat(scheduler.has(secondId)).as("the second run waits for room").isTrue();
+            // another server (or a person with the store's tools) ends the waiting run meanwhile
+            store.commit(List.of(new Change.SetRunState(secondId, RunState.QUEUED, RunState.CANCELLED, Instant.now(), null)));
+
+            java.nio.file.Files.writeString(gate, "go");
+            assertThat(firstEnd.get(20, TimeUnit.SECONDS).status()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(secondEnd.get(10, TimeUnit.SECONDS).status()).as("its future gets the stored state").isEqualTo(RunState.CANCELLED);
+            assertThat(store.attempts(secondId)).as("no step of it started").isEmpty();
+            assertThat(scheduler.has(secondId)).isFalse();
+        }
+    }
+
     private RunState status(Started s) {
         return store.run(s.create().run().id()).orElseThrow().status();
     }
