@@ -146,6 +146,18 @@ def rss_mib(pid, field="VmRSS"):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds from /proc of a process itself and of its children it has waited for
+    (a server's step processes), or (None, None) where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()  # from field 3 (state) on: utime is field 14
+    except OSError:
+        return None, None
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
 def get_json(conn, path):
     conn.request("GET", path)
     response = conn.getresponse()
@@ -221,11 +233,15 @@ def load(args, server):
         t.start()
     start_gate.wait()
     load_started = time.time()
+    server_cpu_before = cpu_seconds(server.proc.pid)
+    clients_cpu_before = os.times()
     print(f"load: {args.clients} clients POSTing {path} for {args.duration} s ...", flush=True)
     for t in threads:
         t.join()
     load_ended = time.time()
     load_seconds = load_ended - load_started
+    server_cpu_after = cpu_seconds(server.proc.pid)
+    clients_cpu_after = os.times()
 
     created = [r[2] for r in results if r[1] == 201 and r[2]]
     statuses = Counter(r[1] for r in results)
@@ -288,6 +304,13 @@ def load(args, server):
               f"on {args.slots or 'the default'} slots)")
     print(f"  during the load     {ended_in_load * NOOP10_STEPS / (window[1] - window[0]):.0f} steps completed/s "
           f"(runs ended from {warm:.0f} s into the load to its end)")
+    if server_cpu_after[0] is not None:
+        jvm = server_cpu_after[0] - server_cpu_before[0]
+        steps = server_cpu_after[1] - server_cpu_before[1]
+        clients = (clients_cpu_after.user + clients_cpu_after.system
+                   - clients_cpu_before.user - clients_cpu_before.system)
+        print(f"  CPU in the load     server {jvm + steps:.1f} s (its JVM {jvm:.1f}, its steps {steps:.1f}), "
+              f"clients {clients:.1f} s, of {load_seconds * (os.cpu_count() or 1):.0f} s on {os.cpu_count()} CPUs")
     if peak_rss is not None:
         print(f"  server RSS          {rss_after_load:.0f} MiB at the end of the load, peak {peak_rss:.0f} MiB (VmHWM)")
     print(f"  final run states    {', '.join(f'{s}: {n}' for s, n in sorted(final.items())) or 'none'}")
