@@ -43,6 +43,8 @@ public final class JdbcStore implements Store {
     private final JsonValues json = new JsonValues();
     private final Rows rows = new Rows(json);
     private final JdbcMonitorStore monitor;
+    /** Compacts an embedded H2 file while it is open; null for PostgreSQL and in-memory H2. */
+    private final H2Housekeeping housekeeping;
 
     /**
      * Takes ownership of the pool (closed by {@link #close}) and brings its schema up to date; most
@@ -65,6 +67,7 @@ public final class JdbcStore implements Store {
             dataSource.close();
             throw e;
         }
+        this.housekeeping = dataSource.getJdbcUrl().startsWith("jdbc:h2:file:") ? H2Housekeeping.start(dataSource) : null;
     }
 
     /** A view of a migrated store: the same pool, with a fence ({@link #withFence}). */
@@ -75,6 +78,7 @@ public final class JdbcStore implements Store {
         this.fence = fence;
         this.monitor = store.monitor;
         this.leasePool = store.leasePool;
+        this.housekeeping = store.housekeeping;
     }
 
     @Override
@@ -562,6 +566,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public void close() {
+        if (housekeeping != null) housekeeping.close();
         synchronized (leasePool) {
             if (leasePool[0] != null) leasePool[0].close();
         }

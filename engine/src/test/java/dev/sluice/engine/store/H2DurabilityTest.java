@@ -63,7 +63,7 @@ class H2DurabilityTest {
     }
 
     /** Batches 1..acked all there and whole; anything beyond is whole too, and without gaps. */
-    private static void assertIntact(Store store, int acked, String round) {
+    static void assertIntact(Store store, int acked, String round) {
         Set<Integer> present = new TreeSet<>();
         for (String id : store.runIdsStartingWith("b-")) {
             present.add(Integer.parseInt(id.substring(2)));

@@ -40,11 +40,17 @@ final class WriterProcess implements AutoCloseable {
 
     /** Starts a writer on the folder, with the same classpath as this JVM; extra args go to its main. */
     static WriterProcess start(Path dataDir, Path logDir, String... extra) throws IOException {
+        return start(List.of(), dataDir, logDir, extra);
+    }
+
+    /** As above, with options for the writer's JVM (system properties). */
+    static WriterProcess start(List<String> jvmOptions, Path dataDir, Path logDir, String... extra) throws IOException {
         Path stderr = Files.createTempFile(logDir, "writer-", ".stderr");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 StoreWriterProcess.class.getName(), dataDir.toString()));
         command.addAll(List.of(extra));
         Process process = new ProcessBuilder(command)
