@@ -308,12 +308,7 @@ class SchedulerTest {
     @Test
     void runsOverTheSchedulersLimitWaitQueuedAndStartOldestFirstAcrossPipelines() throws Exception {
         Path gate = dir.resolve("gate");
-        Started a1 = create("""
-                name: alpha
-                steps:
-                  - id: wait
-                    run: while [ ! -e %s ]; do sleep 0.02; done
-                """.formatted(gate));
+        Started a1 = gated("alpha", gate);
         Started a2 = createAgain(a1);
         Started b1 = create("""
                 name: beta
@@ -333,9 +328,7 @@ class SchedulerTest {
                 if (run.status() == RunState.RUNNING) started.add(run.id());
             }
         };
-        try (Scheduler scheduler = new Scheduler(store, new LocalDispatcher(executor, "test", 4, Set.of()),
-                new ContentStore(dir.resolve("artifacts")), new Expressions(), Clock.systemUTC(), "test",
-                TaskRequest.DEFAULT_MAX_LOG_BYTES, order, 2)) {
+        try (Scheduler scheduler = limited(2, order)) {
             List<Started> all = List.of(a1, a2, b1, a3, b2);
             List<CompletableFuture<RunRecord>> ends = all.stream().map(s -> start(scheduler, s)).toList();
             await().atMost(Duration.ofSeconds(10)).until(() -> status(a1) == RunState.RUNNING && status(a2) == RunState.RUNNING);
@@ -361,17 +354,10 @@ class SchedulerTest {
     @Test
     void aWaitingRunThatEndedElsewhereMeanwhileIsNotStarted() throws Exception {
         Path gate = dir.resolve("gate");
-        Started first = create("""
-                name: alpha
-                steps:
-                  - id: wait
-                    run: while [ ! -e %s ]; do sleep 0.02; done
-                """.formatted(gate));
+        Started first = gated("alpha", gate);
         Started second = createAgain(first);
         String secondId = second.create().run().id();
-        try (Scheduler scheduler = new Scheduler(store, new LocalDispatcher(executor, "test", 4, Set.of()),
-                new ContentStore(dir.resolve("artifacts")), new Expressions(), Clock.systemUTC(), "test",
-                TaskRequest.DEFAULT_MAX_LOG_BYTES, RunListener.NONE, 1)) {
+        try (Scheduler scheduler = limited(1, RunListener.NONE)) {
             CompletableFuture<RunRecord> firstEnd = start(scheduler, first);
             CompletableFuture<RunRecord> secondEnd = start(scheduler, second);
             await().atMost(Duration.ofSeconds(10)).until(() -> status(first) == RunState.RUNNING);
@@ -389,6 +375,23 @@ class SchedulerTest {
 
     private RunState status(Started s) {
         return store.run(s.create().run().id()).orElseThrow().status();
+    }
+
+    /** A one-step pipeline whose step runs until {@code gate} exists. */
+    private Started gated(String name, Path gate) {
+        return create("""
+                name: %s
+                steps:
+                  - id: wait
+                    run: while [ ! -e %s ]; do sleep 0.02; done
+                """.formatted(name, gate));
+    }
+
+    /** A scheduler with 4 local slots that keeps at most {@code maxActiveRuns} runs active. */
+    private Scheduler limited(int maxActiveRuns, RunListener listener) {
+        return new Scheduler(store, new LocalDispatcher(executor, "test", 4, Set.of()),
+                new ContentStore(dir.resolve("artifacts")), new Expressions(), Clock.systemUTC(), "test",
+                TaskRequest.DEFAULT_MAX_LOG_BYTES, listener, maxActiveRuns);
     }
 
     @Test
