@@ -94,7 +94,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--max-active-runs", paramLabel = "N", description = {"Runs active at once at most (default ${DEFAULT-VALUE}); "
             + "further runs wait QUEUED, oldest first, as runs over their pipeline's concurrency do.",
-            "A waiting run keeps only its records: a backlog of thousands of queued runs takes less memory and does not slow scheduling."})
+            "A waiting run is kept as its id only, its records read when it starts: a backlog of thousands of queued runs takes little memory and does not slow scheduling."})
     int maxActiveRuns = DEFAULT_MAX_ACTIVE_RUNS;
 
     static final int DEFAULT_MAX_ACTIVE_RUNS = 256;

@@ -436,12 +436,19 @@ public final class Scheduler implements RunControl, AutoCloseable {
      * start and the leader's look at the store, and ended in between): dropped, its future told.
      */
     private boolean stale(ActiveRun run) {
-        Optional<RunRecord> stored = store.run(run.id());
-        if (stored.isPresent() && stored.get().status() == run.record.status()) return false;
-        known.remove(run.id(), run.done);
-        log.info("[run {}] not started again: it is {} now", run.id(), stored.map(r -> r.status().name()).orElse("gone"));
-        if (stored.isPresent()) run.done.complete(stored.get());
-        else run.done.completeExceptionally(new IllegalStateException("run " + run.id() + " is not stored"));
+        return movedOn(run.id(), run.done, store.run(run.id()), run.record.status());
+    }
+
+    /**
+     * Whether a run to start is no longer {@code expected} in the store (another start, another
+     * server or a person ended it): then it is dropped and its future gets the stored state.
+     */
+    private boolean movedOn(String runId, CompletableFuture<RunRecord> done, Optional<RunRecord> stored, RunState expected) {
+        if (stored.isPresent() && stored.get().status() == expected) return false;
+        known.remove(runId, done);
+        log.info("[run {}] not started: it is {} now", runId, stored.map(r -> r.status().name()).orElse("gone"));
+        if (stored.isPresent()) done.complete(stored.get());
+        else done.completeExceptionally(new IllegalStateException("run " + runId + " is not stored"));
         return true;
     }
 
@@ -571,17 +578,11 @@ public final class Scheduler implements RunControl, AutoCloseable {
 
     /**
      * A waiting run as the store has it now, ready to start; null when it is no longer QUEUED there
-     * (it ended elsewhere: its future is told, as for a {@link #stale} start).
+     * ({@link #movedOn}).
      */
     private ActiveRun load(Waiting w) {
         Optional<RunRecord> stored = store.run(w.id());
-        if (stored.isEmpty() || stored.get().status() != RunState.QUEUED) {
-            known.remove(w.id(), w.done());
-            log.info("[run {}] not started: it is {} now", w.id(), stored.map(r -> r.status().name()).orElse("gone"));
-            if (stored.isPresent()) w.done().complete(stored.get());
-            else w.done().completeExceptionally(new IllegalStateException("run " + w.id() + " is not stored"));
-            return null;
-        }
+        if (movedOn(w.id(), w.done(), stored, RunState.QUEUED)) return null;
         return new ActiveRun(w.plan(), stored.get(), store.tasks(w.id()), w.done());
     }
 

@@ -91,10 +91,13 @@ final class H2Housekeeping implements AutoCloseable {
         return local.getDatabase().getStore().getMvStore();
     }
 
-    /** Stops, waiting for a pass in progress (before the pool closes). */
+    /**
+     * Stops, waiting for a pass in progress (before the pool closes). Not by interrupting it: an
+     * interrupt during a write closes the database file's channel under H2.
+     */
     @Override
     public void close() {
-        thread.shutdownNow();
+        thread.shutdown();
         try {
             if (!thread.awaitTermination(10, TimeUnit.SECONDS)) log.warn("store housekeeping did not stop within 10 s");
         } catch (InterruptedException e) {

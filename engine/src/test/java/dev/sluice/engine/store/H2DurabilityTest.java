@@ -40,12 +40,20 @@ class H2DurabilityTest {
     @Test
     void everyAcknowledgedBatchSurvivesKillNineWholeAndNoBatchIsHalfThere() throws IOException {
         long seed = Long.getLong("sluice.test.seed", 20250301L);
+        killRounds(dataDir, logDir, List.of(), settingsOverride(), seed, 10, 120);
+    }
+
+    /**
+     * {@link #ROUNDS} rounds of a writer killed after {@code fewest} plus up to {@code spread} more
+     * acknowledged batches (drawn from {@code seed}), each followed by the check of what survived.
+     */
+    static void killRounds(Path dataDir, Path logDir, List<String> jvmOptions, String[] settings, long seed, int fewest,
+            int spread) throws IOException {
         Random random = new Random(seed);
-        String[] settings = settingsOverride();
         int acked = 0;
         for (int round = 1; round <= ROUNDS; round++) {
-            int killAfter = 10 + random.nextInt(120);
-            try (WriterProcess writer = WriterProcess.start(dataDir, logDir, settings)) {
+            int killAfter = fewest + random.nextInt(spread);
+            try (WriterProcess writer = WriterProcess.start(jvmOptions, dataDir, logDir, settings)) {
                 assertThat(writer.firstBatch()).as("round %d starts after what survived", round)
                         .isGreaterThan(acked);
                 acked = writer.awaitAck(writer.firstBatch() + killAfter - 1);
@@ -63,7 +71,7 @@ class H2DurabilityTest {
     }
 
     /** Batches 1..acked all there and whole; anything beyond is whole too, and without gaps. */
-    static void assertIntact(Store store, int acked, String round) {
+    private static void assertIntact(Store store, int acked, String round) {
         Set<Integer> present = new TreeSet<>();
         for (String id : store.runIdsStartingWith("b-")) {
             present.add(Integer.parseInt(id.substring(2)));

@@ -2,10 +2,7 @@ package dev.sluice.engine.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,26 +28,10 @@ class H2HousekeepingDurabilityTest {
      */
     @Test
     void everyAcknowledgedBatchSurvivesKillNineWhileOldChunksAreRewritten() throws Exception {
-        try (Store store = Stores.open(null, dataDir)) {
-            // the store's own pool is private: a second connection to the same open database
-            try (Connection c = DriverManager.getConnection(Stores.h2Url(dataDir), "sa",
-                    H2Password.of(dataDir.toAbsolutePath().normalize()));
-                    Statement st = c.createStatement()) {
-                st.execute("SET RETENTION_TIME 0");
-            }
+        try (Store store = Stores.open(null, dataDir); Connection c = H2HousekeepingTest.connect(dataDir)) {
+            H2HousekeepingTest.keepNoOldChunks(c);
         }
-        Random random = new Random(20261208L);
-        int acked = 0;
-        for (int round = 1; round <= 4; round++) {
-            int killAfter = 200 + random.nextInt(400);
-            try (WriterProcess writer = WriterProcess.start(List.of("-Dsluice.h2.housekeeping-period=PT0.01S"),
-                    dataDir, logDir)) {
-                acked = writer.awaitAck(writer.firstBatch() + killAfter - 1);
-                writer.kill();
-            }
-            try (Store store = Stores.open(null, dataDir)) {
-                H2DurabilityTest.assertIntact(store, acked, "round " + round + " with housekeeping");
-            }
-        }
+        H2DurabilityTest.killRounds(dataDir, logDir, List.of("-Dsluice.h2.housekeeping-period=PT0.01S"), new String[0],
+                20261208L, 200, 400);
     }
 }

@@ -41,11 +41,8 @@ class H2HousekeepingTest {
 
     @Test
     void aSecondChainOfStepsReusesTheSpaceTheFirstLeftInOldChunks() throws Exception {
-        try (Store store = Stores.open(null, dataDir); Connection c = connect()) {
-            // H2 rewrites a chunk only once it is 45 s old; a test cannot wait that long
-            try (Statement st = c.createStatement()) {
-                st.execute("SET RETENTION_TIME 0");
-            }
+        try (Store store = Stores.open(null, dataDir); Connection c = connect(dataDir)) {
+            keepNoOldChunks(c);
             long empty = fileSize();
             chain(store, "first");
             long afterFirst = fileSize();
@@ -87,9 +84,19 @@ class H2HousekeepingTest {
                         null, null));
     }
 
-    /** A second connection to the store's open database (the store's pool is its own). */
-    private Connection connect() throws SQLException {
+    /** A second connection to the open embedded database of {@code dataDir} (a store's pool is its own). */
+    static Connection connect(Path dataDir) throws SQLException {
         return DriverManager.getConnection(Stores.h2Url(dataDir), "sa", H2Password.of(dataDir.toAbsolutePath().normalize()));
+    }
+
+    /**
+     * Lets H2 rewrite and reuse chunks at once: it waits until a chunk is 45 s old (its retention
+     * time), which a test cannot. A persistent setting of the database.
+     */
+    static void keepNoOldChunks(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET RETENTION_TIME 0");
+        }
     }
 
     private long fileSize() throws java.io.IOException {
